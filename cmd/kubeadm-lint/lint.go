@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/output"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+)
+
+type lintOptions struct {
+	format            string
+	failOn            string
+	kubernetesVersion string
+	showSource        bool
+}
+
+func (o *lintOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "text", fmt.Sprintf("output format: %v", output.FormatNames()))
+	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
+	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files")
+	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
+}
+
+func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
+	write, err := output.Lookup(o.format)
+	if err != nil {
+		return err
+	}
+	failOn, err := lint.ParseSeverity(o.failOn)
+	if err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
+	linter, err := lint.New(lint.Config{
+		Rules:   rules.All(),
+		Options: lint.Options{KubernetesVersion: o.kubernetesVersion},
+	})
+	if err != nil {
+		return err
+	}
+	sources, inputErrs := collect(args, a.stdin)
+	results, lintErrs := lintAll(ctx, linter, sources)
+	inputErrs = append(inputErrs, lintErrs...)
+
+	report := &output.Report{Sources: map[string][]byte{}, Rules: rules.All()}
+	for i, res := range results {
+		if res == nil {
+			continue
+		}
+		report.Sources[sources[i].Name] = sources[i].Data
+		report.Summary.Files++
+		report.Summary.Documents += len(res.File.Docs)
+		report.Summary.Skipped += res.File.Skipped
+		report.Findings = append(report.Findings, res.Findings...)
+	}
+	lint.SortFindings(report.Findings)
+	report.Summary.Count(report.Findings)
+	if len(inputErrs) == 0 && report.Summary.Documents == 0 {
+		inputErrs = append(inputErrs, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
+	}
+
+	showSource := o.showSource
+	if f, ok := a.stdout.(*os.File); ok && !showSource && o.format == "text" {
+		showSource = term.IsTerminal(int(f.Fd()))
+	}
+	if err := write(a.stdout, report, output.Options{ShowSource: showSource}); err != nil {
+		return err
+	}
+	for _, e := range inputErrs {
+		a.errorf("%v", e)
+	}
+	switch {
+	case len(inputErrs) > 0:
+		a.code = exitUsage
+	case hasAtLeast(report.Findings, failOn):
+		a.code = exitFindings
+	}
+	return nil
+}
+
+func hasAtLeast(fs []lint.Finding, sev lint.Severity) bool {
+	for _, f := range fs {
+		if f.Severity >= sev {
+			return true
+		}
+	}
+	return false
+}
+
+// lintAll lints sources in parallel. Results keep the order of sources; a nil result has its
+// error in errs.
+func lintAll(ctx context.Context, l *lint.Linter, sources []lint.Source) ([]*lint.Result, []error) {
+	results := make([]*lint.Result, len(sources))
+	errs := make([]error, len(sources))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range sources {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i], errs[i] = l.Lint(ctx, sources[i])
+		}()
+	}
+	wg.Wait()
+	var out []error
+	for _, err := range errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return results, out
+}
+
+var errTooLarge = errors.New("file is too large")

@@ -1,0 +1,387 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	kubeproxyv1alpha1 "k8s.io/kube-proxy/config/v1alpha1"
+	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+	kubeadmscheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme"
+	kubeadmv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/v1"
+	kubeadmv1beta4 "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/v1beta4"
+	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
+	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
+	kubeletvalidation "k8s.io/kubernetes/pkg/kubelet/apis/config/validation"
+	proxyconfig "k8s.io/kubernetes/pkg/proxy/apis/config"
+	proxyscheme "k8s.io/kubernetes/pkg/proxy/apis/config/scheme"
+	proxyvalidation "k8s.io/kubernetes/pkg/proxy/apis/config/validation"
+	kjson "sigs.k8s.io/json"
+)
+
+// maxDecodeRetries bounds how often decoding restarts after dropping a value of the wrong type.
+// Each retry finds one more problem, so this is also the most type errors reported per document.
+const maxDecodeRetries = 50
+
+// externalObject returns an empty versioned object for a document, the type kubeadm strictly
+// decodes it into.
+func externalObject(d *Document) any {
+	switch d.Version {
+	case "v1beta4", "v1beta3": // v1beta3 is migrated to v1beta4 nodes first
+		switch d.Kind {
+		case KindInit:
+			return &kubeadmv1beta4.InitConfiguration{}
+		case KindCluster:
+			return &kubeadmv1beta4.ClusterConfiguration{}
+		case KindJoin:
+			return &kubeadmv1beta4.JoinConfiguration{}
+		case KindReset:
+			return &kubeadmv1beta4.ResetConfiguration{}
+		case KindUpgrade:
+			return &kubeadmv1beta4.UpgradeConfiguration{}
+		}
+	case "v1":
+		switch d.Kind {
+		case KindInit:
+			return &kubeadmv1.InitConfiguration{}
+		case KindCluster:
+			return &kubeadmv1.ClusterConfiguration{}
+		case KindJoin:
+			return &kubeadmv1.JoinConfiguration{}
+		case KindReset:
+			return &kubeadmv1.ResetConfiguration{}
+		case KindUpgrade:
+			return &kubeadmv1.UpgradeConfiguration{}
+		}
+	}
+	switch d.Kind {
+	case KindKubelet:
+		return &kubeletv1beta1.KubeletConfiguration{}
+	case KindKubeProxy:
+		return &kubeproxyv1alpha1.KubeProxyConfiguration{}
+	}
+	return nil
+}
+
+// internalObject returns the empty internal kubeadm type a kubeadm document converts to.
+func internalObject(kind string) runtime.Object {
+	switch kind {
+	case KindInit:
+		return &kubeadmapi.InitConfiguration{}
+	case KindCluster:
+		return &kubeadmapi.ClusterConfiguration{}
+	case KindJoin:
+		return &kubeadmapi.JoinConfiguration{}
+	case KindReset:
+		return &kubeadmapi.ResetConfiguration{}
+	case KindUpgrade:
+		return &kubeadmapi.UpgradeConfiguration{}
+	}
+	return nil
+}
+
+// decode runs kubeadm's strict decoding on a document and records every problem instead of
+// stopping at the first: after a type error it drops the offending value and decodes again.
+func decode(d *Document) error {
+	reportDuplicateKeys(d, d.Root, "")
+	ext := externalObject(d)
+	if ext == nil {
+		return nil
+	}
+	skip := map[*yaml.Node]bool{}
+	var j *jsonDoc
+	for retry := 0; ; retry++ {
+		var err error
+		if j, err = toJSON(d.Root, skip); err != nil {
+			return err
+		}
+		obj := reflect.New(reflect.TypeOf(ext).Elem()).Interface()
+		strictErrs, err := kjson.UnmarshalStrict(j.data, obj)
+		if err == nil {
+			for _, se := range strictErrs {
+				d.addStrictError(se)
+			}
+			ext = obj
+			break
+		}
+		if retry == maxDecodeRetries {
+			d.addProblem(ProblemFieldType, "", err.Error())
+			return nil
+		}
+		node := j.culprit(err, d.Root, skip, reflect.TypeOf(ext).Elem())
+		path := nodePath(d.Root, node)
+		d.addProblem(ProblemFieldType, path, err.Error())
+		if node == nil || node == deref(d.Root) {
+			return nil
+		}
+		skip[node] = true
+	}
+
+	switch o := ext.(type) {
+	case *kubeletv1beta1.KubeletConfiguration:
+		d.Object = o
+		validateKubelet(d, o)
+	case *kubeproxyv1alpha1.KubeProxyConfiguration:
+		d.Object = o
+		validateKubeProxy(d, o)
+	default:
+		internal := internalObject(d.Kind)
+		if err := runtime.DecodeInto(kubeadmscheme.Codecs.UniversalDecoder(), j.data, internal); err != nil {
+			d.addProblem(ProblemValidation, "", err.Error())
+			return nil
+		}
+		d.Object = internal
+	}
+	return nil
+}
+
+// culprit finds the node behind a decoding error. The JSON decoder gives an offset for type errors;
+// a custom unmarshaller (durations, bootstrap tokens) gives none, so the value is found by leaving
+// out one scalar at a time until the error goes away.
+func (j *jsonDoc) culprit(err error, root *yaml.Node, skip map[*yaml.Node]bool, typ reflect.Type) *yaml.Node {
+	if off, ok := typeErrorOffset(err); ok {
+		if n := j.nodeAt(int(off)); n != nil {
+			return n
+		}
+	}
+	for _, leaf := range leaves(root) {
+		if skip[leaf] {
+			continue
+		}
+		skip[leaf] = true
+		trial, convErr := toJSON(root, skip)
+		delete(skip, leaf)
+		if convErr != nil {
+			continue
+		}
+		obj := reflect.New(typ).Interface()
+		if _, e := kjson.UnmarshalStrict(trial.data, obj); e == nil || e.Error() != err.Error() {
+			return leaf
+		}
+	}
+	return nil
+}
+
+// typeErrorOffset reads the Offset of sigs.k8s.io/json's UnmarshalTypeError, which lives in an
+// internal package and cannot be named.
+func typeErrorOffset(err error) (int64, bool) {
+	v := reflect.ValueOf(err)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return 0, false
+	}
+	f := v.Elem().FieldByName("Offset")
+	if !f.IsValid() || f.Kind() != reflect.Int64 {
+		return 0, false
+	}
+	return f.Int(), true
+}
+
+// leaves lists a tree's scalar values (not keys) in document order.
+func leaves(root *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		n = deref(n)
+		if n == nil || depth > 100 {
+			return
+		}
+		switch n.Kind {
+		case yaml.ScalarNode:
+			out = append(out, n)
+		case yaml.MappingNode:
+			for i := 1; i < len(n.Content); i += 2 {
+				walk(n.Content[i], depth+1)
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(c, depth+1)
+			}
+		}
+	}
+	walk(root, 0)
+	return out
+}
+
+// nodePath returns the field path of a node inside root, or "" when it is not found.
+func nodePath(root, target *yaml.Node) string {
+	var found string
+	var walk func(n *yaml.Node, path string, depth int) bool
+	walk = func(n *yaml.Node, path string, depth int) bool {
+		if n == target {
+			found = path
+			return true
+		}
+		n = deref(n)
+		if n == nil || depth > 100 {
+			return false
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := n.Content[i].Value
+				if path != "" {
+					p = path + "." + p
+				}
+				if n.Content[i] == target || walk(n.Content[i+1], p, depth+1) {
+					found = p
+					return true
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				if walk(c, PathIndex(path, i), depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if target != nil {
+		walk(root, "", 0)
+	}
+	return found
+}
+
+// reportDuplicateKeys records every key that repeats in a mapping; kubeadm's strict YAML
+// conversion rejects them, and the later value silently wins elsewhere.
+func reportDuplicateKeys(d *Document, n *yaml.Node, path string) {
+	n = deref(n)
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			if k.Tag != "!!merge" && seen[k.Value] {
+				d.Problems = append(d.Problems, Problem{
+					Code: ProblemDuplicateField, Path: p,
+					Message: fmt.Sprintf("duplicate field %q: the value on line %d replaces the earlier one", p, k.Line),
+				})
+			}
+			seen[k.Value] = true
+			reportDuplicateKeys(d, n.Content[i+1], p)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			reportDuplicateKeys(d, c, PathIndex(path, i))
+		}
+	}
+}
+
+func (d *Document) addProblem(code ProblemCode, path, msg string) {
+	d.Problems = append(d.Problems, Problem{Code: code, Path: path, Message: msg})
+}
+
+// addStrictError records an unknown or duplicate field from sigs.k8s.io/json.
+func (d *Document) addStrictError(err error) {
+	var fe kjson.FieldError
+	path := ""
+	if errors.As(err, &fe) {
+		path = fe.FieldPath()
+	}
+	code := ProblemUnknownField
+	if strings.HasPrefix(err.Error(), "duplicate field") {
+		// Already reported from the YAML, with both lines.
+		return
+	}
+	d.addProblem(code, path, "strict decoding error: "+err.Error())
+}
+
+// validateKubelet runs the kubelet's own validation on the defaulted configuration. kubeadm does
+// not validate component configs, but the kubelet refuses to start with these errors.
+func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration) {
+	scheme, _, err := kubeletscheme.NewSchemeAndCodecs()
+	if err != nil {
+		d.addProblem(ProblemComponentConfig, "", err.Error())
+		return
+	}
+	defaulted := ext.DeepCopy()
+	scheme.Default(defaulted)
+	internal := &kubeletconfig.KubeletConfiguration{}
+	if err := scheme.Convert(defaulted, internal, nil); err != nil {
+		d.addProblem(ProblemComponentConfig, "", err.Error())
+		return
+	}
+	// kubeadm fills these before the kubelet sees the file.
+	if len(internal.ClusterDNS) == 0 {
+		internal.ClusterDNS = []string{"10.96.0.10"}
+	}
+	err = kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
+	for _, e := range flattenErrors(err) {
+		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())
+	}
+}
+
+// kubeletErrorPath takes the field name out of the kubelet's "invalid configuration: field (--flag)
+// ..." messages, which carry no field path.
+func kubeletErrorPath(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "invalid configuration: ")
+	if !ok {
+		return ""
+	}
+	end := strings.IndexAny(rest, " :")
+	if end < 0 {
+		return ""
+	}
+	return strings.TrimSuffix(rest[:end], ",")
+}
+
+func flattenErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if agg, ok := err.(interface{ Errors() []error }); ok {
+		var out []error
+		for _, e := range agg.Errors() {
+			out = append(out, flattenErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// validateKubeProxy runs kube-proxy's own validation on the defaulted configuration.
+func validateKubeProxy(d *Document, ext *kubeproxyv1alpha1.KubeProxyConfiguration) {
+	defaulted := ext.DeepCopy()
+	proxyscheme.Scheme.Default(defaulted)
+	internal := &proxyconfig.KubeProxyConfiguration{}
+	if err := proxyscheme.Scheme.Convert(defaulted, internal, nil); err != nil {
+		d.addProblem(ProblemComponentConfig, "", err.Error())
+		return
+	}
+	for _, e := range proxyvalidation.Validate(internal) {
+		d.addFieldError(ProblemComponentConfig, e, "KubeProxyConfiguration.")
+	}
+}
+
+// addFieldError records a validation error, its field path made relative to the document.
+func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix string) {
+	path := strings.TrimPrefix(e.Field, trimPrefix)
+	if path == "<nil>" {
+		path = ""
+	}
+	// Some validators name a list but not the element; find the element holding the bad value.
+	if bad, ok := e.BadValue.(string); ok {
+		if seq := d.Lookup(path); seq != nil && seq.Kind == yaml.SequenceNode {
+			for i, item := range seq.Content {
+				if deref(item).Value == bad {
+					path = PathIndex(path, i)
+					break
+				}
+			}
+		}
+	}
+	d.addProblem(code, path, e.Error())
+}

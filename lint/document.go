@@ -1,0 +1,172 @@
+package lint
+
+import (
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	kubeproxyv1alpha1 "k8s.io/kube-proxy/config/v1alpha1"
+	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+)
+
+// Kinds of the documents the linter reads.
+const (
+	KindInit      = "InitConfiguration"
+	KindCluster   = "ClusterConfiguration"
+	KindJoin      = "JoinConfiguration"
+	KindReset     = "ResetConfiguration"
+	KindUpgrade   = "UpgradeConfiguration"
+	KindKubelet   = "KubeletConfiguration"
+	KindKubeProxy = "KubeProxyConfiguration"
+)
+
+const (
+	kubeadmGroup     = "kubeadm.k8s.io"
+	kubeletGroup     = "kubelet.config.k8s.io"
+	kubeProxyGroup   = "kubeproxy.config.k8s.io"
+	kubeletVersion   = "kubelet.config.k8s.io/v1beta1"
+	kubeProxyVersion = "kubeproxy.config.k8s.io/v1alpha1"
+)
+
+// KubeadmKinds are the kinds of the kubeadm.k8s.io group.
+var KubeadmKinds = []string{KindInit, KindCluster, KindJoin, KindReset, KindUpgrade}
+
+// Document is one YAML document of a file that holds a configuration kind.
+type Document struct {
+	Index      int    // 0-based position among the file's documents
+	APIVersion string // as written
+	Kind       string
+	// Version is the kubeadm API version as written (v1beta3, v1beta4, v1); empty for other groups.
+	Version string
+	// Root is the document's mapping in v1beta4 shape: v1beta3 documents are migrated, and the
+	// migrated nodes keep their source positions. Rules and paths use it.
+	Root *yaml.Node
+	// Source is the mapping as parsed, with comments; fix rewrites it.
+	Source *yaml.Node
+	// Object is the decoded object, nil when decoding failed:
+	// *kubeadmapi.InitConfiguration (with the file's ClusterConfiguration embedded),
+	// *kubeadmapi.ClusterConfiguration, *kubeadmapi.JoinConfiguration,
+	// *kubeadmapi.ResetConfiguration, *kubeadmapi.UpgradeConfiguration (internal types, statically
+	// defaulted), *kubeletv1beta1.KubeletConfiguration or *kubeproxyv1alpha1.KubeProxyConfiguration
+	// (as written, not defaulted, so that rules can tell an unset field from a false one).
+	Object any
+	// Problems are what decoding and kubeadm's validation found; the KL0xx rules report them.
+	Problems []Problem
+
+	kindKey *yaml.Node // the "kind" key, where document-level findings land
+	removed bool       // an API version kubeadm no longer reads: not decoded
+}
+
+// Problem is an error found while decoding or validating a document.
+type Problem struct {
+	Code     ProblemCode
+	Path     string
+	Message  string
+	Severity Severity // overrides the rule's default when set
+}
+
+// ProblemCode sorts problems by the rule that reports them.
+type ProblemCode int
+
+const (
+	ProblemType           ProblemCode = iota + 1 // missing or unknown apiVersion/kind
+	ProblemAPIVersion                            // removed or deprecated API version
+	ProblemExperimental                          // kubeadm.k8s.io/v1
+	ProblemDuplicateKind                         // a kind twice in one file
+	ProblemUnknownField                          // strict decoding: unknown field
+	ProblemDuplicateField                        // strict decoding: duplicate key
+	ProblemFieldType                             // a value of the wrong type
+	ProblemValidation                            // kubeadm's validation
+	ProblemVersion                               // kubernetesVersion kubeadm cannot deploy
+	ProblemComponentConfig                       // kubelet or kube-proxy validation
+)
+
+// Lookup returns the node at a field path, or nil.
+func (d *Document) Lookup(path string) *yaml.Node {
+	v, _, ok := lookup(d.Root, path)
+	if !ok {
+		return nil
+	}
+	return v
+}
+
+// Has reports whether the field path is written in the document.
+func (d *Document) Has(path string) bool {
+	_, _, ok := lookup(d.Root, path)
+	return ok
+}
+
+// position resolves a field path to where it is written, or to its closest written parent.
+func (d *Document) position(path string) (line, col int) {
+	_, anchor, _ := lookup(d.Root, path)
+	if anchor == nil {
+		anchor = d.kindKey
+	}
+	if anchor == nil {
+		anchor = d.Root
+	}
+	if anchor == nil {
+		return 1, 1
+	}
+	return anchor.Line, anchor.Column
+}
+
+// File is one source: its configuration documents, decoded.
+type File struct {
+	Name    string
+	Docs    []*Document
+	Skipped int // documents of other kinds
+}
+
+// Doc returns the file's first document of kind, or nil.
+func (f *File) Doc(kind string) *Document {
+	for _, d := range f.Docs {
+		if d.Kind == kind {
+			return d
+		}
+	}
+	return nil
+}
+
+// Init returns the decoded InitConfiguration, or nil.
+func (f *File) Init() *kubeadmapi.InitConfiguration {
+	return object[*kubeadmapi.InitConfiguration](f, KindInit)
+}
+
+// Cluster returns the decoded ClusterConfiguration, or nil.
+func (f *File) Cluster() *kubeadmapi.ClusterConfiguration {
+	return object[*kubeadmapi.ClusterConfiguration](f, KindCluster)
+}
+
+// Join returns the decoded JoinConfiguration, or nil.
+func (f *File) Join() *kubeadmapi.JoinConfiguration {
+	return object[*kubeadmapi.JoinConfiguration](f, KindJoin)
+}
+
+// Kubelet returns the KubeletConfiguration as written, or nil.
+func (f *File) Kubelet() *kubeletv1beta1.KubeletConfiguration {
+	return object[*kubeletv1beta1.KubeletConfiguration](f, KindKubelet)
+}
+
+// KubeProxy returns the KubeProxyConfiguration as written, or nil.
+func (f *File) KubeProxy() *kubeproxyv1alpha1.KubeProxyConfiguration {
+	return object[*kubeproxyv1alpha1.KubeProxyConfiguration](f, KindKubeProxy)
+}
+
+func object[T any](f *File, kind string) T {
+	var zero T
+	d := f.Doc(kind)
+	if d == nil {
+		return zero
+	}
+	o, _ := d.Object.(T)
+	return o
+}
+
+// splitAPIVersion splits "group/version"; a bare "v1" has no group.
+func splitAPIVersion(apiVersion string) (group, version string) {
+	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
+		return apiVersion[:i], apiVersion[i+1:]
+	}
+	return "", apiVersion
+}

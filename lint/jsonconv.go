@@ -1,0 +1,245 @@
+package lint
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxExpandedNodes caps how many nodes a document may expand to through aliases. kubeadm configs
+// have a few hundred; a billion-laughs document asks for billions.
+const maxExpandedNodes = 100_000
+
+var errAliasBomb = errors.New("document expands to too many nodes through YAML aliases (more than 100000)")
+
+// span ties a byte range of the JSON encoding back to the YAML node it came from, so that errors
+// from the JSON decoder, which only know offsets, land on the user's line.
+type span struct {
+	start, end int
+	node       *yaml.Node
+}
+
+// jsonDoc is a YAML document encoded as JSON the way kubeadm reads it.
+type jsonDoc struct {
+	data  []byte
+	spans []span
+}
+
+// nodeAt returns the innermost node whose encoding contains offset.
+func (j *jsonDoc) nodeAt(offset int) *yaml.Node {
+	var best *span
+	for i := range j.spans {
+		s := &j.spans[i]
+		if s.start < offset && offset <= s.end && (best == nil || s.end-s.start < best.end-best.start) {
+			best = s
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.node
+}
+
+// toJSON encodes a YAML node tree as JSON. Plain scalars resolve with YAML 1.1 rules (yes/no/on/off
+// are booleans), as they do in sigs.k8s.io/yaml, which kubeadm uses. A duplicate key keeps its last
+// value; duplicates are reported separately. skip lists nodes to leave out, so that decoding can be
+// retried after a type error.
+func toJSON(root *yaml.Node, skip map[*yaml.Node]bool) (*jsonDoc, error) {
+	c := &jsonConv{skip: skip}
+	if err := c.value(root); err != nil {
+		return nil, err
+	}
+	return &jsonDoc{data: c.buf.Bytes(), spans: c.spans}, nil
+}
+
+type jsonConv struct {
+	buf   bytes.Buffer
+	spans []span
+	nodes int
+	skip  map[*yaml.Node]bool
+	depth int
+}
+
+func (c *jsonConv) value(n *yaml.Node) error {
+	c.nodes++
+	if c.nodes > maxExpandedNodes {
+		return errAliasBomb
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > 1000 {
+		return errors.New("document nests deeper than 1000 levels")
+	}
+	start := c.buf.Len()
+	var err error
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			c.buf.WriteString("null")
+			return nil
+		}
+		return c.value(n.Content[0])
+	case yaml.AliasNode:
+		err = c.value(n.Alias)
+	case yaml.MappingNode:
+		err = c.mapping(n)
+	case yaml.SequenceNode:
+		c.buf.WriteByte('[')
+		for i, item := range n.Content {
+			if i > 0 {
+				c.buf.WriteByte(',')
+			}
+			if err = c.value(item); err != nil {
+				return err
+			}
+		}
+		c.buf.WriteByte(']')
+	case yaml.ScalarNode:
+		c.scalar(n)
+	default:
+		c.buf.WriteString("null")
+	}
+	c.spans = append(c.spans, span{start: start, end: c.buf.Len(), node: n})
+	return err
+}
+
+func (c *jsonConv) mapping(n *yaml.Node) error {
+	pairs := mappingPairs(n)
+	// Last value wins for a duplicate key, as in sigs.k8s.io/yaml.
+	last := make(map[string]int, len(pairs))
+	for i, p := range pairs {
+		last[p.key] = i
+	}
+	c.buf.WriteByte('{')
+	first := true
+	for i, p := range pairs {
+		if last[p.key] != i || c.skip[p.value] || c.skip[p.keyNode] {
+			continue
+		}
+		if !first {
+			c.buf.WriteByte(',')
+		}
+		first = false
+		k, _ := json.Marshal(p.key)
+		c.buf.Write(k)
+		c.buf.WriteByte(':')
+		if err := c.value(p.value); err != nil {
+			return err
+		}
+	}
+	c.buf.WriteByte('}')
+	return nil
+}
+
+// pair is one key of a mapping, with merge keys (<<) already expanded.
+type pair struct {
+	key     string
+	keyNode *yaml.Node
+	value   *yaml.Node
+}
+
+// mappingPairs lists a mapping's keys in order. Keys brought in by a merge key come first, so that
+// the mapping's own keys override them.
+func mappingPairs(n *yaml.Node) []pair {
+	var merged, own []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merged = append(merged, mergePairs(v, 0)...)
+			continue
+		}
+		own = append(own, pair{key: keyString(k), keyNode: k, value: v})
+	}
+	return append(merged, own...)
+}
+
+func mergePairs(v *yaml.Node, depth int) []pair {
+	if depth > 10 {
+		return nil
+	}
+	for v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		return mappingPairs(v)
+	case yaml.SequenceNode:
+		var out []pair
+		for _, item := range v.Content {
+			out = append(out, mergePairs(item, depth+1)...)
+		}
+		return out
+	}
+	return nil
+}
+
+func keyString(k *yaml.Node) string {
+	for k.Kind == yaml.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind == yaml.ScalarNode {
+		return k.Value
+	}
+	return ""
+}
+
+func (c *jsonConv) scalar(n *yaml.Node) {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 || n.Tag == "!!str" && n.Style != 0 {
+		writeString(&c.buf, n.Value)
+		return
+	}
+	switch n.Tag {
+	case "!!str":
+		if b, ok := yaml11Bool(n.Value); ok {
+			c.buf.WriteString(strconv.FormatBool(b))
+			return
+		}
+		writeString(&c.buf, n.Value)
+	case "!!null":
+		c.buf.WriteString("null")
+	case "!!bool":
+		b, _ := yaml11Bool(n.Value)
+		c.buf.WriteString(strconv.FormatBool(b))
+	case "!!int":
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			c.buf.WriteString(strconv.FormatInt(i, 10))
+			return
+		}
+		if u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+			c.buf.WriteString(strconv.FormatUint(u, 10))
+			return
+		}
+		writeString(&c.buf, n.Value)
+	case "!!float":
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			// JSON has no infinities; sigs.k8s.io/yaml fails on them too, so a string is as good.
+			writeString(&c.buf, n.Value)
+			return
+		}
+		c.buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
+	default:
+		writeString(&c.buf, n.Value)
+	}
+}
+
+func writeString(buf *bytes.Buffer, s string) {
+	b, _ := json.Marshal(s)
+	buf.Write(b)
+}
+
+// yaml11Bool resolves the YAML 1.1 boolean words that yaml.v3 (YAML 1.2) reads as strings.
+func yaml11Bool(s string) (bool, bool) {
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
+		return true, true
+	case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF":
+		return false, true
+	}
+	return false, false
+}

@@ -1,0 +1,143 @@
+// Package lint is the validation core shared by the kubeadm-lint CLI and its admission webhook.
+//
+// Sources are split into YAML documents, v1beta3 documents are migrated to v1beta4 node by node,
+// every document is decoded and validated with kubeadm's own code, and then each Rule runs on the
+// result. Rules report field paths; the core turns them into file:line:col.
+package lint
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings. The zero value is not a severity.
+type Severity int
+
+const (
+	SeverityInfo Severity = iota + 1
+	SeverityWarning
+	SeverityError
+)
+
+func (s Severity) String() string {
+	switch s {
+	case SeverityInfo:
+		return "info"
+	case SeverityWarning:
+		return "warning"
+	case SeverityError:
+		return "error"
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// ParseSeverity accepts the names String returns.
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "info":
+		return SeverityInfo, nil
+	case "warning", "warn":
+		return SeverityWarning, nil
+	case "error":
+		return SeverityError, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// MarshalText makes severities print as words in JSON and YAML.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText is the inverse of MarshalText.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Position is a 1-based place in a source. Line 0 means the source has no text for it.
+type Position struct {
+	File   string
+	Line   int
+	Column int
+}
+
+func (p Position) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
+
+// Finding is one problem a rule found.
+type Finding struct {
+	Rule     string   // rule ID, "KL101"
+	Severity Severity //
+	Pos      Position // where Path lands in the user's file
+	Path     string   // field path inside the document: "apiServer.extraArgs[enable-admission-plugins]"
+	Message  string   // lower-case, no trailing period, quotes the offending value
+	Fixes    []Fix    // alternative fixes; at most one is applied
+}
+
+// Fix is a change that resolves a finding.
+type Fix struct {
+	Message string // a verb phrase: "join the values into one entry"
+	Edits   []Edit
+}
+
+// Edit replaces the value at Path in the finding's document with Value (a YAML-serialisable Go
+// value), or deletes it when Delete is set.
+type Edit struct {
+	Path   string
+	Value  any
+	Delete bool
+}
+
+// Rule is one check. Rules are values listed in rules.All; nothing registers itself.
+type Rule struct {
+	ID       string   // stable and never reused: "KL101"
+	Name     string   // kebab-case: "pod-service-subnet-overlap"
+	Summary  string   // one lower-case line without a period
+	Doc      string   // markdown: rationale, a bad and a good example, the source
+	Severity Severity // default severity
+	// Kinds are the document kinds the rule runs on, once per document. A rule without kinds runs
+	// once per file, for checks across documents.
+	Kinds []string
+	Run   func(*Pass)
+}
+
+// Pass is a rule's view of one document, or of one file for rules without kinds.
+type Pass struct {
+	Rule    *Rule
+	File    *File
+	Doc     *Document // nil for a file-level rule
+	Options *Options
+	report  func(*Document, Finding)
+}
+
+// Reportf reports a finding at path in the pass's document.
+func (p *Pass) Reportf(path, format string, args ...any) {
+	p.ReportIn(p.Doc, path, format, args...)
+}
+
+// ReportIn reports a finding at path in doc, for rules that look across documents.
+func (p *Pass) ReportIn(doc *Document, path, format string, args ...any) {
+	p.Report(doc, Finding{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// Report reports a finding built by the rule, for findings that carry fixes or their own severity.
+// The rule ID, severity (when unset) and position are filled in.
+func (p *Pass) Report(doc *Document, f Finding) {
+	f.Rule = p.Rule.ID
+	if f.Severity == 0 {
+		f.Severity = p.Rule.Severity
+	}
+	p.report(doc, f)
+}
+
+// AppliesTo reports whether the rule runs on documents of kind.
+func (r *Rule) AppliesTo(kind string) bool {
+	for _, k := range r.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,308 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config configures a Linter.
+type Config struct {
+	Rules   []*Rule
+	Options Options
+	// Severity overrides a rule's default severity, by rule ID.
+	Severity map[string]Severity
+	// Disabled turns rules off, by rule ID.
+	Disabled map[string]bool
+}
+
+// Linter runs rules over sources. It holds no state between calls and is safe for concurrent use.
+type Linter struct {
+	rules    []*Rule
+	opts     Options
+	severity map[string]Severity
+}
+
+var ruleID = regexp.MustCompile(`^KL\d{3}$`)
+
+// New validates cfg and returns a Linter.
+func New(cfg Config) (*Linter, error) {
+	opts := cfg.Options
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	known := map[string]bool{}
+	for _, r := range cfg.Rules {
+		if !ruleID.MatchString(r.ID) || known[r.ID] {
+			return nil, fmt.Errorf("invalid configuration: bad or repeated rule ID %q", r.ID)
+		}
+		known[r.ID] = true
+	}
+	for id := range cfg.Severity {
+		if !known[id] {
+			return nil, fmt.Errorf("invalid configuration: severity for unknown rule %q", id)
+		}
+	}
+	l := &Linter{opts: opts, severity: cfg.Severity}
+	for _, r := range cfg.Rules {
+		if !known[r.ID] {
+			continue
+		}
+		if cfg.Disabled[r.ID] {
+			continue
+		}
+		l.rules = append(l.rules, r)
+	}
+	for id := range cfg.Disabled {
+		if !known[id] {
+			return nil, fmt.Errorf("invalid configuration: cannot disable unknown rule %q", id)
+		}
+	}
+	return l, nil
+}
+
+// Source is one input.
+type Source struct {
+	Name string
+	Data []byte
+	// Walked marks a file found by walking a directory. Such a file holding no configuration
+	// document is skipped rather than reported.
+	Walked bool
+}
+
+// Result is what Lint found in one source.
+type Result struct {
+	File     *File
+	Findings []Finding
+}
+
+// Lint parses, decodes and validates one source, then runs the rules on it. An *InputError means
+// the source is not YAML at all; any other error is a crash of the linter itself.
+func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) {
+	nodes, err := parseDocuments(src.Name, src.Data)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Name: src.Name}
+	var foreign []*Document
+	for i, n := range nodes {
+		root := deref(n)
+		if root == nil {
+			continue // an empty document between separators
+		}
+		if d, isForeign := classify(root, i); isForeign {
+			foreign = append(foreign, d)
+		} else {
+			f.Docs = append(f.Docs, d)
+		}
+	}
+	switch {
+	case !hasConfig(f) && (src.Walked || len(f.Docs) == 0):
+		f.Skipped = len(f.Docs) + len(foreign)
+		f.Docs = nil
+		return &Result{File: f}, nil
+	case hasConfig(f) && len(foreign) > 0:
+		// 'kubeadm config validate' rejects a file with documents of other APIs; 'kubeadm init'
+		// ignores them. The linter sides with validate, as a CI gate should.
+		for _, d := range foreign {
+			d.addProblem(ProblemType, "apiVersion", fmt.Sprintf("unknown configuration API %q: 'kubeadm config validate' rejects the file, and 'kubeadm init' ignores the document", d.APIVersion))
+		}
+		f.Docs = append(f.Docs, foreign...)
+		sort.Slice(f.Docs, func(i, j int) bool { return f.Docs[i].Index < f.Docs[j].Index })
+	default:
+		f.Skipped = len(foreign)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	l.load(f)
+
+	res = &Result{File: f}
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("%s: rule crashed: %v", src.Name, r)
+		}
+	}()
+	for _, r := range l.rules {
+		sev := r.Severity
+		if s, ok := l.severity[r.ID]; ok {
+			sev = s
+		}
+		report := func(d *Document, fd Finding) {
+			if _, ok := l.severity[r.ID]; ok || fd.Severity == 0 {
+				fd.Severity = sev
+			}
+			fd.Pos = Position{File: src.Name, Line: 1, Column: 1}
+			if d != nil {
+				fd.Pos.Line, fd.Pos.Column = d.position(fd.Path)
+			}
+			res.Findings = append(res.Findings, fd)
+		}
+		if len(r.Kinds) == 0 {
+			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report})
+			continue
+		}
+		for _, d := range f.Docs {
+			if r.AppliesTo(d.Kind) {
+				r.Run(&Pass{Rule: r, File: f, Doc: d, Options: &l.opts, report: report})
+			}
+		}
+	}
+	SortFindings(res.Findings)
+	return res, nil
+}
+
+// load migrates, decodes and validates a file's documents.
+func (l *Linter) load(f *File) {
+	seenKind := map[string]bool{}
+	for _, d := range f.Docs {
+		if d.Kind != "" && !hasTypeProblem(d) {
+			if seenKind[d.Kind] {
+				d.addProblem(ProblemDuplicateKind, "kind", fmt.Sprintf("invalid configuration: kind %q is specified twice in YAML file", d.Kind))
+			}
+			seenKind[d.Kind] = true
+		}
+		d.checkAPIVersion(&l.opts)
+	}
+	m := migrateV1beta3(f.Docs)
+	for _, d := range f.Docs {
+		if root, ok := m.roots[d]; ok {
+			d.Root = root
+		}
+		for _, p := range m.unknown[d] {
+			d.addProblem(ProblemUnknownField, p, fmt.Sprintf("strict decoding error: unknown field %q", p))
+		}
+		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
+			continue
+		}
+		if err := decode(d); err != nil {
+			d.addProblem(ProblemType, "", err.Error())
+		}
+	}
+	validateFile(f, &l.opts)
+}
+
+// classify reads a document's apiVersion and kind. foreign is set for documents of other APIs.
+func classify(root *yaml.Node, index int) (d *Document, foreign bool) {
+	d = &Document{Index: index, Source: root, Root: root}
+	if root.Kind != yaml.MappingNode {
+		d.addProblem(ProblemType, "", "document is not a mapping of configuration fields")
+		return d, false
+	}
+	var av, k *yaml.Node
+	_, av = mappingGet(root, "apiVersion")
+	d.kindKey, k = mappingGet(root, "kind")
+	if av != nil {
+		d.APIVersion = deref(av).Value
+	}
+	if k != nil {
+		d.Kind = deref(k).Value
+	}
+	group, ver := splitAPIVersion(d.APIVersion)
+	switch {
+	case d.APIVersion == "" || d.Kind == "":
+		d.addProblem(ProblemType, "", fmt.Sprintf("invalid configuration for GroupVersionKind %q, kind %q: kind and apiVersion is mandatory information that must be specified", d.APIVersion, d.Kind))
+	case group == kubeadmGroup:
+		d.Version = ver
+	case group == kubeletGroup || group == kubeProxyGroup:
+		if !(d.APIVersion == kubeletVersion && d.Kind == KindKubelet || d.APIVersion == kubeProxyVersion && d.Kind == KindKubeProxy) {
+			d.addProblem(ProblemType, "apiVersion", unknownAPI(d))
+		}
+	default:
+		return d, true
+	}
+	return d, false
+}
+
+func unknownAPI(d *Document) string {
+	return fmt.Sprintf("unknown configuration API %s, Kind=%s", d.APIVersion, d.Kind)
+}
+
+// oldKubeadmAPIs maps removed kubeadm API versions to the last kubeadm release that reads them.
+var oldKubeadmAPIs = map[string]string{
+	"v1alpha1": "v1.11", "v1alpha2": "v1.12", "v1alpha3": "v1.14", "v1beta1": "v1.15", "v1beta2": "v1.22",
+}
+
+// checkAPIVersion judges a kubeadm document's API version against the target release.
+func (d *Document) checkAPIVersion(opts *Options) {
+	if d.Version == "" || hasTypeProblem(d) {
+		return
+	}
+	oldSpec := func(release string) string {
+		return fmt.Sprintf("your configuration file uses an old API spec: %q (kind: %q). Please use kubeadm %s instead and run 'kubeadm config migrate --old-config old-config-file --new-config new-config-file', which will write the new, similar spec using a newer API version.", d.APIVersion, d.Kind, release)
+	}
+	kinds := KubeadmKinds
+	switch d.Version {
+	case "v1beta4", "v1":
+	case "v1beta3":
+		kinds = []string{KindInit, KindCluster, KindJoin}
+	default:
+		if release, ok := oldKubeadmAPIs[d.Version]; ok {
+			d.addProblem(ProblemAPIVersion, "apiVersion", oldSpec(release))
+			d.removed = true
+			return
+		}
+		d.addProblem(ProblemType, "apiVersion", unknownAPI(d))
+		return
+	}
+	if !slices.Contains(kinds, d.Kind) {
+		d.addProblem(ProblemType, "kind", unknownAPI(d))
+		return
+	}
+	switch {
+	case d.Version == "v1beta3" && opts.TargetMinor() >= 37:
+		d.addProblem(ProblemAPIVersion, "apiVersion", oldSpec("v1.36"))
+	case d.Version == "v1beta3" && opts.TargetMinor() >= 35:
+		d.Problems = append(d.Problems, Problem{Code: ProblemAPIVersion, Path: "apiVersion", Severity: SeverityWarning,
+			Message: fmt.Sprintf("kubeadm.k8s.io/v1beta3 is deprecated and kubeadm v1.37 rejects it; migrate to v1beta4 with 'kubeadm-lint fix --migrate' or 'kubeadm config migrate'")})
+	case d.Version == "v1":
+		d.Problems = append(d.Problems, Problem{Code: ProblemExperimental, Path: "apiVersion", Severity: SeverityWarning,
+			Message: fmt.Sprintf("kubeadm.k8s.io/v1 is experimental: kubeadm v1.%d reads it only with --allow-experimental-api", opts.TargetMinor())})
+	}
+}
+
+func hasTypeProblem(d *Document) bool { return d.hasProblem(ProblemType) }
+
+func (d *Document) hasProblem(code ProblemCode) bool {
+	for _, p := range d.Problems {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// hasConfig reports whether any document is a configuration kind, known or not.
+func hasConfig(f *File) bool {
+	for _, d := range f.Docs {
+		if d.APIVersion != "" || d.Kind != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// SortFindings orders findings by file, line, column, rule and message.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Column != b.Pos.Column {
+			return a.Pos.Column < b.Pos.Column
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return strings.Compare(a.Message, b.Message) < 0
+	})
+}

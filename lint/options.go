@@ -1,0 +1,77 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/version"
+)
+
+// DefaultKubernetesVersion is the kubeadm release the linter targets unless told otherwise.
+const DefaultKubernetesVersion = "v1.37"
+
+// Options describe the target the configs are linted for. Nothing here is read from the network.
+type Options struct {
+	// KubernetesVersion is the kubeadm release that will read the configs, as "v1.37". Checks that
+	// depend on the release use it, including the ones kubeadm would resolve over the network.
+	KubernetesVersion string
+	// HostProfile names a known host layout: "" or "immutable-usr" (Flatcar, Fedora CoreOS).
+	HostProfile string
+	// CNI is the pod network add-on the cluster will run: "", "flannel", "calico" or "cilium".
+	CNI string
+	// Host holds facts read from the machine kubeadm will run on; nil unless asked for.
+	Host *Host
+
+	target *version.Version
+}
+
+// Host is what --host reads from the local machine.
+type Host struct {
+	ReadOnlyUsr bool     // /usr is mounted read-only
+	NICs        []string // non-loopback interfaces that are up, with an address
+	// ResolvConfLoopback is set when /etc/resolv.conf's nameserver is in 127.0.0.0/8.
+	ResolvConfLoopback bool
+	// RuntimeCgroupDriver is "systemd" or "cgroupfs" as the container runtime's config sets it, or
+	// "" when unknown.
+	RuntimeCgroupDriver string
+}
+
+// HostProfiles lists the values HostProfile accepts.
+var HostProfiles = []string{"immutable-usr"}
+
+// CNIs lists the values CNI accepts.
+var CNIs = []string{"flannel", "calico", "cilium"}
+
+// validate checks the options and fills the parsed target version.
+func (o *Options) validate() error {
+	if o.KubernetesVersion == "" {
+		o.KubernetesVersion = DefaultKubernetesVersion
+	}
+	v, err := version.ParseGeneric(strings.TrimPrefix(o.KubernetesVersion, "v"))
+	if err != nil || v.Major() != 1 {
+		return fmt.Errorf("invalid kubernetes version %q: want a release such as v1.37", o.KubernetesVersion)
+	}
+	o.target = version.MajorMinor(v.Major(), v.Minor())
+	if o.HostProfile != "" && !contains(HostProfiles, o.HostProfile) {
+		return fmt.Errorf("unknown host profile %q (want one of %s)", o.HostProfile, strings.Join(HostProfiles, ", "))
+	}
+	if o.CNI != "" && !contains(CNIs, o.CNI) {
+		return fmt.Errorf("unknown CNI %q (want one of %s)", o.CNI, strings.Join(CNIs, ", "))
+	}
+	return nil
+}
+
+// Target returns the target kubeadm release as major.minor.0.
+func (o *Options) Target() *version.Version { return o.target }
+
+// TargetMinor returns the target release's minor version.
+func (o *Options) TargetMinor() int { return int(o.target.Minor()) }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

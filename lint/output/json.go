@@ -1,0 +1,37 @@
+package output
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// jsonFinding is the stable wire form of a finding; other tools parse it.
+type jsonFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Path     string `json:"path"`
+	Message  string `json:"message"`
+}
+
+type jsonReport struct {
+	Version  int           `json:"version"`
+	Findings []jsonFinding `json:"findings"`
+	Summary  Summary       `json:"summary"`
+}
+
+// JSON prints the versioned envelope {"version":1,"findings":[...],"summary":{...}}.
+func JSON(w io.Writer, r *Report, _ Options) error {
+	out := jsonReport{Version: 1, Findings: make([]jsonFinding, 0, len(r.Findings)), Summary: r.Summary}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, jsonFinding{
+			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File,
+			Line: f.Pos.Line, Column: f.Pos.Column, Path: f.Path, Message: f.Message,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,194 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apimachinery/pkg/util/version"
+	bootstraptokenv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/bootstraptoken/v1"
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+	kubeadmscheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme"
+	kubeadmv1beta4 "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/v1beta4"
+	"k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/validation"
+	"k8s.io/kubernetes/cmd/kubeadm/app/constants"
+	kubeadmutil "k8s.io/kubernetes/cmd/kubeadm/app/util"
+	netutils "k8s.io/utils/net"
+)
+
+// Placeholders stand in for what kubeadm would read from the host or generate, so that validation
+// goes on without touching the machine or the network.
+const (
+	placeholderToken   = "abcdef.0123456789abcdef"
+	placeholderNode    = "node"
+	placeholderAddress = "192.0.2.10" // TEST-NET-1
+)
+
+// initFields are the InitConfiguration's own top-level fields; validation errors on other fields
+// of an InitConfiguration belong to the ClusterConfiguration embedded in it.
+var initFields = []string{"nodeRegistration", "bootstrapTokens", "localAPIEndpoint", "certificateKey", "skipPhases", "patches", "timeouts", "dryRun"}
+
+// validateFile does what kubeadm does after decoding: it merges the documents as kubeadm does,
+// applies the dynamic defaults that need no host, and runs kubeadm's validation. Unlike kubeadm it
+// records every error, each on the document and field it belongs to.
+func validateFile(f *File, opts *Options) {
+	initDoc, clusterDoc := f.Doc(KindInit), f.Doc(KindCluster)
+	if (initDoc != nil || clusterDoc != nil) && decoded(initDoc) && decoded(clusterDoc) {
+		validateInit(f, initDoc, clusterDoc, opts)
+	}
+	if d := f.Doc(KindJoin); d != nil && d.Object != nil {
+		cfg := d.Object.(*kubeadmapi.JoinConfiguration).DeepCopy()
+		setNodeRegistrationDefaults(d, "nodeRegistration", &cfg.NodeRegistration, cfg.ControlPlane != nil)
+		if cfg.ControlPlane != nil {
+			setAPIEndpointDefaults(d, "controlPlane.localAPIEndpoint", &cfg.ControlPlane.LocalAPIEndpoint)
+		}
+		for _, e := range validation.ValidateJoinConfiguration(cfg) {
+			d.addFieldError(ProblemValidation, e, "")
+		}
+	}
+	if d := f.Doc(KindReset); d != nil && d.Object != nil {
+		cfg := d.Object.(*kubeadmapi.ResetConfiguration).DeepCopy()
+		cfg.CRISocket = criSocketDefault(cfg.CRISocket)
+		for _, e := range validation.ValidateResetConfiguration(cfg) {
+			d.addFieldError(ProblemValidation, e, "")
+		}
+	}
+	if d := f.Doc(KindUpgrade); d != nil && d.Object != nil {
+		for _, e := range validation.ValidateUpgradeConfiguration(d.Object.(*kubeadmapi.UpgradeConfiguration)) {
+			d.addFieldError(ProblemValidation, e, "")
+		}
+	}
+}
+
+func decoded(d *Document) bool { return d == nil || d.Object != nil }
+
+func validateInit(f *File, initDoc, clusterDoc *Document, opts *Options) {
+	var cfg *kubeadmapi.InitConfiguration
+	if initDoc != nil {
+		cfg = initDoc.Object.(*kubeadmapi.InitConfiguration)
+	} else {
+		cfg = &kubeadmapi.InitConfiguration{}
+		ext := &kubeadmv1beta4.InitConfiguration{}
+		kubeadmscheme.Scheme.Default(ext)
+		_ = kubeadmscheme.Scheme.Convert(ext, cfg, nil)
+	}
+	if clusterDoc != nil {
+		cfg.ClusterConfiguration = *clusterDoc.Object.(*kubeadmapi.ClusterConfiguration)
+	} else {
+		ext := &kubeadmv1beta4.ClusterConfiguration{}
+		kubeadmscheme.Scheme.Default(ext)
+		_ = kubeadmscheme.Scheme.Convert(ext, &cfg.ClusterConfiguration, nil)
+	}
+	// Route each error to the document that holds the field; fall back to the other one.
+	route := func(path string) *Document {
+		own, other := clusterDoc, initDoc
+		for _, p := range initFields {
+			if path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") {
+				own, other = initDoc, clusterDoc
+			}
+		}
+		if own != nil {
+			return own
+		}
+		return other
+	}
+
+	c := cfg.DeepCopy()
+	for i, bt := range c.BootstrapTokens {
+		if bt.Token == nil || bt.Token.String() == "" {
+			c.BootstrapTokens[i].Token, _ = bootstraptokenv1.NewBootstrapTokenString(placeholderToken)
+		}
+	}
+	setNodeRegistrationDefaults(route("nodeRegistration"), "nodeRegistration", &c.NodeRegistration, true)
+	setAPIEndpointDefaults(route("localAPIEndpoint"), "localAPIEndpoint", &c.LocalAPIEndpoint)
+	if msg := checkKubernetesVersion(c.KubernetesVersion, opts.Target()); msg != "" {
+		route("kubernetesVersion").addProblem(ProblemVersion, "kubernetesVersion", msg)
+	}
+	if c.ControlPlaneEndpoint != "" {
+		if _, _, err := kubeadmutil.ParseHostPort(c.ControlPlaneEndpoint); err != nil {
+			route("controlPlaneEndpoint").addProblem(ProblemValidation, "controlPlaneEndpoint", err.Error())
+			c.ControlPlaneEndpoint = ""
+		}
+	}
+	for i, san := range c.APIServer.CertSANs {
+		c.APIServer.CertSANs[i] = strings.ToLower(san)
+	}
+	for _, e := range validation.ValidateInitConfiguration(c) {
+		route(e.Field).addFieldError(ProblemValidation, e, "")
+	}
+	if initDoc != nil {
+		// Rules see the InitConfiguration with the file's ClusterConfiguration, as kubeadm does.
+		initDoc.Object = cfg
+	}
+}
+
+// setNodeRegistrationDefaults mirrors kubeadm's SetNodeRegistrationDynamicDefaults without
+// reading the hostname or probing for a container runtime.
+func setNodeRegistrationDefaults(d *Document, path string, nro *kubeadmapi.NodeRegistrationOptions, controlPlaneTaint bool) {
+	name := strings.ToLower(strings.TrimSpace(nro.Name))
+	if name == "" {
+		name = placeholderNode
+	}
+	nro.Name = name
+	if controlPlaneTaint && nro.Taints == nil {
+		nro.Taints = append(nro.Taints, constants.ControlPlaneTaint)
+	}
+	nro.CRISocket = criSocketDefault(nro.CRISocket)
+}
+
+func criSocketDefault(socket string) string {
+	switch {
+	case socket == "":
+		return constants.DefaultCRISocket
+	case !strings.HasPrefix(socket, kubeadmv1beta4.DefaultContainerRuntimeURLScheme):
+		return kubeadmv1beta4.DefaultContainerRuntimeURLScheme + "://" + socket
+	}
+	return socket
+}
+
+// setAPIEndpointDefaults mirrors kubeadm's SetAPIEndpointDynamicDefaults. An address kubeadm would
+// pick from the host's interfaces becomes a placeholder.
+func setAPIEndpointDefaults(d *Document, path string, ep *kubeadmapi.APIEndpoint) {
+	ip := netutils.ParseIPSloppy(ep.AdvertiseAddress)
+	switch {
+	case ip == nil && ep.AdvertiseAddress != "":
+		d.addProblem(ProblemValidation, path+".advertiseAddress", fmt.Sprintf(
+			"couldn't use %q as \"apiserver-advertise-address\", must be ipv4 or ipv6 address", ep.AdvertiseAddress))
+		ep.AdvertiseAddress = placeholderAddress
+	case ip == nil, ip.IsUnspecified(), ip.IsLoopback():
+		ep.AdvertiseAddress = placeholderAddress
+	}
+}
+
+var (
+	releaseVersion = regexp.MustCompile(`^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)([-\w.+]*)?$`)
+	releaseLabel   = regexp.MustCompile(`^((release|ci)/)?((latest|stable)+(-[1-9](\.[1-9](\d)?)?)?)$`)
+	ciVersion      = regexp.MustCompile(`^ci/`)
+)
+
+// checkKubernetesVersion mirrors kubeadm's NormalizeKubernetesVersion against the target release:
+// kubeadm v1.N deploys control planes of v1.(N-1) and later. Labels such as "stable" would be
+// resolved over the network, so they count as the target release.
+func checkKubernetesVersion(v string, target *version.Version) string {
+	if v == "" || releaseLabel.MatchString(v) || ciVersion.MatchString(v) {
+		return ""
+	}
+	if !releaseVersion.MatchString(v) {
+		return fmt.Sprintf("version %q doesn't match patterns for neither semantic version nor labels (stable, latest, ...)", v)
+	}
+	if !strings.HasPrefix(v, "v") {
+		v = "v" + v
+	}
+	parsed, err := version.ParseSemantic(v)
+	if err != nil {
+		return fmt.Sprintf("couldn't parse Kubernetes version %q: %v", v, err)
+	}
+	minimum := version.MajorMinor(target.Major(), target.Minor()-1)
+	if parsed.LessThan(minimum) {
+		return fmt.Sprintf("this version of kubeadm only supports deploying clusters with the control plane version >= %s. Current version: %s", minimum, v)
+	}
+	return ""
+}
+
+var _ = field.NewPath
