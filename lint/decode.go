@@ -145,12 +145,14 @@ func decode(d *Document) error {
 // a custom unmarshaller (durations, bootstrap tokens) gives none, so the value is found by leaving
 // out one scalar at a time until the error goes away.
 func (j *jsonDoc) culprit(err error, root *yaml.Node, skip map[*yaml.Node]bool, typ reflect.Type) *yaml.Node {
-	if off, ok := typeErrorOffset(err); ok {
-		if n := j.nodeAt(int(off)); n != nil {
+	if off, field, ok := typeError(err); ok {
+		// A custom unmarshaller's type error has an offset into its own value, not the document;
+		// trust the offset only when the node there has the field path the error names.
+		if n := j.nodeAt(int(off)); n != nil && strings.HasSuffix(stripIndices(nodePath(root, n)), JSONFieldPath(field)) {
 			return n
 		}
 	}
-	for _, leaf := range leaves(root) {
+	for _, leaf := range valueNodes(root) {
 		if skip[leaf] {
 			continue
 		}
@@ -168,22 +170,40 @@ func (j *jsonDoc) culprit(err error, root *yaml.Node, skip map[*yaml.Node]bool, 
 	return nil
 }
 
-// typeErrorOffset reads the Offset of sigs.k8s.io/json's UnmarshalTypeError, which lives in an
+// typeError reads Offset and Field of sigs.k8s.io/json's UnmarshalTypeError, which lives in an
 // internal package and cannot be named.
-func typeErrorOffset(err error) (int64, bool) {
+func typeError(err error) (offset int64, field string, ok bool) {
 	v := reflect.ValueOf(err)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return 0, false
+		return 0, "", false
 	}
-	f := v.Elem().FieldByName("Offset")
-	if !f.IsValid() || f.Kind() != reflect.Int64 {
-		return 0, false
+	o, f := v.Elem().FieldByName("Offset"), v.Elem().FieldByName("Field")
+	if !o.IsValid() || o.Kind() != reflect.Int64 || !f.IsValid() || f.Kind() != reflect.String {
+		return 0, "", false
 	}
-	return f.Int(), true
+	return o.Int(), f.String(), true
 }
 
-// leaves lists a tree's scalar values (not keys) in document order.
-func leaves(root *yaml.Node) []*yaml.Node {
+// stripIndices turns "a[0].b" into "a.b", the form of paths in JSON type errors.
+func stripIndices(path string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range path {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// valueNodes lists a tree's values (not keys), each node's children before the node, so that
+// the search for a culprit tries the smallest candidates first.
+func valueNodes(root *yaml.Node) []*yaml.Node {
 	var out []*yaml.Node
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
@@ -192,8 +212,6 @@ func leaves(root *yaml.Node) []*yaml.Node {
 			return
 		}
 		switch n.Kind {
-		case yaml.ScalarNode:
-			out = append(out, n)
 		case yaml.MappingNode:
 			for i := 1; i < len(n.Content); i += 2 {
 				walk(n.Content[i], depth+1)
@@ -203,9 +221,25 @@ func leaves(root *yaml.Node) []*yaml.Node {
 				walk(c, depth+1)
 			}
 		}
+		if depth > 0 {
+			out = append(out, n)
+		}
 	}
 	walk(root, 0)
 	return out
+}
+
+// JSONFieldPath drops the Go names of embedded structs from a JSON decoder's field path:
+// "apiServer.ControlPlaneComponent.extraArgs" is "apiServer.extraArgs" in the document.
+func JSONFieldPath(goPath string) string {
+	parts := strings.Split(goPath, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && !(p[0] >= 'A' && p[0] <= 'Z') {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 // nodePath returns the field path of a node inside root, or "" when it is not found.
@@ -228,8 +262,11 @@ func nodePath(root, target *yaml.Node) string {
 				if path != "" {
 					p = path + "." + p
 				}
-				if n.Content[i] == target || walk(n.Content[i+1], p, depth+1) {
+				if n.Content[i] == target {
 					found = p
+					return true
+				}
+				if walk(n.Content[i+1], p, depth+1) {
 					return true
 				}
 			}
@@ -308,6 +345,12 @@ func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration) {
 		return
 	}
 	defaulted := ext.DeepCopy()
+	// The kubelet's defaulting panics on a feature gate it does not know; the kubelet itself
+	// refuses to start on one.
+	if err := utilfeature.DefaultFeatureGate.DeepCopy().SetFromMap(defaulted.FeatureGates); err != nil {
+		d.addProblem(ProblemComponentConfig, "featureGates", "invalid configuration: "+err.Error())
+		defaulted.FeatureGates = nil
+	}
 	scheme.Default(defaulted)
 	internal := &kubeletconfig.KubeletConfiguration{}
 	if err := scheme.Convert(defaulted, internal, nil); err != nil {
@@ -318,6 +361,10 @@ func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration) {
 	if len(internal.ClusterDNS) == 0 {
 		internal.ClusterDNS = []string{"10.96.0.10"}
 	}
+	// These two checks read the cgroup version of the machine the linter runs on, which says
+	// nothing about the node the file is for.
+	internal.FailCgroupV1 = false
+	internal.SingleProcessOOMKill = nil
 	err = kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
 	for _, e := range flattenErrors(err) {
 		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())

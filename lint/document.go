@@ -69,16 +69,16 @@ type Problem struct {
 type ProblemCode int
 
 const (
-	ProblemType           ProblemCode = iota + 1 // missing or unknown apiVersion/kind
-	ProblemAPIVersion                            // removed or deprecated API version
-	ProblemExperimental                          // kubeadm.k8s.io/v1
-	ProblemDuplicateKind                         // a kind twice in one file
-	ProblemUnknownField                          // strict decoding: unknown field
-	ProblemDuplicateField                        // strict decoding: duplicate key
-	ProblemFieldType                             // a value of the wrong type
-	ProblemValidation                            // kubeadm's validation
-	ProblemVersion                               // kubernetesVersion kubeadm cannot deploy
-	ProblemComponentConfig                       // kubelet or kube-proxy validation
+	ProblemType            ProblemCode = iota + 1 // missing or unknown apiVersion/kind
+	ProblemAPIVersion                             // removed or deprecated API version
+	ProblemExperimental                           // kubeadm.k8s.io/v1
+	ProblemDuplicateKind                          // a kind twice in one file
+	ProblemUnknownField                           // strict decoding: unknown field
+	ProblemDuplicateField                         // strict decoding: duplicate key
+	ProblemFieldType                              // a value of the wrong type
+	ProblemValidation                             // kubeadm's validation
+	ProblemVersion                                // kubernetesVersion kubeadm cannot deploy
+	ProblemComponentConfig                        // kubelet or kube-proxy validation
 )
 
 // Lookup returns the node at a field path, or nil.

@@ -35,7 +35,7 @@ func (j *jsonDoc) nodeAt(offset int) *yaml.Node {
 	var best *span
 	for i := range j.spans {
 		s := &j.spans[i]
-		if s.start < offset && offset <= s.end && (best == nil || s.end-s.start < best.end-best.start) {
+		if s.start <= offset && offset <= s.end && (best == nil || s.end-s.start < best.end-best.start) {
 			best = s
 		}
 	}

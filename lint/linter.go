@@ -101,6 +101,17 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			f.Docs = append(f.Docs, d)
 		}
 	}
+	if !hasConfig(f) && !src.Walked {
+		// In a file named on the command line, a foreign document whose kind looks like a
+		// configuration is most likely a misspelled group.
+		for _, d := range foreign {
+			if strings.HasSuffix(d.Kind, "Configuration") {
+				d.addProblem(ProblemType, "apiVersion", fmt.Sprintf("unknown configuration API %q for kind %q", d.APIVersion, d.Kind))
+				f.Docs = append(f.Docs, d)
+			}
+		}
+		foreign = slices.DeleteFunc(foreign, func(d *Document) bool { return len(d.Problems) > 0 })
+	}
 	switch {
 	case !hasConfig(f) && (src.Walked || len(f.Docs) == 0):
 		f.Skipped = len(f.Docs) + len(foreign)
@@ -120,14 +131,15 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Neither kubeadm's code nor a rule may take the process down on strange input.
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("%s: internal error, please report it: %v", src.Name, r)
+		}
+	}()
 	l.load(f)
 
 	res = &Result{File: f}
-	defer func() {
-		if r := recover(); r != nil {
-			res, err = nil, fmt.Errorf("%s: rule crashed: %v", src.Name, r)
-		}
-	}()
 	for _, r := range l.rules {
 		sev := r.Severity
 		if s, ok := l.severity[r.ID]; ok {
@@ -255,6 +267,9 @@ func (d *Document) checkAPIVersion(opts *Options) {
 		return
 	}
 	switch {
+	case d.Version == "v1" && opts.TargetMinor() < 37:
+		// kubeadm.k8s.io/v1 first shipped, as experimental, in kubeadm v1.37.
+		d.addProblem(ProblemType, "apiVersion", unknownAPI(d))
 	case d.Version == "v1beta3" && opts.TargetMinor() >= 37:
 		d.addProblem(ProblemAPIVersion, "apiVersion", oldSpec("v1.36"))
 	case d.Version == "v1beta3" && opts.TargetMinor() >= 35:

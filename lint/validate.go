@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
 	bootstraptokenv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/bootstraptoken/v1"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
@@ -111,6 +110,12 @@ func validateInit(f *File, initDoc, clusterDoc *Document, opts *Options) {
 			c.ControlPlaneEndpoint = ""
 		}
 	}
+	if opts.TargetMinor() < 37 {
+		// kubeadm v1.37 removed these gates; the releases before it still accept them.
+		for _, g := range []string{"NodeLocalCRISocket", "PublicKeysECDSA"} {
+			delete(c.FeatureGates, g)
+		}
+	}
 	for i, san := range c.APIServer.CertSANs {
 		c.APIServer.CertSANs[i] = strings.ToLower(san)
 	}
@@ -186,9 +191,7 @@ func checkKubernetesVersion(v string, target *version.Version) string {
 	}
 	minimum := version.MajorMinor(target.Major(), target.Minor()-1)
 	if parsed.LessThan(minimum) {
-		return fmt.Sprintf("this version of kubeadm only supports deploying clusters with the control plane version >= %s. Current version: %s", minimum, v)
+		return fmt.Sprintf("this version of kubeadm only supports deploying clusters with the control plane version >= %d.%d.0. Current version: %s", minimum.Major(), minimum.Minor(), v)
 	}
 	return ""
 }
-
-var _ = field.NewPath

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"k8s.io/klog/v2"
 )
 
 // Exit codes. Findings at or above --fail-on give exitFindings; anything that stops the linter
@@ -26,6 +28,10 @@ func main() {
 
 // run is main without the process: tests call it in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// kubeadm's and the kubelet's code log through klog (feature gate notes, deprecations); the
+	// findings already say what matters.
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
 	app := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	cmd := app.rootCommand()
 	cmd.SetArgs(args)

@@ -9,5 +9,3 @@ func All() []*lint.Rule {
 		KL001, KL002, KL003, KL004, KL005, KL006, KL007, KL008, KL009, KL010,
 	}
 }
-
-
