@@ -409,8 +409,31 @@ func validateKubeProxy(d *Document, ext *kubeproxyv1alpha1.KubeProxyConfiguratio
 		return
 	}
 	for _, e := range proxyvalidation.Validate(internal) {
-		d.addFieldError(ProblemComponentConfig, e, "KubeProxyConfiguration.")
+		e.Field = proxyFieldPath(strings.TrimPrefix(e.Field, "KubeProxyConfiguration."))
+		d.addFieldError(ProblemComponentConfig, e, "")
 	}
+}
+
+// proxyGoNames maps the Go names that kube-proxy's validation puts in its field paths to the
+// document's field names.
+var proxyGoNames = map[string]string{
+	"KubeProxyIPTablesConfiguration":  "iptables",
+	"KubeProxyIPVSConfiguration":      "ipvs",
+	"KubeProxyNFTablesConfiguration":  "nftables",
+	"KubeProxyConntrackConfiguration": "conntrack",
+	"KubeProxyWinkernelConfiguration": "winkernel",
+}
+
+func proxyFieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	for i, s := range parts {
+		if n, ok := proxyGoNames[s]; ok {
+			parts[i] = n
+		} else if s != "" {
+			parts[i] = strings.ToLower(s[:1]) + s[1:]
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // addFieldError records a validation error, its field path made relative to the document.
@@ -419,8 +442,12 @@ func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix st
 	if path == "<nil>" {
 		path = ""
 	}
-	// Some validators name a list but not the element; find the element holding the bad value.
+	// Some validators name a list but not the element; find the element from the bad value.
 	if bad, ok := e.BadValue.(string); ok {
+		var i int
+		if _, err := fmt.Sscanf(bad, "index %d", &i); err == nil {
+			path = PathIndex(path, i)
+		}
 		if seq := d.Lookup(path); seq != nil && seq.Kind == yaml.SequenceNode {
 			for i, item := range seq.Content {
 				if deref(item).Value == bad {

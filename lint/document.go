@@ -98,7 +98,13 @@ func (d *Document) Has(path string) bool {
 
 // position resolves a field path to where it is written, or to its closest written parent.
 func (d *Document) position(path string) (line, col int) {
-	_, anchor, _ := lookup(d.Root, path)
+	_, anchor, found := lookup(d.Root, path)
+	if !found && d.Source != d.Root {
+		// A field the v1beta3 migration removed is still in the source.
+		if _, a, ok := lookup(d.Source, path); ok {
+			anchor = a
+		}
+	}
 	if anchor == nil {
 		anchor = d.kindKey
 	}

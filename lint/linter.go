@@ -137,7 +137,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			res, err = nil, fmt.Errorf("%s: internal error, please report it: %v", src.Name, r)
 		}
 	}()
-	l.load(f)
+	if err := l.load(f); err != nil {
+		return nil, err
+	}
 
 	res = &Result{File: f}
 	for _, r := range l.rules {
@@ -169,8 +171,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 	return res, nil
 }
 
-// load migrates, decodes and validates a file's documents.
-func (l *Linter) load(f *File) {
+// load migrates, decodes and validates a file's documents. An error means a document cannot be
+// read at all, such as one that expands without bound through aliases.
+func (l *Linter) load(f *File) error {
 	seenKind := map[string]bool{}
 	for _, d := range f.Docs {
 		if d.Kind != "" && !hasTypeProblem(d) {
@@ -193,10 +196,11 @@ func (l *Linter) load(f *File) {
 			continue
 		}
 		if err := decode(d); err != nil {
-			d.addProblem(ProblemType, "", err.Error())
+			return &InputError{File: f.Name, Line: d.Source.Line, Err: err}
 		}
 	}
 	validateFile(f, &l.opts)
+	return nil
 }
 
 // classify reads a document's apiVersion and kind. foreign is set for documents of other APIs.

@@ -1,0 +1,157 @@
+// Package linttest runs a rule over YAML test files whose comments say what it must find, in the
+// manner of golang.org/x/tools/go/analysis/analysistest.
+//
+// A comment `# want KL123 "regexp"` on a line means that a KL123 finding whose message matches the
+// regexp must land on that line; one comment may hold several. Every want must be met and every
+// finding of the rule must be wanted. Files named pass_*.yaml must produce no finding; files named
+// fail_*.yaml must want at least one. A first-line comment `# options: key=value ...` sets lint
+// options: kubernetesVersion, hostProfile, cni.
+package linttest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var (
+	wantComment = regexp.MustCompile(`#\s*want\s+(.*)$`)
+	wantItem    = regexp.MustCompile(`(KL\d{3})\s+("(?:[^"\\]|\\.)*")`)
+	optionsLine = regexp.MustCompile(`^#\s*options:\s*(.*)$`)
+)
+
+// Run checks rule against every *.yaml file in dir.
+func Run(t *testing.T, dir string, rule *lint.Rule) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no test files in %s", dir)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) { runFile(t, file, rule) })
+	}
+}
+
+type want struct {
+	line int
+	rule string
+	re   *regexp.Regexp
+	met  bool
+}
+
+func runFile(t *testing.T, file string, rule *lint.Rule) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, wants, err := parseExpectations(string(data))
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	base := filepath.Base(file)
+	switch {
+	case strings.HasPrefix(base, "pass_") && len(wants) > 0:
+		t.Fatalf("%s: a pass_ file must not want findings", base)
+	case strings.HasPrefix(base, "fail_") && len(wants) == 0:
+		t.Fatalf("%s: a fail_ file must want at least one finding", base)
+	case !strings.HasPrefix(base, "pass_") && !strings.HasPrefix(base, "fail_"):
+		t.Fatalf("%s: test files are named pass_*.yaml or fail_*.yaml", base)
+	}
+	l, err := lint.New(lint.Config{Rules: []*lint.Rule{rule}, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Lint(context.Background(), lint.Source{Name: base, Data: data})
+	var inputErr *lint.InputError
+	if errors.As(err, &inputErr) {
+		t.Fatalf("test file is not valid YAML: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("lint: %v", err)
+	}
+	for _, f := range res.Findings {
+		if f.Rule != rule.ID {
+			continue
+		}
+		matched := false
+		for _, w := range wants {
+			if !w.met && w.line == f.Pos.Line && w.rule == f.Rule && w.re.MatchString(f.Message) {
+				w.met, matched = true, true
+				break
+			}
+		}
+		if !matched {
+			t.Errorf("%s: unexpected %s %s (path %s): %s", f.Pos, f.Severity, f.Rule, f.Path, f.Message)
+		}
+	}
+	for _, w := range wants {
+		if !w.met {
+			t.Errorf("%s:%d: no %s finding matching %q", base, w.line, w.rule, w.re)
+		}
+	}
+}
+
+func parseExpectations(src string) (lint.Options, []*want, error) {
+	var opts lint.Options
+	var wants []*want
+	for i, line := range strings.Split(src, "\n") {
+		if i == 0 {
+			if m := optionsLine.FindStringSubmatch(line); m != nil {
+				if err := setOptions(&opts, m[1]); err != nil {
+					return opts, nil, err
+				}
+				continue
+			}
+		}
+		m := wantComment.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		items := wantItem.FindAllStringSubmatch(m[1], -1)
+		if len(items) == 0 {
+			return opts, nil, fmt.Errorf("line %d: malformed want comment %q", i+1, m[0])
+		}
+		for _, it := range items {
+			// Only \" is an escape; other backslashes belong to the regexp.
+			pattern := strings.ReplaceAll(it[2][1:len(it[2])-1], `\"`, `"`)
+			re, err := regexp.Compile(pattern)
+			if err != nil {
+				return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
+			}
+			wants = append(wants, &want{line: i + 1, rule: it[1], re: re})
+		}
+	}
+	sort.SliceStable(wants, func(i, j int) bool { return wants[i].line < wants[j].line })
+	return opts, wants, nil
+}
+
+func setOptions(o *lint.Options, s string) error {
+	for _, kv := range strings.Fields(s) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("option %q is not key=value", kv)
+		}
+		switch k {
+		case "kubernetesVersion":
+			o.KubernetesVersion = v
+		case "hostProfile":
+			o.HostProfile = v
+		case "cni":
+			o.CNI = v
+		default:
+			return fmt.Errorf("unknown option %q", k)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+)
+
+const testdata = "../../testdata/rules"
+
+// TestRules runs every rule over its testdata folder.
+func TestRules(t *testing.T) {
+	for _, r := range rules.All() {
+		t.Run(r.ID, func(t *testing.T) {
+			linttest.Run(t, filepath.Join(testdata, r.ID), r)
+		})
+	}
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^KL\d{3}$`)
+	namePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// TestRegistry plays the part of analysis.Validate: the registry is sorted and unique, rules are
+// complete, and every rule has test cases and nothing else does.
+func TestRegistry(t *testing.T) {
+	seenID, seenName := map[string]bool{}, map[string]bool{}
+	prev := ""
+	for _, r := range rules.All() {
+		switch {
+		case !idPattern.MatchString(r.ID):
+			t.Errorf("%s: ID must match %s", r.ID, idPattern)
+		case r.ID <= prev:
+			t.Errorf("%s: All() must be sorted by ID, and IDs unique", r.ID)
+		case !namePattern.MatchString(r.Name) || seenName[r.Name]:
+			t.Errorf("%s: name %q must be unique kebab-case", r.ID, r.Name)
+		case r.Summary == "" || strings.HasSuffix(r.Summary, ".") || strings.ToLower(r.Summary[:1]) != r.Summary[:1]:
+			t.Errorf("%s: summary must be one lower-case line without a period", r.ID)
+		case !strings.Contains(r.Doc, "Bad") || !strings.Contains(r.Doc, "Good") || !strings.Contains(r.Doc, "Source"):
+			t.Errorf("%s: doc must give a bad and a good example and a source", r.ID)
+		case r.Severity == 0 || r.Run == nil:
+			t.Errorf("%s: severity and Run are required", r.ID)
+		}
+		seenID[r.ID], seenName[r.Name], prev = true, true, r.ID
+		pass, _ := filepath.Glob(filepath.Join(testdata, r.ID, "pass_*.yaml"))
+		fail, _ := filepath.Glob(filepath.Join(testdata, r.ID, "fail_*.yaml"))
+		if len(pass) == 0 || len(fail) == 0 {
+			t.Errorf("%s: testdata/rules/%s needs at least one pass_*.yaml and one fail_*.yaml", r.ID, r.ID)
+		}
+	}
+	dirs, _ := os.ReadDir(testdata)
+	for _, d := range dirs {
+		if !seenID[d.Name()] {
+			t.Errorf("testdata/rules/%s has no rule", d.Name())
+		}
+	}
+}
+
+// TestDocsUpToDate fails when docs/rules or the README's rule table drift from the rule values.
+func TestDocsUpToDate(t *testing.T) {
+	for _, r := range rules.All() {
+		got, err := os.ReadFile(filepath.Join("..", "..", "docs", "rules", r.ID+".md"))
+		if err != nil || string(got) != rules.Markdown(r) {
+			t.Errorf("docs/rules/%s.md is missing or stale: run 'make docs'", r.ID)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := rules.ReplaceTable(string(readme))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != string(readme) {
+		t.Errorf("the rule table in README.md is stale: run 'make docs'")
+	}
+}
