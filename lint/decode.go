@@ -89,6 +89,10 @@ func internalObject(kind string) runtime.Object {
 // decode runs kubeadm's strict decoding on a document and records every problem instead of
 // stopping at the first: after a type error it drops the offending value and decodes again.
 func decode(d *Document) error {
+	// Converting first bounds alias expansion before any other walk of the tree.
+	if _, err := toJSON(d.Root, nil); err != nil {
+		return err
+	}
 	reportDuplicateKeys(d, d.Root, "")
 	ext := externalObject(d)
 	if ext == nil {

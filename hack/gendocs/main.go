@@ -10,7 +10,6 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
-
 func main() {
 	if err := run("."); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)

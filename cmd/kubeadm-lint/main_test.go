@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the CLI goldens in testdata/cli")
+
+const root = "../.."
+
+// TestCLI runs the CLI in-process and compares stdout, stderr and the exit code with goldens.
+func TestCLI(t *testing.T) {
+	tests := map[string]struct {
+		args  []string
+		stdin string
+	}{
+		"examples text":       {args: []string{"testdata/examples"}},
+		"examples json":       {args: []string{"--format", "json", "testdata/examples"}},
+		"examples source":     {args: []string{"--show-source", "testdata/examples/cluster-bad-v1beta4.yaml"}},
+		"clean file":          {args: []string{"testdata/examples/cluster-good.yaml"}},
+		"stdin":               {args: []string{"-"}, stdin: "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: nope\n"},
+		"v1beta3 on v1.36":    {args: []string{"--kubernetes-version", "v1.36", "testdata/examples/cluster-bad-v1beta3.yaml"}},
+		"fail on warning":     {args: []string{"--fail-on", "warning", "--kubernetes-version", "v1.36", "testdata/parity/cases/v1beta3-valid.yaml"}},
+		"rules":               {args: []string{"rules"}},
+		"explain":             {args: []string{"explain", "KL005"}},
+		"explain unknown":     {args: []string{"explain", "KL999"}},
+		"bad format":          {args: []string{"--format", "xml", "testdata/examples"}},
+		"bad target":          {args: []string{"--kubernetes-version", "banana", "testdata/examples"}},
+		"only other kinds":    {args: []string{"testdata/examples/not-a-config.yaml"}},
+		"missing path":        {args: []string{"testdata/no-such-file.yaml", "testdata/examples/cluster-good.yaml"}},
+		"directory no config": {args: []string{"testdata/cli"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Chdir(root)
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			got := "$ kubeadm-lint " + strings.Join(tt.args, " ") + "\n" + stdout.String() +
+				"--- stderr\n" + stderr.String() + "--- exit " + string(rune('0'+code)) + "\n"
+			golden := filepath.Join("testdata", "cli", strings.ReplaceAll(name, " ", "-")+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/kubeadm-lint -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (rerun with -update if the change is intended):\n%s", golden, got)
+			}
+		})
+	}
+}
+
+// TestBadInput checks that every kind of unreadable input exits 2 with one line naming the file,
+// and never panics.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bomb := "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	for i, prev := 'b', 'a'; i <= 'j'; i, prev = i+1, i {
+		bomb += string(i) + ": &" + string(i) + " [*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + ",*" + string(prev) + "]\n"
+	}
+	big := bytes.Repeat([]byte("# padding line for a file that is far too large to be a config\n"), 50<<20/64)
+	empty := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "dangling.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		path string
+		want string
+	}{
+		"an empty file":               {path: write("empty.yaml", nil), want: "empty file"},
+		"a binary file":               {path: write("binary.yaml", []byte{0x7f, 'E', 'L', 'F', 0, 1, 2, 0xff}), want: "binary file"},
+		"invalid YAML":                {path: write("invalid.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: \"10.0.0.0/8\" (the pods)\n")), want: "invalid.yaml:3: invalid YAML: did not find expected key"},
+		"a YAML alias bomb":           {path: write("bomb.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"+bomb)), want: "through YAML aliases"},
+		"a 50 MB file":                {path: write("big.yaml", big), want: "larger than the 4 MiB limit"},
+		"a directory without configs": {path: empty, want: "no kubeadm, kubelet or kube-proxy configuration"},
+		"a path that does not exist":  {path: filepath.Join(dir, "missing.yaml"), want: "no such file or directory"},
+		"a dangling symlink":          {path: filepath.Join(dir, "dangling.yaml"), want: "no such file or directory"},
+		"tab indentation":             {path: write("tabs.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n\tcertSANs: []\n")), want: "tabs.yaml:4: invalid YAML"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{tt.path}, strings.NewReader(""), &stdout, &stderr)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, exitUsage, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.want) {
+				t.Errorf("stderr should be one line containing %q, got:\n%s", tt.want, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("stack trace on stderr")
+			}
+		})
+	}
+}
