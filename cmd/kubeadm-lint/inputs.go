@@ -84,7 +84,7 @@ func readLimited(open func() (io.ReadCloser, error)) ([]byte, error) {
 		return nil, unwrapPathError(err)
 	}
 	if len(data) > lint.MaxFileSize {
-		return nil, fmt.Errorf("%w: larger than the %d MiB limit", errTooLarge, lint.MaxFileSize>>20)
+		return nil, fmt.Errorf("file is larger than the %d MiB limit", lint.MaxFileSize>>20)
 	}
 	return data, nil
 }

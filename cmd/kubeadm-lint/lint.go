@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -21,6 +20,9 @@ type lintOptions struct {
 	failOn            string
 	kubernetesVersion string
 	showSource        bool
+	hostProfile       string
+	cni               string
+	host              bool
 }
 
 func (o *lintOptions) register(cmd *cobra.Command) {
@@ -29,6 +31,9 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files")
 	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
+	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
+	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
+	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")
 }
 
 func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
@@ -40,10 +45,11 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--fail-on: %w", err)
 	}
-	linter, err := lint.New(lint.Config{
-		Rules:   rules.All(),
-		Options: lint.Options{KubernetesVersion: o.kubernetesVersion},
-	})
+	opts := lint.Options{KubernetesVersion: o.kubernetesVersion, HostProfile: o.hostProfile, CNI: o.cni}
+	if o.host {
+		opts.Host = readHost("/")
+	}
+	linter, err := lint.New(lint.Config{Rules: rules.All(), Options: opts})
 	if err != nil {
 		return err
 	}
@@ -120,5 +126,3 @@ func lintAll(ctx context.Context, l *lint.Linter, sources []lint.Source) ([]*lin
 	}
 	return results, out
 }
-
-var errTooLarge = errors.New("file is too large")

@@ -7,5 +7,11 @@ import "github.com/kubeadm-lint/kubeadm-lint/lint"
 func All() []*lint.Rule {
 	return []*lint.Rule{
 		KL001, KL002, KL003, KL004, KL005, KL006, KL007, KL008, KL009, KL010,
+		KL101, KL102, KL103, KL104, KL105, KL106, KL107, KL108, KL109, KL110, KL111, KL112, KL113,
+		KL201, KL202, KL203, KL204, KL205,
+		KL301, KL302, KL303, KL304, KL305, KL306, KL307, KL308, KL309, KL310,
+		KL401, KL402,
+		KL501,
+		KL901,
 	}
 }

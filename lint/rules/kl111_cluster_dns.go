@@ -1,0 +1,54 @@
+package rules
+
+import (
+	netutils "k8s.io/utils/net"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var KL111 = &lint.Rule{
+	ID:       "KL111",
+	Name:     "cluster-dns",
+	Summary:  "the kubelet's clusterDNS is not the 10th address of serviceSubnet, where kubeadm puts CoreDNS",
+	Severity: lint.SeverityWarning,
+	Kinds:    []string{lint.KindKubelet},
+	Run: func(p *lint.Pass) {
+		kc := p.File.Kubelet()
+		c, _ := clusterConfig(p.File)
+		if kc == nil || len(kc.ClusterDNS) == 0 {
+			return
+		}
+		svc := "10.96.0.0/12"
+		if c != nil {
+			svc = c.Networking.ServiceSubnet
+		}
+		nets := subnets(svc)
+		if len(nets) == 0 {
+			return
+		}
+		want, err := netutils.GetIndexedIP(nets[0], 10)
+		if err != nil {
+			return
+		}
+		if ip := netutils.ParseIPSloppy(kc.ClusterDNS[0]); ip == nil || !ip.Equal(want) {
+			p.Reportf("clusterDNS[0]", "clusterDNS %s is not %s, the address kubeadm gives the kube-dns Service in serviceSubnet %s: Pods would resolve nothing", kc.ClusterDNS[0], want, nets[0])
+		}
+	},
+	Doc: doc(`
+kubeadm gives the kube-dns Service the 10th address of the first serviceSubnet and fills the
+kubelet's clusterDNS with it. A clusterDNS written by hand, often copied from a cluster with
+another serviceSubnet, sends every Pod's DNS queries to an address nothing answers.`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+networking:
+  serviceSubnet: 10.100.0.0/16
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+clusterDNS:
+- 10.96.0.10`, `
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+clusterDNS:
+- 10.100.0.10`, `kubeadm's componentconfigs (kubelet defaulting); kubeadm's constants.GetDNSIP.`),
+}

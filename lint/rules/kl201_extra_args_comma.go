@@ -1,0 +1,73 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// commaFlag finds the broken workaround ",flag-name=" inside a value.
+var commaFlag = regexp.MustCompile(`,([a-z][a-z0-9-]*)=`)
+
+var KL201 = &lint.Rule{
+	ID:       "KL201",
+	Name:     "extra-args-comma-workaround",
+	Summary:  "an extraArgs value carries ',flag-name=', the broken workaround for comma-separated flag values",
+	Severity: lint.SeverityError,
+	Run: func(p *lint.Pass) {
+		var lists []struct {
+			doc *lint.Document
+			a   args
+		}
+		if c, doc := clusterConfig(p.File); c != nil {
+			for _, a := range controlPlaneArgs(c) {
+				lists = append(lists, struct {
+					doc *lint.Document
+					a   args
+				}{doc, a})
+			}
+		}
+		for _, nr := range nodeRegistrations(p.File) {
+			lists = append(lists, struct {
+				doc *lint.Document
+				a   args
+			}{nr.Doc, nr.KubeletArgs})
+		}
+		for _, l := range lists {
+			for i, arg := range l.a.Args {
+				m := commaFlag.FindStringSubmatch(arg.Value)
+				if m == nil || m[1] != arg.Name {
+					continue
+				}
+				joined := strings.ReplaceAll(arg.Value, ","+arg.Name+"=", ",")
+				p.Report(l.doc, lint.Finding{
+					Path:    l.a.At(i),
+					Message: "value " + quote(arg.Value) + " repeats " + quote(arg.Name+"=") + ": the flag gets that text literally; write the list as one value " + quote(joined),
+					Fixes: []lint.Fix{{
+						Message: "join the values into one entry",
+						Edits:   []lint.Edit{{Path: l.a.At(i), Value: kubeadmapi.Arg{Name: arg.Name, Value: joined}}},
+					}},
+				})
+			}
+		}
+	},
+	Doc: doc(`
+On the command line, --apiserver-extra-args takes key=value pairs separated by commas, so a value
+that itself holds commas cannot be written there. The old workaround of repeating the flag name,
+'enable-admission-plugins=LimitRanger,enable-admission-plugins=NamespaceExists', does not work:
+the component receives the whole text as one value and fails or ignores the plugins. In a
+configuration file the list is simply one value.`, `
+apiServer:
+  extraArgs:
+  - name: enable-admission-plugins
+    value: LimitRanger,enable-admission-plugins=NamespaceExists`, `
+apiServer:
+  extraArgs:
+  - name: enable-admission-plugins
+    value: LimitRanger,NamespaceExists`, `the kubeadm troubleshooting guide ("Not possible to pass a comma separated list of values to arguments inside a --component-extra-args flag"); kubernetes/kubeadm#1413.`),
+}
+
+func quote(s string) string { return `"` + s + `"` }

@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/version"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var KL204 = &lint.Rule{
+	ID:       "KL204",
+	Name:     "version-skew",
+	Summary:  "kubernetesVersion is newer than the target kubeadm, or a join uses a newer kubeadm than the cluster",
+	Severity: lint.SeverityError,
+	Run: func(p *lint.Pass) {
+		c, cdoc := clusterConfig(p.File)
+		if c == nil || !cdoc.Has("kubernetesVersion") {
+			return
+		}
+		v, err := version.ParseGeneric(strings.TrimPrefix(c.KubernetesVersion, "v"))
+		if err != nil {
+			return // a label or KL009's business
+		}
+		target := p.Options.Target()
+		tm, vm := int(target.Minor()), int(v.Minor())
+		switch {
+		case vm > tm+1:
+			p.ReportIn(cdoc, "kubernetesVersion", "kubernetesVersion %s is %d minor releases newer than kubeadm v1.%d: kubeadm deploys at most its own release and one newer; use kubeadm v1.%d", c.KubernetesVersion, vm-tm, tm, vm)
+		case vm == tm+1:
+			p.Report(cdoc, lint.Finding{Path: "kubernetesVersion", Severity: lint.SeverityWarning,
+				Message: "kubernetesVersion " + c.KubernetesVersion + " is newer than kubeadm v1." + strconv.Itoa(tm) + ": kubeadm warns and the control plane may use settings this kubeadm does not know; use the matching kubeadm"})
+		case p.File.Doc(lint.KindJoin) != nil && vm < tm:
+			p.Report(p.File.Doc(lint.KindJoin), lint.Finding{Path: "kind", Severity: lint.SeverityWarning,
+				Message: "this node joins a v1." + strconv.Itoa(vm) + " cluster with kubeadm v1." + strconv.Itoa(tm) + ": a newer kubeadm may need RBAC rules and configuration the cluster lacks; join with the cluster's kubeadm version"})
+		}
+	},
+	Doc: doc(`
+kubeadm supports one minor release of skew. kubeadm v1.N deploys control planes of v1.(N-1) to
+v1.N (older ones are KL009) and warns on v1.(N+1). Joining a node with a kubeadm newer than the
+cluster is how the guide's "v1.18 node cannot join a v1.17 cluster" failure happens: the new
+kubeadm needs RBAC rules that only its own release's 'init' or 'upgrade' creates. The target
+kubeadm release is --kubernetes-version.`, `
+# kubeadm-lint --kubernetes-version v1.37
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.39.0`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2`, `the kubeadm troubleshooting guide ("Failed to join a v1.18 Node to a v1.17 cluster due to missing RBAC"); kubeadm's version skew policy.`),
+}

@@ -1,0 +1,41 @@
+package rules
+
+import (
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var KL401 = &lint.Rule{
+	ID:       "KL401",
+	Name:     "insecure-bootstrap",
+	Summary:  "discovery skips CA verification, or a bootstrap token never expires",
+	Severity: lint.SeverityWarning,
+	Run: func(p *lint.Pass) {
+		if j := p.File.Join(); j != nil && j.Discovery.BootstrapToken != nil && j.Discovery.BootstrapToken.UnsafeSkipCAVerification {
+			p.ReportIn(p.File.Doc(lint.KindJoin), "discovery.bootstrapToken.unsafeSkipCAVerification", "unsafeSkipCAVerification is true: the node trusts whatever answers at the API server address, so anyone on the path can impersonate the control plane; pin caCertHashes instead")
+		}
+		if d := p.File.Doc(lint.KindInit); d != nil && d.Lookup("bootstrapTokens") != nil {
+			for i := range d.Lookup("bootstrapTokens").Content {
+				path := lint.PathIndex("bootstrapTokens", i)
+				if ttl := d.Lookup(path + ".ttl"); ttl != nil && (ttl.Value == "0" || ttl.Value == "0s") {
+					p.ReportIn(d, path+".ttl", "bootstrap token ttl %s never expires: anyone who reads it can join nodes forever; use a ttl and create tokens when needed", ttl.Value)
+				}
+			}
+		}
+	},
+	Doc: doc(`
+Token discovery is safe only when the joining node checks the cluster CA against caCertHashes.
+With unsafeSkipCAVerification: true it accepts any CA, so an attacker on the network path can pose
+as the API server and harvest the node's credentials. A bootstrap token with ttl 0 never expires;
+if it leaks, anyone can add nodes to the cluster for ever.`, `
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: 192.168.10.11:6443
+    token: abcdef.0123456789abcdef
+    unsafeSkipCAVerification: true`, `
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: 192.168.10.11:6443
+    token: abcdef.0123456789abcdef
+    caCertHashes:
+    - sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef`, `kubeadm join documentation (token-based discovery with CA pinning).`),
+}

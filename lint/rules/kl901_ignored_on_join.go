@@ -1,0 +1,46 @@
+package rules
+
+import (
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var KL901 = &lint.Rule{
+	ID:       "KL901",
+	Name:     "ignored-on-join",
+	Summary:  "a join file carries cluster-wide configuration that kubeadm join ignores",
+	Severity: lint.SeverityWarning,
+	Run: func(p *lint.Pass) {
+		if p.File.Doc(lint.KindJoin) == nil || p.File.Doc(lint.KindInit) != nil {
+			return
+		}
+		for _, d := range p.File.Docs {
+			switch d.Kind {
+			case lint.KindCluster, lint.KindKubelet, lint.KindKubeProxy:
+				p.ReportIn(d, "kind", "%s in a file whose only kubeadm kind is JoinConfiguration: 'kubeadm join' ignores it and takes the cluster's configuration from the kubeadm-config, kubelet-config and kube-proxy ConfigMaps", d.Kind)
+			}
+		}
+	},
+	Doc: doc(`
+'kubeadm join' reads only the JoinConfiguration. The ClusterConfiguration, KubeletConfiguration and
+KubeProxyConfiguration come from the cluster, from the ConfigMaps 'kubeadm init' uploaded. Settings
+put next to a JoinConfiguration, such as a different cgroupDriver for a worker, are silently
+dropped. Per-node kubelet settings go in nodeRegistration.kubeletExtraArgs or in --patches.`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  file:
+    kubeConfigPath: /etc/kubernetes/discovery.conf
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+maxPods: 250`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  file:
+    kubeConfigPath: /etc/kubernetes/discovery.conf
+nodeRegistration:
+  kubeletExtraArgs:
+  - name: max-pods
+    value: "250"`, `kubeadm join documentation; kubeadm's documentMapToJoinConfiguration ("Ignored configuration document").`),
+}
