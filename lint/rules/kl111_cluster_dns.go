@@ -30,14 +30,19 @@ var KL111 = &lint.Rule{
 		if err != nil {
 			return
 		}
-		if ip := netutils.ParseIPSloppy(kc.ClusterDNS[0]); ip == nil || !ip.Equal(want) {
+		ip := netutils.ParseIPSloppy(kc.ClusterDNS[0])
+		if ip != nil && ip.IsLinkLocalUnicast() {
+			return // NodeLocal DNSCache listens on a link-local address such as 169.254.20.10
+		}
+		if ip == nil || !ip.Equal(want) {
 			p.Reportf("clusterDNS[0]", "clusterDNS %s is not %s, the address kubeadm gives the kube-dns Service in serviceSubnet %s: Pods would resolve nothing", kc.ClusterDNS[0], want, nets[0])
 		}
 	},
 	Doc: doc(`
 kubeadm gives the kube-dns Service the 10th address of the first serviceSubnet and fills the
 kubelet's clusterDNS with it. A clusterDNS written by hand, often copied from a cluster with
-another serviceSubnet, sends every Pod's DNS queries to an address nothing answers.`, `
+another serviceSubnet, sends every Pod's DNS queries to an address nothing answers. A link-local
+clusterDNS (NodeLocal DNSCache, 169.254.20.10) is left alone.`, `
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 networking:
