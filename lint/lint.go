@@ -100,7 +100,9 @@ type Rule struct {
 	// Kinds are the document kinds the rule runs on, once per document. A rule without kinds runs
 	// once per file, for checks across documents.
 	Kinds []string
-	Run   func(*Pass)
+	// Scripts marks a rule that reads shell scripts (Pass.Script) instead of YAML documents.
+	Scripts bool
+	Run     func(*Pass)
 }
 
 // Pass is a rule's view of one document, or of one file for rules without kinds.
@@ -108,6 +110,7 @@ type Pass struct {
 	Rule    *Rule
 	File    *File
 	Doc     *Document // nil for a file-level rule
+	Script  []byte    // the source, for rules that read shell scripts
 	Options *Options
 	report  func(*Document, Finding)
 }
@@ -123,7 +126,7 @@ func (p *Pass) ReportIn(doc *Document, path, format string, args ...any) {
 }
 
 // Report reports a finding built by the rule, for findings that carry fixes or their own severity.
-// The rule ID, severity (when unset) and position are filled in.
+// The rule ID, severity (when unset) and position are filled in; a script rule sets Pos itself.
 func (p *Pass) Report(doc *Document, f Finding) {
 	f.Rule = p.Rule.ID
 	if f.Severity == 0 {

@@ -73,6 +73,8 @@ type Source struct {
 	// Walked marks a file found by walking a directory. Such a file holding no configuration
 	// document is skipped rather than reported.
 	Walked bool
+	// Script marks a shell script: only the rules that read scripts run on it.
+	Script bool
 }
 
 // Result is what Lint found in one source.
@@ -84,6 +86,9 @@ type Result struct {
 // Lint parses, decodes and validates one source, then runs the rules on it. An *InputError means
 // the source is not YAML at all; any other error is a crash of the linter itself.
 func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) {
+	if src.Script {
+		return l.lintScript(src), nil
+	}
 	nodes, err := parseDocuments(src.Name, src.Data)
 	if err != nil {
 		return nil, err
@@ -157,6 +162,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			}
 			res.Findings = append(res.Findings, fd)
 		}
+		if r.Scripts {
+			continue
+		}
 		if len(r.Kinds) == 0 {
 			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report})
 			continue
@@ -169,6 +177,27 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 	}
 	SortFindings(res.Findings)
 	return res, nil
+}
+
+// lintScript runs the script rules on a shell script.
+func (l *Linter) lintScript(src Source) *Result {
+	res := &Result{File: &File{Name: src.Name}}
+	for _, r := range l.rules {
+		if !r.Scripts {
+			continue
+		}
+		sev, override := l.severity[r.ID]
+		report := func(_ *Document, fd Finding) {
+			if override {
+				fd.Severity = sev
+			}
+			fd.Pos.File = src.Name
+			res.Findings = append(res.Findings, fd)
+		}
+		r.Run(&Pass{Rule: r, File: res.File, Script: src.Data, Options: &l.opts, report: report})
+	}
+	SortFindings(res.Findings)
+	return res
 }
 
 // load migrates, decodes and validates a file's documents. An error means a document cannot be

@@ -13,10 +13,10 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-// collect reads every input named on the command line. Directories are walked for *.yaml and
-// *.yml; "-" is standard input. Errors are collected, not fatal, so that one unreadable file does
+// collect reads every input named on the command line. Directories are walked for *.yaml, *.yml
+// and *.sh; "-" is standard input. Files ending in .sh, or all with scripts set, are shell scripts. Errors are collected, not fatal, so that one unreadable file does
 // not hide the findings in the others.
-func collect(args []string, stdin io.Reader) ([]lint.Source, []error) {
+func collect(args []string, stdin io.Reader, scripts bool) ([]lint.Source, []error) {
 	var sources []lint.Source
 	var errs []error
 	seen := map[string]bool{}
@@ -30,7 +30,7 @@ func collect(args []string, stdin io.Reader) ([]lint.Source, []error) {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			return
 		}
-		sources = append(sources, lint.Source{Name: name, Data: data, Walked: walked})
+		sources = append(sources, lint.Source{Name: name, Data: data, Walked: walked, Script: scripts || strings.HasSuffix(name, ".sh")})
 	}
 	for _, arg := range args {
 		if arg == "-" {
@@ -55,7 +55,7 @@ func collect(args []string, stdin io.Reader) ([]lint.Source, []error) {
 			if d.IsDir() && path != arg && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && (strings.HasSuffix(d.Name(), ".yaml") || strings.HasSuffix(d.Name(), ".yml")) {
+			if !d.IsDir() && (strings.HasSuffix(d.Name(), ".yaml") || strings.HasSuffix(d.Name(), ".yml") || strings.HasSuffix(d.Name(), ".sh")) {
 				files = append(files, path)
 			}
 			return nil

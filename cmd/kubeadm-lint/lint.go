@@ -23,6 +23,7 @@ type lintOptions struct {
 	hostProfile       string
 	cni               string
 	host              bool
+	scripts           bool
 }
 
 func (o *lintOptions) register(cmd *cobra.Command) {
@@ -33,6 +34,7 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
 	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
+	f.BoolVar(&o.scripts, "scripts", false, "read every file as a shell script and check its kubeadm command lines (*.sh always are)")
 	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")
 }
 
@@ -53,7 +55,7 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	sources, inputErrs := collect(args, a.stdin)
+	sources, inputErrs := collect(args, a.stdin, o.scripts)
 	results, lintErrs := lintAll(ctx, linter, sources)
 	inputErrs = append(inputErrs, lintErrs...)
 
@@ -70,7 +72,13 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	}
 	lint.SortFindings(report.Findings)
 	report.Summary.Count(report.Findings)
-	if len(inputErrs) == 0 && report.Summary.Documents == 0 {
+	scripts := 0
+	for _, src := range sources {
+		if src.Script {
+			scripts++
+		}
+	}
+	if len(inputErrs) == 0 && report.Summary.Documents == 0 && scripts == 0 {
 		inputErrs = append(inputErrs, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
 	}
 

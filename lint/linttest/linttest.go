@@ -4,7 +4,7 @@
 // A comment `# want KL123 "regexp"` on a line means that a KL123 finding whose message matches the
 // regexp must land on that line; one comment may hold several. Every want must be met and every
 // finding of the rule must be wanted. Files named pass_*.yaml must produce no finding; files named
-// fail_*.yaml must want at least one. A first-line comment `# options: key=value ...` sets lint
+// fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
 // options: kubernetesVersion, hostProfile, cni.
 package linttest
 
@@ -35,6 +35,8 @@ func Run(t *testing.T, dir string, rule *lint.Rule) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	scripts, _ := filepath.Glob(filepath.Join(dir, "*.sh"))
+	files = append(files, scripts...)
 	if len(files) == 0 {
 		t.Fatalf("no test files in %s", dir)
 	}
@@ -66,13 +68,13 @@ func runFile(t *testing.T, file string, rule *lint.Rule) {
 	case strings.HasPrefix(base, "fail_") && len(wants) == 0:
 		t.Fatalf("%s: a fail_ file must want at least one finding", base)
 	case !strings.HasPrefix(base, "pass_") && !strings.HasPrefix(base, "fail_"):
-		t.Fatalf("%s: test files are named pass_*.yaml or fail_*.yaml", base)
+		t.Fatalf("%s: test files are named pass_* or fail_*", base)
 	}
 	l, err := lint.New(lint.Config{Rules: []*lint.Rule{rule}, Options: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := l.Lint(context.Background(), lint.Source{Name: base, Data: data})
+	res, err := l.Lint(context.Background(), lint.Source{Name: base, Data: data, Script: strings.HasSuffix(base, ".sh")})
 	var inputErr *lint.InputError
 	if errors.As(err, &inputErr) {
 		t.Fatalf("test file is not valid YAML: %v", err)

@@ -48,10 +48,10 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: severity and Run are required", r.ID)
 		}
 		seenID[r.ID], seenName[r.Name], prev = true, true, r.ID
-		pass, _ := filepath.Glob(filepath.Join(testdata, r.ID, "pass_*.yaml"))
-		fail, _ := filepath.Glob(filepath.Join(testdata, r.ID, "fail_*.yaml"))
+		pass, _ := filepath.Glob(filepath.Join(testdata, r.ID, "pass_*"))
+		fail, _ := filepath.Glob(filepath.Join(testdata, r.ID, "fail_*"))
 		if len(pass) == 0 || len(fail) == 0 {
-			t.Errorf("%s: testdata/rules/%s needs at least one pass_*.yaml and one fail_*.yaml", r.ID, r.ID)
+			t.Errorf("%s: testdata/rules/%s needs at least one pass_* and one fail_* file", r.ID, r.ID)
 		}
 	}
 	dirs, _ := os.ReadDir(testdata)
