@@ -17,7 +17,6 @@ import (
 	kubeadmv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/v1"
 	kubeadmv1beta4 "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/v1beta4"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
-	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 	kubeletvalidation "k8s.io/kubernetes/pkg/kubelet/apis/config/validation"
 	proxyconfig "k8s.io/kubernetes/pkg/proxy/apis/config"
 	proxyscheme "k8s.io/kubernetes/pkg/proxy/apis/config/scheme"
@@ -88,7 +87,7 @@ func internalObject(kind string) runtime.Object {
 
 // decode runs kubeadm's strict decoding on a document and records every problem instead of
 // stopping at the first: after a type error it drops the offending value and decodes again.
-func decode(d *Document) error {
+func decode(d *Document, kubeletScheme *runtime.Scheme) error {
 	// Converting first bounds alias expansion before any other walk of the tree.
 	if _, err := toJSON(d.Root, nil); err != nil {
 		return err
@@ -130,7 +129,7 @@ func decode(d *Document) error {
 	switch o := ext.(type) {
 	case *kubeletv1beta1.KubeletConfiguration:
 		d.Object = o
-		validateKubelet(d, o)
+		validateKubelet(d, o, kubeletScheme)
 	case *kubeproxyv1alpha1.KubeProxyConfiguration:
 		d.Object = o
 		validateKubeProxy(d, o)
@@ -342,12 +341,7 @@ func (d *Document) addStrictError(err error) {
 
 // validateKubelet runs the kubelet's own validation on the defaulted configuration. kubeadm does
 // not validate component configs, but the kubelet refuses to start with these errors.
-func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration) {
-	scheme, _, err := kubeletscheme.NewSchemeAndCodecs()
-	if err != nil {
-		d.addProblem(ProblemComponentConfig, "", err.Error())
-		return
-	}
+func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, scheme *runtime.Scheme) {
 	defaulted := ext.DeepCopy()
 	// The kubelet's defaulting panics on a feature gate it does not know; the kubelet itself
 	// refuses to start on one.
@@ -369,7 +363,7 @@ func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration) {
 	// nothing about the node the file is for.
 	internal.FailCgroupV1 = false
 	internal.SingleProcessOOMKill = nil
-	err = kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
+	err := kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
 	for _, e := range flattenErrors(err) {
 		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/runtime"
+	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 )
 
 // Config configures a Linter.
@@ -26,6 +28,8 @@ type Linter struct {
 	rules    []*Rule
 	opts     Options
 	severity map[string]Severity
+	// kubeletScheme is built once: building it costs more than linting a file.
+	kubeletScheme *runtime.Scheme
 }
 
 var ruleID = regexp.MustCompile(`^KL\d{3}$`)
@@ -48,7 +52,11 @@ func New(cfg Config) (*Linter, error) {
 			return nil, fmt.Errorf("invalid configuration: severity for unknown rule %q", id)
 		}
 	}
-	l := &Linter{opts: opts, severity: cfg.Severity}
+	ks, _, err := kubeletscheme.NewSchemeAndCodecs()
+	if err != nil {
+		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
+	}
+	l := &Linter{opts: opts, severity: cfg.Severity, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
 		if !known[r.ID] {
 			continue
@@ -224,7 +232,7 @@ func (l *Linter) load(f *File) error {
 		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
 			continue
 		}
-		if err := decode(d); err != nil {
+		if err := decode(d, l.kubeletScheme); err != nil {
 			return &InputError{File: f.Name, Line: d.Source.Line, Err: err}
 		}
 	}
