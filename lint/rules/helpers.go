@@ -45,6 +45,26 @@ func controlPlaneArgs(c *kubeadmapi.ClusterConfiguration) []args {
 	return out
 }
 
+// docArgs is an extraArgs list with the document that holds it.
+type docArgs struct {
+	Doc *lint.Document
+	args
+}
+
+// allArgs lists every extraArgs and kubeletExtraArgs list of a file.
+func allArgs(f *lint.File) []docArgs {
+	var out []docArgs
+	if c, doc := clusterConfig(f); c != nil {
+		for _, a := range controlPlaneArgs(c) {
+			out = append(out, docArgs{Doc: doc, args: a})
+		}
+	}
+	for _, nr := range nodeRegistrations(f) {
+		out = append(out, docArgs{Doc: nr.Doc, args: nr.KubeletArgs})
+	}
+	return out
+}
+
 // nodeRegistration is the node registration of an Init or Join document.
 type nodeRegistration struct {
 	Doc          *lint.Document

@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
-
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -18,37 +16,19 @@ var KL201 = &lint.Rule{
 	Summary:  "an extraArgs value carries ',flag-name=', the broken workaround for comma-separated flag values",
 	Severity: lint.SeverityError,
 	Run: func(p *lint.Pass) {
-		var lists []struct {
-			doc *lint.Document
-			a   args
-		}
-		if c, doc := clusterConfig(p.File); c != nil {
-			for _, a := range controlPlaneArgs(c) {
-				lists = append(lists, struct {
-					doc *lint.Document
-					a   args
-				}{doc, a})
-			}
-		}
-		for _, nr := range nodeRegistrations(p.File) {
-			lists = append(lists, struct {
-				doc *lint.Document
-				a   args
-			}{nr.Doc, nr.KubeletArgs})
-		}
-		for _, l := range lists {
-			for i, arg := range l.a.Args {
+		for _, l := range allArgs(p.File) {
+			for i, arg := range l.Args {
 				m := commaFlag.FindStringSubmatch(arg.Value)
 				if m == nil || m[1] != arg.Name {
 					continue
 				}
 				joined := strings.ReplaceAll(arg.Value, ","+arg.Name+"=", ",")
-				p.Report(l.doc, lint.Finding{
-					Path:    l.a.At(i),
+				p.Report(l.Doc, lint.Finding{
+					Path:    l.At(i),
 					Message: "value " + quote(arg.Value) + " repeats " + quote(arg.Name+"=") + ": the flag gets that text literally; write the list as one value " + quote(joined),
 					Fixes: []lint.Fix{{
 						Message: "join the values into one entry",
-						Edits:   []lint.Edit{{Path: l.a.At(i), Value: kubeadmapi.Arg{Name: arg.Name, Value: joined}}},
+						Edits:   []lint.Edit{{Path: l.At(i) + ".value", Value: joined}},
 					}},
 				})
 			}

@@ -17,12 +17,12 @@ var KL202 = &lint.Rule{
 	Summary:  "a flag appears twice in a v1beta4 extraArgs list, and the later value silently wins",
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
-		check := func(doc *lint.Document, a args) {
-			if doc.Version == "v1beta3" {
-				return // a map: duplicates are KL006
+		for _, l := range allArgs(p.File) {
+			if l.Doc.Version == "v1beta3" {
+				continue // a map: duplicates are KL006
 			}
 			first := map[string]int{}
-			for i, arg := range a.Args {
+			for i, arg := range l.Args {
 				j, seen := first[arg.Name]
 				if !seen {
 					first[arg.Name] = i
@@ -31,16 +31,8 @@ var KL202 = &lint.Rule{
 				if accumulatingFlags[arg.Name] {
 					continue
 				}
-				p.ReportIn(doc, a.At(i), "%s is given again (first at %s): the component sees only %q; join the values into one entry", arg.Name, a.At(j), arg.Value)
+				p.ReportIn(l.Doc, l.At(i), "%s is given again (first at %s): the component sees only %q; join the values into one entry", arg.Name, l.At(j), arg.Value)
 			}
-		}
-		if c, doc := clusterConfig(p.File); c != nil {
-			for _, a := range controlPlaneArgs(c) {
-				check(doc, a)
-			}
-		}
-		for _, nr := range nodeRegistrations(p.File) {
-			check(nr.Doc, nr.KubeletArgs)
 		}
 	},
 	Doc: doc(`
