@@ -5,7 +5,8 @@
 // regexp must land on that line; one comment may hold several. Every want must be met and every
 // finding of the rule must be wanted. Files named pass_*.yaml must produce no finding; files named
 // fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
-// options: kubernetesVersion, hostProfile, cni.
+// options: kubernetesVersion, hostProfile, cni, and the --host facts hostReadOnlyUsr,
+// hostNICs, hostResolvConfLoopback and hostCgroupDriver.
 package linttest
 
 import (
@@ -151,6 +152,20 @@ func setOptions(o *lint.Options, s string) error {
 			o.HostProfile = v
 		case "cni":
 			o.CNI = v
+		case "hostReadOnlyUsr", "hostNICs", "hostResolvConfLoopback", "hostCgroupDriver":
+			if o.Host == nil {
+				o.Host = &lint.Host{}
+			}
+			switch k {
+			case "hostReadOnlyUsr":
+				o.Host.ReadOnlyUsr = v == "true"
+			case "hostNICs":
+				o.Host.NICs = strings.Split(v, ",")
+			case "hostResolvConfLoopback":
+				o.Host.ResolvConfLoopback = v == "true"
+			case "hostCgroupDriver":
+				o.Host.RuntimeCgroupDriver = v
+			}
 		default:
 			return fmt.Errorf("unknown option %q", k)
 		}
