@@ -52,23 +52,19 @@ func New(cfg Config) (*Linter, error) {
 			return nil, fmt.Errorf("invalid configuration: severity for unknown rule %q", id)
 		}
 	}
+	for id := range cfg.Disabled {
+		if !known[id] {
+			return nil, fmt.Errorf("invalid configuration: cannot disable unknown rule %q", id)
+		}
+	}
 	ks, _, err := kubeletscheme.NewSchemeAndCodecs()
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
 	l := &Linter{opts: opts, severity: cfg.Severity, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
-		if !known[r.ID] {
-			continue
-		}
-		if cfg.Disabled[r.ID] {
-			continue
-		}
-		l.rules = append(l.rules, r)
-	}
-	for id := range cfg.Disabled {
-		if !known[id] {
-			return nil, fmt.Errorf("invalid configuration: cannot disable unknown rule %q", id)
+		if !cfg.Disabled[r.ID] {
+			l.rules = append(l.rules, r)
 		}
 	}
 	return l, nil

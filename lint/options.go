@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/version"
@@ -52,10 +53,10 @@ func (o *Options) validate() error {
 		return fmt.Errorf("invalid kubernetes version %q: want a release such as v1.37", o.KubernetesVersion)
 	}
 	o.target = version.MajorMinor(v.Major(), v.Minor())
-	if o.HostProfile != "" && !contains(HostProfiles, o.HostProfile) {
+	if o.HostProfile != "" && !slices.Contains(HostProfiles, o.HostProfile) {
 		return fmt.Errorf("unknown host profile %q (want one of %s)", o.HostProfile, strings.Join(HostProfiles, ", "))
 	}
-	if o.CNI != "" && !contains(CNIs, o.CNI) {
+	if o.CNI != "" && !slices.Contains(CNIs, o.CNI) {
 		return fmt.Errorf("unknown CNI %q (want one of %s)", o.CNI, strings.Join(CNIs, ", "))
 	}
 	return nil
@@ -66,12 +67,3 @@ func (o *Options) Target() *version.Version { return o.target }
 
 // TargetMinor returns the target release's minor version.
 func (o *Options) TargetMinor() int { return int(o.target.Minor()) }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
