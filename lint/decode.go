@@ -89,7 +89,8 @@ func internalObject(kind string) runtime.Object {
 // stopping at the first: after a type error it drops the offending value and decodes again.
 func decode(d *Document, kubeletScheme *runtime.Scheme) error {
 	// Converting first bounds alias expansion before any other walk of the tree.
-	if _, err := toJSON(d.Root, nil); err != nil {
+	j, err := toJSON(d.Root, nil)
+	if err != nil {
 		return err
 	}
 	reportDuplicateKeys(d, d.Root, "")
@@ -98,11 +99,11 @@ func decode(d *Document, kubeletScheme *runtime.Scheme) error {
 		return nil
 	}
 	skip := map[*yaml.Node]bool{}
-	var j *jsonDoc
 	for retry := 0; ; retry++ {
-		var err error
-		if j, err = toJSON(d.Root, skip); err != nil {
-			return err
+		if retry > 0 {
+			if j, err = toJSON(d.Root, skip); err != nil {
+				return err
+			}
 		}
 		obj := reflect.New(reflect.TypeOf(ext).Elem()).Interface()
 		strictErrs, err := kjson.UnmarshalStrict(j.data, obj)

@@ -7,6 +7,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -136,11 +137,4 @@ func (p *Pass) Report(doc *Document, f Finding) {
 }
 
 // AppliesTo reports whether the rule runs on documents of kind.
-func (r *Rule) AppliesTo(kind string) bool {
-	for _, k := range r.Kinds {
-		if k == kind {
-			return true
-		}
-	}
-	return false
-}
+func (r *Rule) AppliesTo(kind string) bool { return slices.Contains(r.Kinds, kind) }

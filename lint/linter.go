@@ -152,23 +152,10 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 
 	res = &Result{File: f}
 	for _, r := range l.rules {
-		sev := r.Severity
-		if s, ok := l.severity[r.ID]; ok {
-			sev = s
-		}
-		report := func(d *Document, fd Finding) {
-			if _, ok := l.severity[r.ID]; ok || fd.Severity == 0 {
-				fd.Severity = sev
-			}
-			fd.Pos = Position{File: src.Name, Line: 1, Column: 1}
-			if d != nil {
-				fd.Pos.Line, fd.Pos.Column = d.position(fd.Path)
-			}
-			res.Findings = append(res.Findings, fd)
-		}
 		if r.Scripts {
 			continue
 		}
+		report := l.reporter(r, src.Name, &res.Findings)
 		if len(r.Kinds) == 0 {
 			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report})
 			continue
@@ -187,21 +174,31 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 func (l *Linter) lintScript(src Source) *Result {
 	res := &Result{File: &File{Name: src.Name}}
 	for _, r := range l.rules {
-		if !r.Scripts {
-			continue
+		if r.Scripts {
+			r.Run(&Pass{Rule: r, File: res.File, Script: src.Data, Options: &l.opts, report: l.reporter(r, src.Name, &res.Findings)})
 		}
-		sev, override := l.severity[r.ID]
-		report := func(_ *Document, fd Finding) {
-			if override {
-				fd.Severity = sev
-			}
-			fd.Pos.File = src.Name
-			res.Findings = append(res.Findings, fd)
-		}
-		r.Run(&Pass{Rule: r, File: res.File, Script: src.Data, Options: &l.opts, report: report})
 	}
 	SortFindings(res.Findings)
 	return res
+}
+
+// reporter returns the function a rule's findings go through: it applies the configured severity
+// and turns a document's field path into a position. Script rules set the position themselves.
+func (l *Linter) reporter(r *Rule, file string, into *[]Finding) func(*Document, Finding) {
+	sev, override := l.severity[r.ID]
+	return func(d *Document, fd Finding) {
+		if override {
+			fd.Severity = sev
+		}
+		fd.Pos.File = file
+		switch {
+		case d != nil:
+			fd.Pos.Line, fd.Pos.Column = d.position(fd.Path)
+		case fd.Pos.Line == 0:
+			fd.Pos.Line, fd.Pos.Column = 1, 1
+		}
+		*into = append(*into, fd)
+	}
 }
 
 // load migrates, decodes and validates a file's documents. An error means a document cannot be

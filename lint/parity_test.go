@@ -78,9 +78,9 @@ func pathMatches(got, want string) bool {
 	return got == want || flat == want || strings.HasSuffix(flat, "."+want) || strings.HasPrefix(flat, want+".")
 }
 
-func stripIndices(p string) string {
-	return regexp.MustCompile(`\[[^\]]*\]`).ReplaceAllString(p, "")
-}
+var listIndex = regexp.MustCompile(`\[[^\]]*\]`)
+
+func stripIndices(p string) string { return listIndex.ReplaceAllString(p, "") }
 
 // TestParityWithKubeadm checks the linter against goldens that hack/parity.sh produced with the
 // real kubeadm binaries: every file kubeadm rejects fails with the matching KL0xx error, and no

@@ -20,19 +20,17 @@ var KL113 = &lint.Rule{
 		if !ok {
 			return
 		}
-		envs := []struct {
+		type envList struct {
 			path string
 			env  []kubeadmapi.EnvVar
-		}{
+		}
+		envs := []envList{
 			{"apiServer.extraEnvs", c.APIServer.ExtraEnvs},
 			{"controllerManager.extraEnvs", c.ControllerManager.ExtraEnvs},
 			{"scheduler.extraEnvs", c.Scheduler.ExtraEnvs},
 		}
 		if c.Etcd.Local != nil {
-			envs = append(envs, struct {
-				path string
-				env  []kubeadmapi.EnvVar
-			}{"etcd.local.extraEnvs", c.Etcd.Local.ExtraEnvs})
+			envs = append(envs, envList{"etcd.local.extraEnvs", c.Etcd.Local.ExtraEnvs})
 		}
 		need := []string{c.Networking.ServiceSubnet, c.Networking.PodSubnet, ".svc", c.Networking.DNSDomain}
 		for _, e := range envs {

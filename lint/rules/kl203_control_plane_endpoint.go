@@ -14,8 +14,7 @@ var KL203 = &lint.Rule{
 		if c != nil && c.ControlPlaneEndpoint == "" && p.File.Doc(lint.KindJoin) == nil {
 			p.ReportIn(cdoc, "controlPlaneEndpoint", "no controlPlaneEndpoint: the cluster is tied to this node's address and 'kubeadm join --control-plane' will refuse to add more control-plane nodes; set a DNS name or a load balancer address now, as it cannot be added later without re-issuing certificates")
 		}
-		j, ok := p.File.Join(), p.File.Doc(lint.KindJoin) != nil
-		if !ok || j == nil || j.ControlPlane == nil || c == nil || c.ControlPlaneEndpoint != "" {
+		if j := p.File.Join(); j == nil || j.ControlPlane == nil || c == nil || c.ControlPlaneEndpoint != "" {
 			return
 		}
 		p.Report(p.File.Doc(lint.KindJoin), lint.Finding{
