@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+
+	clientset "k8s.io/client-go/kubernetes"
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/addons/dns"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/addons/proxy"
+	kubeletphase "k8s.io/kubernetes/cmd/kubeadm/app/phases/kubelet"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/uploadconfig"
+	configutil "k8s.io/kubernetes/cmd/kubeadm/app/util/config"
+)
+
+// initConfig is what the scenarios 'kubeadm init' with: explicit enough that kubeadm needs
+// neither the network nor a container runtime to default it, and clean enough that the linter
+// has nothing to say about the kubeadm-config it uploads.
+const initConfig = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.0.0.10
+  bindPort: 6443
+nodeRegistration:
+  name: cp-1
+  criSocket: unix:///run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+controlPlaneEndpoint: cp.cluster.internal:6443
+networking:
+  serviceSubnet: 10.96.0.0/12
+  podSubnet: 10.244.0.0/16
+`
+
+// Kubeadm runs kubeadm v1.37's own phase code against a client: the objects it writes are the
+// ones 'kubeadm init' and 'kubeadm upgrade apply' write, not copies of them.
+type Kubeadm struct {
+	cfg *kubeadmapi.InitConfiguration
+	// PatchesDir is passed to the add-on phases as 'kubeadm init --patches' would.
+	PatchesDir string
+}
+
+// NewKubeadm defaults initConfig the way kubeadm init does.
+func NewKubeadm() (*Kubeadm, error) {
+	cfg, err := configutil.BytesToInitConfiguration([]byte(initConfig), true)
+	if err != nil {
+		return nil, fmt.Errorf("defaulting the kubeadm config: %w", err)
+	}
+	return &Kubeadm{cfg: cfg}, nil
+}
+
+// UploadConfig is the upload-config phase: the kubeadm-config and kubelet-config ConfigMaps.
+func (k *Kubeadm) UploadConfig(client clientset.Interface) error {
+	if err := uploadconfig.UploadConfiguration(k.cfg, client); err != nil {
+		return err
+	}
+	return kubeletphase.CreateConfigMap(&k.cfg.ClusterConfiguration, client)
+}
+
+// EnsureProxy is the addon/kube-proxy phase; run again, it is what 'kubeadm upgrade apply' does.
+func (k *Kubeadm) EnsureProxy(client clientset.Interface) error {
+	return proxy.EnsureProxyAddon(&k.cfg.ClusterConfiguration, &k.cfg.LocalAPIEndpoint, client, k.PatchesDir, io.Discard, false)
+}
+
+// EnsureDNS is the addon/coredns phase.
+func (k *Kubeadm) EnsureDNS(client clientset.Interface) error {
+	return dns.EnsureDNSAddon(&k.cfg.ClusterConfiguration, client, k.PatchesDir, io.Discard, false)
+}
