@@ -1,0 +1,204 @@
+package webhook
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// Mode says what the ConfigMap validator does with errors.
+type Mode string
+
+const (
+	// ModeWarn returns every finding as an admission warning and never denies.
+	ModeWarn Mode = "warn"
+	// ModeEnforce denies a ConfigMap with an error-severity finding.
+	ModeEnforce Mode = "enforce"
+)
+
+// Config configures the webhook and its server. Its YAML form is the --config file; flags
+// override it field by field.
+type Config struct {
+	// Listen is the HTTPS address the API server calls.
+	Listen string `json:"listen"`
+	// HealthListen is the plain-HTTP address of /healthz, /readyz and /metrics.
+	HealthListen string `json:"healthListen"`
+	TLS          TLS    `json:"tls"`
+	// ShutdownGrace bounds how long in-flight reviews may take to finish after SIGTERM.
+	ShutdownGrace Duration `json:"shutdownGrace"`
+
+	KubeProxy  KubeProxy  `json:"kubeProxy"`
+	CoreDNS    CoreDNS    `json:"coreDNS"`
+	ConfigMaps ConfigMaps `json:"configMaps"`
+}
+
+// TLS names the serving certificate files. They are reloaded when they change on disk.
+type TLS struct {
+	CertFile string `json:"certFile"`
+	KeyFile  string `json:"keyFile"`
+	// ReloadInterval is how often the files are checked for changes.
+	ReloadInterval Duration `json:"reloadInterval"`
+}
+
+// KubeProxy configures the kube-proxy DaemonSet mutator.
+type KubeProxy struct {
+	// Tolerations replace the DaemonSet's pod tolerations. Empty means DefaultTolerations.
+	Tolerations []corev1.Toleration `json:"tolerations"`
+	// KeepUninitialized adds a toleration of node.cloudprovider.kubernetes.io/uninitialized. A
+	// cloud-controller-manager that reaches the API server through the kubernetes Service IP
+	// needs kube-proxy before it can initialise the node; without this, neither starts.
+	KeepUninitialized bool `json:"keepUninitialized"`
+}
+
+// CoreDNS configures the opt-in CoreDNS mutator.
+type CoreDNS struct {
+	// AllowPrivilegeEscalation sets allowPrivilegeEscalation: true on the coredns container, the
+	// guide's fix for SELinux hosts with Docker older than 1.13. It weakens the pod's security.
+	AllowPrivilegeEscalation bool `json:"allowPrivilegeEscalation"`
+}
+
+// ConfigMaps configures the validator of the ConfigMaps kubeadm stores.
+type ConfigMaps struct {
+	Mode Mode `json:"mode"`
+	// KubernetesVersion is the release the stored configs are linted for, as "v1.37".
+	KubernetesVersion string `json:"kubernetesVersion"`
+}
+
+// Duration is a time.Duration written as "5s" in YAML.
+type Duration struct{ time.Duration }
+
+// UnmarshalJSON reads a Go duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("invalid duration %s: want a value such as \"10s\"", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
+// Well-known taint keys the default tolerations name.
+const (
+	taintControlPlane   = "node-role.kubernetes.io/control-plane"
+	taintUninitialized  = "node.cloudprovider.kubernetes.io/uninitialized"
+	criticalAddonsOnly  = "CriticalAddonsOnly"
+	defaultReloadPeriod = 10 * time.Second
+)
+
+// DefaultTolerations are the troubleshooting guide's kube-proxy tolerations: critical add-ons
+// and control-plane nodes, but not the blanket "operator: Exists" kubeadm renders, so kube-proxy
+// waits until the cloud-controller-manager has initialised a node (kubernetes/kubeadm#1027).
+func DefaultTolerations() []corev1.Toleration {
+	return []corev1.Toleration{
+		{Key: criticalAddonsOnly, Operator: corev1.TolerationOpExists},
+		{Key: taintControlPlane, Effect: corev1.TaintEffectNoSchedule},
+	}
+}
+
+// DefaultConfig returns the configuration used when no file or flag says otherwise.
+func DefaultConfig() Config {
+	return Config{
+		Listen:        ":8443",
+		HealthListen:  ":8080",
+		TLS:           TLS{CertFile: "/etc/kubeadm-lint-webhook/tls/tls.crt", KeyFile: "/etc/kubeadm-lint-webhook/tls/tls.key", ReloadInterval: Duration{defaultReloadPeriod}},
+		ShutdownGrace: Duration{20 * time.Second},
+		ConfigMaps:    ConfigMaps{Mode: ModeWarn, KubernetesVersion: lint.DefaultKubernetesVersion},
+	}
+}
+
+// LoadConfig reads a YAML config file over DefaultConfig. Unknown fields are errors.
+func LoadConfig(path string) (Config, error) {
+	cfg := DefaultConfig()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("reading config: %w", err)
+	}
+	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Validate reports every problem with the configuration at once.
+func (c *Config) Validate() error {
+	var errs []error
+	for name, addr := range map[string]string{"listen": c.Listen, "healthListen": c.HealthListen} {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: invalid address %q", name, addr))
+		}
+	}
+	if c.Listen == c.HealthListen && !strings.HasSuffix(c.Listen, ":0") {
+		errs = append(errs, fmt.Errorf("listen and healthListen must differ, both are %q", c.Listen))
+	}
+	if c.TLS.CertFile == "" || c.TLS.KeyFile == "" {
+		errs = append(errs, errors.New("tls: certFile and keyFile are required"))
+	}
+	if c.TLS.ReloadInterval.Duration <= 0 {
+		errs = append(errs, errors.New("tls.reloadInterval must be positive"))
+	}
+	if c.ShutdownGrace.Duration <= 0 {
+		errs = append(errs, errors.New("shutdownGrace must be positive"))
+	}
+	for i, t := range c.KubeProxy.Tolerations {
+		if err := checkToleration(t); err != nil {
+			errs = append(errs, fmt.Errorf("kubeProxy.tolerations[%d]: %w", i, err))
+		}
+	}
+	if c.ConfigMaps.Mode != ModeWarn && c.ConfigMaps.Mode != ModeEnforce {
+		errs = append(errs, fmt.Errorf("configMaps.mode: %q is neither %q nor %q", c.ConfigMaps.Mode, ModeWarn, ModeEnforce))
+	}
+	if _, err := lint.New(lint.Config{Options: lint.Options{KubernetesVersion: c.ConfigMaps.KubernetesVersion}}); err != nil {
+		errs = append(errs, fmt.Errorf("configMaps.kubernetesVersion: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// checkToleration applies the API server's own rules, so that a bad list fails at start-up
+// rather than on every kube-proxy write.
+func checkToleration(t corev1.Toleration) error {
+	switch t.Operator {
+	case corev1.TolerationOpExists:
+		if t.Value != "" {
+			return errors.New("operator Exists takes no value")
+		}
+	case corev1.TolerationOpEqual, "":
+		if t.Key == "" {
+			return errors.New("operator Equal needs a key")
+		}
+	default:
+		return fmt.Errorf("unknown operator %q", t.Operator)
+	}
+	switch t.Effect {
+	case "", corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+	default:
+		return fmt.Errorf("unknown effect %q", t.Effect)
+	}
+	if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+		return errors.New("tolerationSeconds needs effect NoExecute")
+	}
+	return nil
+}
+
+// tolerations returns the list the kube-proxy mutator enforces.
+func (k KubeProxy) tolerations() []corev1.Toleration {
+	ts := k.Tolerations
+	if len(ts) == 0 {
+		ts = DefaultTolerations()
+	}
+	if k.KeepUninitialized {
+		ts = append(ts[:len(ts):len(ts)], corev1.Toleration{Key: taintUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule})
+	}
+	return ts
+}

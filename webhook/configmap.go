@@ -1,0 +1,78 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/slok/kubewebhook/v2/pkg/model"
+	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// configMapKeys maps each kube-system ConfigMap kubeadm writes to the key holding its config.
+var configMapKeys = map[string]string{
+	"kubeadm-config": "ClusterConfiguration",
+	"kubelet-config": "kubelet",
+	"kube-proxy":     "config.conf",
+}
+
+// configMapValidator lints the configs kubeadm stores in the cluster with the CLI's core.
+type configMapValidator struct {
+	linter *lint.Linter
+	mode   Mode
+}
+
+func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
+	allow := &validating.ValidatorResult{Valid: true}
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok || namespace(ar, obj) != kubeSystem || u.GroupVersionKind().GroupKind().String() != "ConfigMap" {
+		return allow, nil
+	}
+	key, ok := configMapKeys[name(ar, obj)]
+	if !ok {
+		return allow, nil
+	}
+	data, found, err := unstructured.NestedString(u.Object, "data", key)
+	if err != nil || !found {
+		// kubeadm itself will complain about a missing key; this webhook only lints content.
+		return allow, nil
+	}
+	source := fmt.Sprintf("%s/%s[%s]", kubeSystem, name(ar, obj), key)
+	res, err := v.linter.Lint(ctx, lint.Source{Name: source, Data: []byte(data)})
+	var inputErr *lint.InputError
+	switch {
+	case errors.As(err, &inputErr):
+		// Not YAML at all: a finding like any other, not a failure of the webhook.
+		f := lint.Finding{Rule: "KL001", Severity: lint.SeverityError, Pos: lint.Position{Line: inputErr.Line}, Message: inputErr.Err.Error()}
+		return v.result(source, []lint.Finding{f}), nil
+	case err != nil:
+		return nil, err
+	}
+	return v.result(source, res.Findings), nil
+}
+
+// result turns findings into warnings, and in enforce mode errors into a denial.
+func (v configMapValidator) result(source string, fs []lint.Finding) *validating.ValidatorResult {
+	r := &validating.ValidatorResult{Valid: true}
+	var errs []string
+	for _, f := range fs {
+		msg := fmt.Sprintf("%s: %s", f.Rule, f.Message)
+		if f.Pos.Line > 0 {
+			msg += fmt.Sprintf(" (line %d)", f.Pos.Line)
+		}
+		r.Warnings = append(r.Warnings, msg)
+		if f.Severity == lint.SeverityError {
+			errs = append(errs, msg)
+		}
+	}
+	if v.mode == ModeEnforce && len(errs) > 0 {
+		r.Valid = false
+		r.Message = fmt.Sprintf("kubeadm-lint: %s has %d error(s): %s", source, len(errs), strings.Join(errs, "; "))
+	}
+	return r
+}

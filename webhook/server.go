@@ -1,0 +1,118 @@
+package webhook
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Server serves the reviews over TLS and health and metrics over plain HTTP.
+type Server struct {
+	cfg     Config
+	logger  *slog.Logger
+	certs   *CertReloader
+	webhook *Webhook
+	reg     *prometheus.Registry
+
+	tlsLn, healthLn net.Listener
+	ready           atomic.Bool
+}
+
+// NewServer loads the certificate and binds both listeners, so that a missing certificate or a
+// port in use fails here, before anything is served.
+func NewServer(cfg Config, logger *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	wh, err := New(cfg, logger, reg)
+	if err != nil {
+		return nil, err
+	}
+	certs, err := NewCertReloader(cfg.TLS.CertFile, cfg.TLS.KeyFile, logger)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, logger: logger, certs: certs, webhook: wh, reg: reg}
+	if s.tlsLn, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return nil, fmt.Errorf("listening for reviews: %w", err)
+	}
+	if s.healthLn, err = net.Listen("tcp", cfg.HealthListen); err != nil {
+		s.tlsLn.Close()
+		return nil, fmt.Errorf("listening for health checks: %w", err)
+	}
+	return s, nil
+}
+
+// Addr is the address reviews are served on; useful when Listen asked for port 0.
+func (s *Server) Addr() net.Addr { return s.tlsLn.Addr() }
+
+// HealthAddr is the address of /healthz, /readyz and /metrics.
+func (s *Server) HealthAddr() net.Addr { return s.healthLn.Addr() }
+
+// Run serves until ctx is cancelled. Then /readyz turns false at once, so that the Service stops
+// sending new reviews, and in-flight reviews get up to ShutdownGrace to finish.
+func (s *Server) Run(ctx context.Context) error {
+	tlsSrv := &http.Server{
+		Handler: s.webhook.Handler(),
+		TLSConfig: &tls.Config{
+			MinVersion:     tls.VersionTLS12,
+			GetCertificate: s.certs.GetCertificate,
+		},
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	healthSrv := &http.Server{Handler: s.healthHandler(), ReadHeaderTimeout: 5 * time.Second}
+
+	go s.certs.Watch(ctx, s.cfg.TLS.ReloadInterval.Duration)
+	errc := make(chan error, 2)
+	go func() { errc <- tlsSrv.ServeTLS(s.tlsLn, "", "") }()
+	go func() { errc <- healthSrv.Serve(s.healthLn) }()
+	s.ready.Store(true)
+	s.logger.Info("serving", "reviews", s.tlsLn.Addr().String(), "health", s.healthLn.Addr().String())
+
+	select {
+	case err := <-errc:
+		tlsSrv.Close()
+		healthSrv.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.ready.Store(false)
+	s.logger.Info("shutting down", "grace", s.cfg.ShutdownGrace.Duration)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace.Duration)
+	defer cancel()
+	err := tlsSrv.Shutdown(shutdownCtx)
+	healthSrv.Close()
+	if err != nil {
+		return fmt.Errorf("draining reviews: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) healthHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !s.ready.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
+	return mux
+}
