@@ -21,6 +21,8 @@ type Config struct {
 	Severity map[string]Severity
 	// Disabled turns rules off, by rule ID.
 	Disabled map[string]bool
+	// ReportUnusedIgnores reports suppression comments that suppress nothing (KL013).
+	ReportUnusedIgnores bool
 }
 
 // Linter runs rules over sources. It holds no state between calls and is safe for concurrent use.
@@ -28,6 +30,9 @@ type Linter struct {
 	rules    []*Rule
 	opts     Options
 	severity map[string]Severity
+	// known holds every configured rule ID, enabled or not: an ignore may name a disabled rule.
+	known        map[string]bool
+	reportUnused bool
 	// kubeletScheme is built once: building it costs more than linting a file.
 	kubeletScheme *runtime.Scheme
 }
@@ -61,7 +66,7 @@ func New(cfg Config) (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
-	l := &Linter{opts: opts, severity: cfg.Severity, kubeletScheme: ks}
+	l := &Linter{opts: opts, severity: cfg.Severity, known: known, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
 		if !cfg.Disabled[r.ID] {
 			l.rules = append(l.rules, r)
@@ -166,6 +171,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			}
 		}
 	}
+	res.Findings = l.suppress(src, nodes, res.Findings)
 	SortFindings(res.Findings)
 	return res, nil
 }
@@ -178,6 +184,7 @@ func (l *Linter) lintScript(src Source) *Result {
 			r.Run(&Pass{Rule: r, File: res.File, Script: src.Data, Options: &l.opts, report: l.reporter(r, src.Name, &res.Findings)})
 		}
 	}
+	res.Findings = l.suppress(src, nil, res.Findings)
 	SortFindings(res.Findings)
 	return res
 }

@@ -29,8 +29,9 @@ var (
 	optionsLine = regexp.MustCompile(`^#\s*options:\s*(.*)$`)
 )
 
-// Run checks rule against every *.yaml file in dir.
-func Run(t *testing.T, dir string, rule *lint.Rule) {
+// Run checks rule against every *.yaml file in dir. The others run beside it, so that
+// suppression comments can name them; only rule's findings are checked.
+func Run(t *testing.T, dir string, rule *lint.Rule, others ...*lint.Rule) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
@@ -42,7 +43,7 @@ func Run(t *testing.T, dir string, rule *lint.Rule) {
 		t.Fatalf("no test files in %s", dir)
 	}
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) { runFile(t, file, rule) })
+		t.Run(filepath.Base(file), func(t *testing.T) { runFile(t, file, rule, others) })
 	}
 }
 
@@ -53,7 +54,7 @@ type want struct {
 	met  bool
 }
 
-func runFile(t *testing.T, file string, rule *lint.Rule) {
+func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +72,14 @@ func runFile(t *testing.T, file string, rule *lint.Rule) {
 	case !strings.HasPrefix(base, "pass_") && !strings.HasPrefix(base, "fail_"):
 		t.Fatalf("%s: test files are named pass_* or fail_*", base)
 	}
-	l, err := lint.New(lint.Config{Rules: []*lint.Rule{rule}, Options: opts})
+	rs := []*lint.Rule{rule}
+	for _, r := range others {
+		if r.ID != rule.ID {
+			rs = append(rs, r)
+		}
+	}
+	// Unused ignores are reported so that KL013 can be tested; other rules never see them.
+	l, err := lint.New(lint.Config{Rules: rs, Options: opts, ReportUnusedIgnores: true})
 	if err != nil {
 		t.Fatal(err)
 	}

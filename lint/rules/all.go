@@ -6,7 +6,7 @@ import "github.com/kubeadm-lint/kubeadm-lint/lint"
 // All returns every rule, sorted by ID. Adding a rule means adding it here.
 func All() []*lint.Rule {
 	return []*lint.Rule{
-		KL001, KL002, KL003, KL004, KL005, KL006, KL007, KL008, KL009, KL010,
+		KL001, KL002, KL003, KL004, KL005, KL006, KL007, KL008, KL009, KL010, KL011, KL012, KL013,
 		KL101, KL102, KL103, KL104, KL105, KL106, KL107, KL108, KL109, KL110, KL111, KL112, KL113,
 		KL201, KL202, KL203, KL204, KL205, KL206,
 		KL301, KL302, KL303, KL304, KL305, KL306, KL307, KL308, KL309, KL310,

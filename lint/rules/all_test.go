@@ -17,7 +17,7 @@ const testdata = "../../testdata/rules"
 func TestRules(t *testing.T) {
 	for _, r := range rules.All() {
 		t.Run(r.ID, func(t *testing.T) {
-			linttest.Run(t, filepath.Join(testdata, r.ID), r)
+			linttest.Run(t, filepath.Join(testdata, r.ID), r, rules.All()...)
 		})
 	}
 }

@@ -1,0 +1,436 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Suppression comments:
+//
+//	# kubeadm-lint:ignore KL101[,KL203...] reason
+//	# kubeadm-lint:ignore-file KL101[,KL203...] reason
+//
+// An ignore at the end of a line covers that line. An ignore on a line of its own covers the next
+// line that is not a comment. Either way, when the covered line starts a YAML key or list item, or
+// a shell command, the ignore covers all of it: a key's whole block, a command's continuation
+// lines. An ignore-file covers the whole file.
+
+// IDs of the findings about suppression comments. The core reports them itself, after every other
+// rule has run, because only then is it known which comments suppressed something. Their rule
+// values (lint/rules) give them docs and a default severity, and let them be configured.
+const (
+	RuleIgnoreWithoutReason = "KL011"
+	RuleInvalidIgnore       = "KL012"
+	RuleUnusedIgnore        = "KL013"
+)
+
+func isIgnoreRule(id string) bool {
+	return id == RuleIgnoreWithoutReason || id == RuleInvalidIgnore || id == RuleUnusedIgnore
+}
+
+const directivePrefix = "kubeadm-lint:"
+
+// ignore is one suppression comment.
+type ignore struct {
+	pos       Position // the comment's '#'
+	wholeFile bool
+	// first and last are the lines a line ignore covers; 0 when it covers none.
+	first, last int
+	rules       []string // as written
+	used        []bool   // per rule
+	reason      string
+	invalid     string // why the comment is not a valid directive
+}
+
+func (ig *ignore) covers(line int) bool {
+	return ig.wholeFile || ig.first > 0 && ig.first <= line && line <= ig.last
+}
+
+// comment is a comment in a source: the text after '#', and where the '#' is.
+type comment struct {
+	line, col int    // 1-based; col counts characters, as yaml.v3 does
+	text      string //
+	trailing  bool   // code comes before it on its line
+}
+
+// suppress drops the findings that suppression comments cover, then reports the comments' own
+// problems under KL011–KL013 when those rules are enabled. nodes are the source's YAML documents;
+// nil for a script.
+func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []Finding {
+	// Most files have no suppression comment; reading comments costs a pass over the text.
+	if !bytes.Contains(src.Data, []byte(directivePrefix)) {
+		return findings
+	}
+	lines := splitLines(src.Data)
+	var comments []comment
+	var spans map[int]int
+	if src.Script {
+		comments, spans = shellComments(src.Name, src.Data, lines)
+	} else {
+		comments, spans = yamlComments(lines, nodes)
+	}
+	ignores := parseIgnores(src.Name, comments, lines, spans)
+	if len(ignores) == 0 {
+		return findings
+	}
+
+	kept := findings[:0]
+	for _, f := range findings {
+		suppressed := false
+		for _, ig := range ignores {
+			if !ig.covers(f.Pos.Line) || isIgnoreRule(f.Rule) {
+				continue
+			}
+			for i, id := range ig.rules {
+				if strings.EqualFold(id, f.Rule) {
+					ig.used[i], suppressed = true, true
+				}
+			}
+		}
+		if !suppressed {
+			kept = append(kept, f)
+		}
+	}
+
+	report := func(id string, pos Position, format string, args ...any) {
+		r := l.enabled(id)
+		if r == nil {
+			return
+		}
+		l.reporter(r, src.Name, &kept)(nil, Finding{Rule: id, Severity: r.Severity, Pos: pos, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, ig := range ignores {
+		if ig.invalid != "" {
+			report(RuleInvalidIgnore, ig.pos, "%s", ig.invalid)
+			continue
+		}
+		for i, id := range ig.rules {
+			switch up := strings.ToUpper(id); {
+			case !l.known[up]:
+				report(RuleInvalidIgnore, ig.pos, "ignore names unknown rule %q", id)
+			case isIgnoreRule(up):
+				report(RuleInvalidIgnore, ig.pos, "%s cannot be ignored by a comment; turn it off in .kubeadm-lint.yaml", up)
+			case !ig.used[i] && l.reportUnused && l.enabled(up) != nil:
+				if ig.wholeFile {
+					report(RuleUnusedIgnore, ig.pos, "ignore-file of %s suppresses nothing in this file", up)
+				} else {
+					report(RuleUnusedIgnore, ig.pos, "ignore of %s suppresses nothing", up)
+				}
+			}
+		}
+		if ig.reason == "" {
+			report(RuleIgnoreWithoutReason, ig.pos, "ignore of %s gives no reason: say why after the rule IDs", strings.Join(ig.rules, ","))
+		}
+	}
+	return kept
+}
+
+// enabled returns the enabled rule with id, or nil.
+func (l *Linter) enabled(id string) *Rule {
+	for _, r := range l.rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// parseIgnores turns the comments that start with "kubeadm-lint:" into ignores, and works out
+// the lines each covers. spans maps a line that starts a construct to the construct's last line.
+func parseIgnores(file string, comments []comment, lines []string, spans map[int]int) []*ignore {
+	commentOnly := map[int]bool{}
+	for _, c := range comments {
+		if !c.trailing {
+			commentOnly[c.line] = true
+		}
+	}
+	var out []*ignore
+	for _, c := range comments {
+		text := strings.TrimSpace(c.text)
+		if !strings.HasPrefix(text, directivePrefix) {
+			continue
+		}
+		ig := &ignore{pos: Position{File: file, Line: c.line, Column: c.col}}
+		verb, rest := text[len(directivePrefix):], ""
+		if i := strings.IndexAny(verb, " \t"); i >= 0 {
+			verb, rest = verb[:i], verb[i:]
+		}
+		switch verb {
+		case "ignore":
+		case "ignore-file":
+			ig.wholeFile = true
+		default:
+			ig.invalid = fmt.Sprintf("unknown directive %q: want kubeadm-lint:ignore or kubeadm-lint:ignore-file", directivePrefix+verb)
+			out = append(out, ig)
+			continue
+		}
+		ig.rules, ig.reason = splitRules(rest)
+		ig.used = make([]bool, len(ig.rules))
+		switch {
+		case len(ig.rules) == 0:
+			ig.invalid = fmt.Sprintf("%s%s names no rule: write the rule IDs, then the reason", directivePrefix, verb)
+		case !ig.wholeFile:
+			target := c.line
+			if !c.trailing {
+				// The next line that is not a comment; a blank line ends the run.
+				target++
+				for commentOnly[target] {
+					target++
+				}
+				if target > len(lines) || strings.TrimSpace(lines[target-1]) == "" {
+					target = 0
+				}
+			}
+			if target == 0 {
+				ig.invalid = fmt.Sprintf("%s%s covers no line: put it at the end of the line, or on the line above", directivePrefix, verb)
+			} else {
+				ig.first, ig.last = target, max(target, spans[target])
+			}
+		}
+		out = append(out, ig)
+	}
+	return out
+}
+
+// splitRules splits "KL101, KL203 the reason" into the IDs and the reason. IDs are separated by
+// commas, with or without spaces around them.
+func splitRules(s string) (ids []string, reason string) {
+	// " # " starts another comment, such as another tool's directive.
+	if i := strings.Index(" "+s+" ", " # "); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimSpace(s)
+	for s != "" {
+		end := strings.IndexAny(s, ", \t")
+		if end < 0 {
+			end = len(s)
+		}
+		if end > 0 {
+			ids = append(ids, s[:end])
+		}
+		s = strings.TrimLeft(s[end:], " \t")
+		if !strings.HasPrefix(s, ",") {
+			break
+		}
+		s = strings.TrimLeft(s[1:], " \t")
+	}
+	// A reason that is only punctuation, such as "--", says nothing.
+	if strings.Trim(s, " \t-:;.,") == "" {
+		s = ""
+	}
+	return ids, s
+}
+
+func splitLines(data []byte) []string {
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+// yamlComments finds the comments of a YAML source by scanning its lines, skipping the '#' that
+// quoted and block scalars hold, which the node tree locates. It also returns the line each key
+// and list item ends on, by the line it starts on.
+func yamlComments(lines []string, nodes []*yaml.Node) ([]comment, map[int]int) {
+	sc := &scalarScan{lines: lines, masked: map[int][][2]int{}, spans: map[int]int{}}
+	for _, n := range nodes {
+		sc.walk(n, -1)
+	}
+	var out []comment
+	for i, line := range lines {
+		masks := sc.masked[i+1]
+		for j := 0; j < len(line); j++ {
+			if line[j] != '#' || j > 0 && line[j-1] != ' ' && line[j-1] != '\t' || inMask(masks, j) {
+				continue
+			}
+			out = append(out, comment{
+				line:     i + 1,
+				col:      utf8.RuneCountInString(line[:j]) + 1,
+				text:     line[j+1:],
+				trailing: strings.TrimSpace(line[:j]) != "",
+			})
+			break
+		}
+	}
+	return out, sc.spans
+}
+
+func inMask(masks [][2]int, j int) bool {
+	for _, m := range masks {
+		if m[0] <= j && j < m[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// scalarScan walks a YAML node tree over its source lines. It masks the byte ranges of quoted and
+// block scalars, where a '#' is text, and records where keys and list items end.
+type scalarScan struct {
+	lines  []string
+	masked map[int][][2]int // line -> byte ranges [from, to)
+	spans  map[int]int      // start line -> last line
+}
+
+// walk returns the last line n occupies. indent is the indentation of n's parent block, which a
+// block scalar's text must exceed.
+func (s *scalarScan) walk(n *yaml.Node, indent int) int {
+	if n == nil {
+		return 0
+	}
+	end := n.Line
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			end = max(end, s.walk(c, -1))
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			e := max(s.walk(k, indent), s.walk(v, k.Column-1))
+			s.spans[k.Line] = max(s.spans[k.Line], e)
+			end = max(end, e)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			e := s.walk(c, n.Column-1)
+			s.spans[c.Line] = max(s.spans[c.Line], e)
+			end = max(end, e)
+		}
+	case yaml.ScalarNode:
+		switch {
+		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+			end = s.quoted(n)
+		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			end = s.block(n, indent)
+		}
+	}
+	// An alias node is one token; its target was walked where it is defined.
+	return end
+}
+
+// quoted masks a quoted scalar, from its opening quote to its closing one, and returns its last line.
+func (s *scalarScan) quoted(n *yaml.Node) int {
+	li := n.Line - 1
+	if li < 0 || li >= len(s.lines) {
+		return n.Line
+	}
+	j := byteOffset(s.lines[li], n.Column-1)
+	// The node starts at its anchor or tag, if it has one.
+	for j < len(s.lines[li]) && s.lines[li][j] != '"' && s.lines[li][j] != '\'' {
+		j++
+	}
+	if j >= len(s.lines[li]) {
+		return n.Line
+	}
+	q := s.lines[li][j]
+	from := j
+	j++
+	for ; li < len(s.lines); li, j, from = li+1, 0, 0 {
+		line := s.lines[li]
+		for ; j < len(line); j++ {
+			switch {
+			case q == '"' && line[j] == '\\':
+				j++
+			case q == '\'' && line[j] == '\'' && j+1 < len(line) && line[j+1] == '\'':
+				j++
+			case line[j] == q:
+				s.mask(li+1, from, j+1)
+				return li + 1
+			}
+		}
+		s.mask(li+1, from, len(line))
+	}
+	return len(s.lines)
+}
+
+// block masks the text lines of a literal or folded scalar and returns its last line. The text is
+// the lines after the indicator that are blank or indented at least as far as the first text line,
+// which must be indented more than the parent block.
+func (s *scalarScan) block(n *yaml.Node, parent int) int {
+	end, textIndent := n.Line, -1
+	for li := n.Line; li < len(s.lines); li++ {
+		line := s.lines[li]
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		ind := len(line) - len(strings.TrimLeft(line, " "))
+		if textIndent < 0 {
+			if ind <= parent {
+				break
+			}
+			textIndent = ind
+		}
+		if ind < textIndent {
+			break
+		}
+		s.mask(li+1, 0, len(line))
+		end = li + 1
+	}
+	return end
+}
+
+func (s *scalarScan) mask(line, from, to int) {
+	s.masked[line] = append(s.masked[line], [2]int{from, to})
+}
+
+// byteOffset converts a 0-based character column into a byte offset in line.
+func byteOffset(line string, col int) int {
+	for i := range line {
+		if col == 0 {
+			return i
+		}
+		col--
+	}
+	return len(line)
+}
+
+// shellComments finds the comments of a shell script with the word and quote rules of
+// ShellCommands, and returns the last line of each command by the line it starts on.
+func shellComments(name string, script []byte, lines []string) ([]comment, map[int]int) {
+	spans := map[int]int{}
+	for _, cmd := range ShellCommands(name, script) {
+		first, last := cmd[0].Pos.Line, cmd[len(cmd)-1].Pos.Line
+		spans[first] = max(spans[first], last)
+	}
+	var out []comment
+	var quote byte
+	inWord := false
+	for i, line := range lines {
+		for j := 0; j < len(line); j++ {
+			c := line[j]
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				} else if c == '\\' && quote == '"' {
+					j++
+				}
+			case c == '\\':
+				j++
+				inWord = true
+			case c == '\'' || c == '"':
+				quote, inWord = c, true
+			case c == '#' && !inWord:
+				out = append(out, comment{
+					line:     i + 1,
+					col:      utf8.RuneCountInString(line[:j]) + 1,
+					text:     line[j+1:],
+					trailing: strings.TrimSpace(line[:j]) != "",
+				})
+				j = len(line)
+			case c == ' ' || c == '\t' || c == ';' || c == '|' || c == '&' || c == '(' || c == ')':
+				inWord = false
+			default:
+				inWord = true
+			}
+		}
+		inWord = false
+	}
+	return out, spans
+}
