@@ -1,15 +1,19 @@
 package webhook
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -18,15 +22,22 @@ type Certs struct {
 	CA, Cert, Key []byte
 }
 
-// GenerateCerts makes a CA and a serving certificate for the given DNS names and IPs. It serves
-// the self-signed overlay and the end-to-end tests; cert-manager users never need it.
-func GenerateCerts(dnsNames []string, ips []net.IP, validity time.Duration) (*Certs, error) {
-	now := time.Now()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// CA signs serving certificates. The self-signed overlay and the end-to-end tests use it;
+// cert-manager users never need it.
+type CA struct {
+	cert *x509.Certificate
+	key  crypto.Signer
+	PEM  []byte
+}
+
+// NewCA makes a self-signed CA.
+func NewCA(validity time.Duration) (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	caTmpl := &x509.Certificate{
+	now := time.Now()
+	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: "kubeadm-lint-webhook-ca"},
 		NotBefore:             now.Add(-time.Hour),
@@ -35,18 +46,29 @@ func GenerateCerts(dnsNames []string, ips []net.IP, validity time.Duration) (*Ce
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		return nil, fmt.Errorf("signing the CA: %w", err)
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, err
+	}
+	return &CA{cert: cert, key: key, PEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+}
+
+// Issue signs a serving certificate for the given DNS names and IPs; it returns the certificate
+// and key, PEM-encoded.
+func (ca *CA) Issue(dnsNames []string, ips []net.IP, validity time.Duration) (certPEM, keyPEM []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
 	}
 	cn := "kubeadm-lint-webhook"
 	if len(dnsNames) > 0 {
 		cn = dnsNames[0]
 	}
+	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: cn},
@@ -57,25 +79,35 @@ func GenerateCerts(dnsNames []string, ips []net.IP, validity time.Duration) (*Ce
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caTmpl, &key.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
-		return nil, fmt.Errorf("signing the serving certificate: %w", err)
+		return nil, nil, fmt.Errorf("signing the serving certificate: %w", err)
 	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
+}
+
+// GenerateCerts makes a new CA and one serving certificate signed by it.
+func GenerateCerts(dnsNames []string, ips []net.IP, validity time.Duration) (*Certs, error) {
+	ca, err := NewCA(validity)
+	if err != nil {
 		return nil, err
 	}
-	return &Certs{
-		CA:   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		Cert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		Key:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-	}, nil
+	cert, key, err := ca.Issue(dnsNames, ips, validity)
+	if err != nil {
+		return nil, err
+	}
+	return &Certs{CA: ca.PEM, Cert: cert, Key: key}, nil
 }
 
 func serial() *big.Int {
 	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	if err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
+		panic(err) // crypto/rand does not fail on the platforms Go supports
 	}
 	return n
 }
@@ -88,4 +120,52 @@ func ServiceDNSNames(service, namespace string) []string {
 		service + "." + namespace + ".svc",
 		service + "." + namespace + ".svc.cluster.local",
 	}
+}
+
+// caBundlePatch adds the caBundle to one webhook; the self-signed overlay applies it as a JSON
+// 6902 patch, so the base stays untouched.
+const caBundlePatch = `- op: add
+  path: /webhooks/%d/clientConfig/caBundle
+  value: %s
+`
+
+// WriteCerts writes a new CA, a serving pair for dnsNames, and the self-signed overlay's
+// caBundle patches for the two mutating webhooks and the validating one into dir. It returns
+// the paths written.
+func WriteCerts(dir string, dnsNames []string, validity time.Duration) ([]string, error) {
+	certs, err := GenerateCerts(dnsNames, nil, validity)
+	if err != nil {
+		return nil, err
+	}
+	ca := base64.StdEncoding.EncodeToString(certs.CA)
+	patch := func(webhooks int) []byte {
+		out := []byte("# Generated by 'kubeadm-lint-webhook certs'. Do not edit.\n")
+		for i := range webhooks {
+			out = fmt.Appendf(out, caBundlePatch, i, ca)
+		}
+		return out
+	}
+	files := []struct {
+		name string
+		data []byte
+		mode os.FileMode
+	}{
+		{"ca.crt", certs.CA, 0o644},
+		{"tls.crt", certs.Cert, 0o644},
+		{"tls.key", certs.Key, 0o600},
+		{"cabundle-mutating.yaml", patch(2), 0o644},
+		{"cabundle-validating.yaml", patch(1), 0o644},
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, f.data, f.mode); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	return written, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -17,6 +19,8 @@ import (
 
 type lintOptions struct {
 	format            string
+	formatSet         bool // --format was given; otherwise GITHUB_ACTIONS=true picks github
+	quiet             bool
 	failOn            string
 	kubernetesVersion string
 	showSource        bool
@@ -28,7 +32,9 @@ type lintOptions struct {
 
 func (o *lintOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "text", fmt.Sprintf("output format: %v", output.FormatNames()))
+	o.format = "text"
+	f.VarP(&formatFlag{value: &o.format, set: &o.formatSet}, "format", "f", fmt.Sprintf("output format: %v; github when GITHUB_ACTIONS=true", output.FormatNames()))
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the findings: no summary line, and nothing at all when there are none")
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files")
 	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
@@ -36,10 +42,63 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
 	f.BoolVar(&o.scripts, "scripts", false, "read every file as a shell script and check its kubeadm command lines (*.sh always are)")
 	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")
+
+	for flag, values := range map[string][]string{
+		"format":       output.FormatNames(),
+		"fail-on":      {"error", "warning", "info"},
+		"host-profile": lint.HostProfiles,
+		"cni":          lint.CNIs,
+	} {
+		// Registration fails only for a flag that does not exist or is registered twice.
+		if err := cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+			panic(err)
+		}
+	}
+	cmd.ValidArgsFunction = completeInputs
+}
+
+// formatFlag is --format remembering whether it was given, so that GitHub Actions gets its
+// annotations by default and an explicit --format still wins.
+type formatFlag struct {
+	value *string
+	set   *bool
+}
+
+func (f *formatFlag) String() string {
+	if f.value == nil {
+		return ""
+	}
+	return *f.value
+}
+
+func (f *formatFlag) Set(s string) error {
+	*f.value, *f.set = s, true
+	return nil
+}
+
+func (f *formatFlag) Type() string { return "string" }
+
+// completeInputs completes PATH arguments with directories and the files the linter reads. As the
+// first argument of the root command, a word that starts a subcommand's name completes to the
+// subcommand instead, which cobra has already listed; mixing both would make the shells read the
+// command names as file extensions.
+func completeInputs(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) == 0 && cmd.Flags().NFlag() == 0 {
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+		}
+	}
+	return []cobra.Completion{"yaml", "yml", "sh"}, cobra.ShellCompDirectiveFilterFileExt
 }
 
 func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
-	write, err := output.Lookup(o.format)
+	format := o.format
+	if !o.formatSet && os.Getenv("GITHUB_ACTIONS") == "true" {
+		format = "github"
+	}
+	write, err := output.Lookup(format)
 	if err != nil {
 		return err
 	}
@@ -82,11 +141,21 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 		inputErrs = append(inputErrs, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
 	}
 
-	showSource := o.showSource
-	if f, ok := a.stdout.(*os.File); ok && !showSource && o.format == "text" {
-		showSource = term.IsTerminal(int(f.Fd()))
+	tty := false
+	if f, ok := a.stdout.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
 	}
-	if err := write(a.stdout, report, output.Options{ShowSource: showSource}); err != nil {
+	workDir, _ := os.Getwd() // without it, absolute paths stay absolute
+	outOpts := output.Options{
+		ShowSource: o.showSource || (tty && format == "text"),
+		// https://no-color.org: any non-empty NO_COLOR turns colour off.
+		Color:       tty && os.Getenv("NO_COLOR") == "",
+		Quiet:       o.quiet,
+		FailOn:      failOn,
+		ToolVersion: toolVersion(),
+		WorkDir:     workDir,
+	}
+	if err := write(a.stdout, report, outOpts); err != nil {
 		return err
 	}
 	for _, e := range inputErrs {
@@ -99,6 +168,14 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 		a.code = exitFindings
 	}
 	return nil
+}
+
+// toolVersion is the module version the binary was built from, "(devel)" for a plain go build.
+func toolVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }
 
 func hasAtLeast(fs []lint.Finding, sev lint.Severity) bool {

@@ -6,8 +6,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/output"
 )
 
 var update = flag.Bool("update", false, "rewrite the CLI goldens in testdata/cli")
@@ -16,9 +19,11 @@ const root = "../.."
 
 // TestCLI runs the CLI in-process and compares stdout, stderr and the exit code with goldens.
 func TestCLI(t *testing.T) {
+	clean := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncontrolPlaneEndpoint: k8s.example.com:6443\n"
 	tests := map[string]struct {
 		args  []string
 		stdin string
+		env   map[string]string // GITHUB_ACTIONS and NO_COLOR are cleared unless set here
 	}{
 		"examples text":                      {args: []string{"testdata/examples"}},
 		"examples json":                      {args: []string{"--format", "json", "testdata/examples"}},
@@ -39,10 +44,25 @@ func TestCLI(t *testing.T) {
 		"only other kinds":                   {args: []string{"testdata/examples/not-a-config.yaml"}},
 		"missing path":                       {args: []string{"testdata/no-such-file.yaml", "testdata/examples/cluster-good.yaml"}},
 		"directory no config":                {args: []string{"testdata/cli"}},
+		"examples sarif":                     {args: []string{"--format", "sarif", "testdata/examples"}},
+		"examples github":                    {args: []string{"--format", "github", "testdata/examples"}},
+		"examples junit":                     {args: []string{"--format", "junit", "testdata/examples"}},
+		"examples junit failing on warnings": {args: []string{"--format", "junit", "--fail-on", "warning", "testdata/examples/join-bad.yaml", "testdata/examples/cluster-good.yaml"}},
+		"examples checkstyle":                {args: []string{"--format", "checkstyle", "testdata/examples"}},
+		"github actions":                     {args: []string{"testdata/examples/join-bad.yaml"}, env: map[string]string{"GITHUB_ACTIONS": "true"}},
+		"github actions with a format":       {args: []string{"--format", "text", "testdata/examples/join-bad.yaml"}, env: map[string]string{"GITHUB_ACTIONS": "true"}},
+		"quiet":                              {args: []string{"--quiet", "testdata/examples/join-bad.yaml"}},
+		"quiet github":                       {args: []string{"-q", "--format", "github", "testdata/examples/join-bad.yaml"}},
+		"quiet without findings":             {args: []string{"--quiet", "-"}, stdin: clean},
+		"no findings":                        {args: []string{"-"}, stdin: clean},
+		"no findings sarif":                  {args: []string{"--format", "sarif", "-"}, stdin: clean},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Chdir(root)
+			for _, k := range []string{"GITHUB_ACTIONS", "NO_COLOR"} {
+				t.Setenv(k, tt.env[k])
+			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
 			got := "$ kubeadm-lint " + strings.Join(tt.args, " ") + "\n" + stdout.String() +
@@ -112,6 +132,47 @@ func TestBadInput(t *testing.T) {
 			}
 			if strings.Contains(stderr.String(), "goroutine") {
 				t.Errorf("stack trace on stderr")
+			}
+		})
+	}
+}
+
+// TestCompletion checks that every shell gets a script and that cobra's hidden __complete command,
+// which those scripts call, offers the values the flags accept.
+func TestCompletion(t *testing.T) {
+	tests := map[string]struct {
+		args     []string
+		contains []string // for scripts: text that only a working script has
+		lines    []string // for __complete: the candidates and the directive, exactly
+	}{
+		"bash gets a script":                 {args: []string{"completion", "bash"}, contains: []string{"__start_kubeadm-lint()", "complete -o default -F __start_kubeadm-lint kubeadm-lint"}},
+		"zsh gets a script":                  {args: []string{"completion", "zsh"}, contains: []string{"#compdef kubeadm-lint"}},
+		"fish gets a script":                 {args: []string{"completion", "fish"}, contains: []string{"complete -c kubeadm-lint"}},
+		"powershell gets a script":           {args: []string{"completion", "powershell"}, contains: []string{"Register-ArgumentCompleter -CommandName 'kubeadm-lint'"}},
+		"--format lists the formats":         {args: []string{"__complete", "--format", ""}, lines: append(output.FormatNames(), ":4")},
+		"-f on lint lists the formats":       {args: []string{"__complete", "lint", "-f", ""}, lines: append(output.FormatNames(), ":4")},
+		"--fail-on lists the severities":     {args: []string{"__complete", "--fail-on", ""}, lines: []string{"error", "warning", "info", ":4"}},
+		"--host-profile lists the profiles":  {args: []string{"__complete", "--host-profile", ""}, lines: []string{"immutable-usr", ":4"}},
+		"--cni lists the CNIs":               {args: []string{"__complete", "lint", "--cni", ""}, lines: []string{"flannel", "calico", "cilium", ":4"}},
+		"paths complete to configs":          {args: []string{"__complete", "lint", "testdata/"}, lines: []string{"yaml", "yml", "sh", ":8"}},
+		"paths after a flag complete too":    {args: []string{"__complete", "--quiet", ""}, lines: []string{"yaml", "yml", "sh", ":8"}},
+		"a subcommand's prefix completes it": {args: []string{"__complete", "expl"}, lines: []string{"explain\tExplain a rule: why it exists, a bad and a good example", ":4"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+				t.Fatalf("exit code %d, stderr: %s", code, stderr.String())
+			}
+			for _, want := range tt.contains {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("output lacks %q", want)
+				}
+			}
+			if tt.lines != nil {
+				if got := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n"); !slices.Equal(got, tt.lines) {
+					t.Errorf("completions:\n got %q\nwant %q", got, tt.lines)
+				}
 			}
 		})
 	}

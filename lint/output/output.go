@@ -4,6 +4,9 @@ package output
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
@@ -42,16 +45,39 @@ func (s *Summary) Count(fs []lint.Finding) {
 	}
 }
 
-// Options tune a writer.
+// Options tune a writer. The zero value is a valid, plain configuration.
 type Options struct {
 	ShowSource bool // text: quote the source line with a caret under the column
+	// Color adds ANSI colours to text output. The caller decides: only for a terminal, and never
+	// when NO_COLOR is set.
+	Color bool
+	// Quiet leaves out everything but the findings: no summary line, and no output at all when
+	// there is nothing to report. Text and github only; the other formats are documents.
+	Quiet bool
+	// FailOn is the lowest severity that fails the run (--fail-on); junit reports findings at or
+	// above it as failures, so that the test report agrees with the exit code. Zero means error.
+	FailOn lint.Severity
+	// ToolVersion names the linter's version in formats that record it (sarif).
+	ToolVersion string
+	// WorkDir, when set, turns absolute file names below it into relative ones in the formats that
+	// GitHub reads (sarif, github): GitHub resolves them against the repository root.
+	WorkDir string
+}
+
+func (o Options) failOn() lint.Severity {
+	if o.FailOn == 0 {
+		return lint.SeverityError
+	}
+	return o.FailOn
 }
 
 // Writer prints a report.
 type Writer func(w io.Writer, r *Report, opts Options) error
 
 // FormatNames lists the formats, sorted.
-func FormatNames() []string { return []string{"json", "text"} }
+func FormatNames() []string {
+	return []string{"checkstyle", "github", "json", "junit", "sarif", "text"}
+}
 
 // Lookup returns the writer for a format name.
 func Lookup(format string) (Writer, error) {
@@ -60,6 +86,61 @@ func Lookup(format string) (Writer, error) {
 		return Text, nil
 	case "json":
 		return JSON, nil
+	case "sarif":
+		return SARIF, nil
+	case "github":
+		return GitHub, nil
+	case "junit":
+		return JUnit, nil
+	case "checkstyle":
+		return Checkstyle, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %v)", format, FormatNames())
+}
+
+// files lists every linted file, sorted. Sources has one entry per linted file, findings or not;
+// findings are added in case a caller filled Sources only partly.
+func (r *Report) files() []string {
+	var names []string
+	for name := range r.Sources {
+		names = append(names, name)
+	}
+	for _, f := range r.Findings {
+		names = append(names, f.Pos.File)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// relPath gives a file name as GitHub wants it: relative to WorkDir when below it, with forward
+// slashes on every OS.
+func (o Options) relPath(name string) string {
+	if o.WorkDir != "" && filepath.IsAbs(name) {
+		if rel, err := filepath.Rel(o.WorkDir, name); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			name = rel
+		}
+	}
+	return filepath.ToSlash(name)
+}
+
+// summaryLine counts what a run looked at, for humans reading a terminal or a CI log. With color,
+// non-zero counts take their severity's colour.
+func summaryLine(s Summary, color bool) string {
+	count := func(n int, sev lint.Severity) string {
+		text := plural(n, sev.String())
+		if color && n > 0 {
+			return paint(severityColor(sev), text)
+		}
+		return text
+	}
+	return fmt.Sprintf("%s, %s, %s in %s (%s, %d skipped)",
+		count(s.Errors, lint.SeverityError), count(s.Warnings, lint.SeverityWarning), count(s.Infos, lint.SeverityInfo),
+		plural(s.Files, "file"), plural(s.Documents, "document"), s.Skipped)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -6,34 +6,66 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
 // Text prints one finding per line, "file:line:col: severity KLnnn message", as compilers do, so
-// that editors and terminals link the position.
+// that editors and terminals link the position. The summary line comes last, where the eye lands
+// when the command returns; it is left out when no file was read, as the errors on stderr then
+// say everything.
 func Text(w io.Writer, r *Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
-		fmt.Fprintf(bw, "%s: %s %s %s\n", f.Pos, f.Severity, f.Rule, f.Message)
+		pos, sev := f.Pos.String(), f.Severity.String()
+		if opts.Color {
+			pos, sev = paint(ansiBold, pos), paint(severityColor(f.Severity), sev)
+		}
+		fmt.Fprintf(bw, "%s: %s %s %s\n", pos, sev, f.Rule, f.Message)
 		if opts.ShowSource {
 			if line, ok := sourceLine(r.Sources[f.Pos.File], f.Pos.Line); ok {
-				fmt.Fprintf(bw, "  %s\n  %s^\n", line, caretPad(line, f.Pos.Column))
+				caret := "^"
+				if opts.Color {
+					caret = paint(ansiGreen, caret)
+				}
+				fmt.Fprintf(bw, "  %s\n  %s%s\n", line, caretPad(line, f.Pos.Column), caret)
 			}
 		}
 	}
-	if len(r.Findings) > 0 {
-		s := r.Summary
-		fmt.Fprintf(bw, "%s, %s, %s in %s (%s, %d skipped)\n",
-			plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"),
-			plural(s.Files, "file"), plural(s.Documents, "document"), s.Skipped)
+	if !opts.Quiet && r.Summary.Files > 0 {
+		fmt.Fprintln(bw, summaryLine(r.Summary, opts.Color))
 	}
 	return bw.Flush()
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+// ANSI SGR sequences; every terminal that honours colour at all knows these.
+const (
+	ansiReset   = "\x1b[0m"
+	ansiBold    = "\x1b[1m"
+	ansiRed     = "\x1b[1;31m"
+	ansiYellow  = "\x1b[1;33m"
+	ansiCyan    = "\x1b[1;36m"
+	ansiGreen   = "\x1b[32m"
+	ansiDefault = ""
+)
+
+func paint(color, s string) string {
+	if color == "" {
+		return s
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return color + s + ansiReset
+}
+
+func severityColor(s lint.Severity) string {
+	switch s {
+	case lint.SeverityError:
+		return ansiRed
+	case lint.SeverityWarning:
+		return ansiYellow
+	case lint.SeverityInfo:
+		return ansiCyan
+	}
+	return ansiDefault
 }
 
 func sourceLine(src []byte, line int) (string, bool) {

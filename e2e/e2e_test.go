@@ -1,0 +1,558 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubeadm-lint/kubeadm-lint/webhook"
+)
+
+// env is one API server shared by the scenarios, which run in order: b upgrades what a created.
+type env struct {
+	root    string
+	dir     string
+	cluster *Cluster
+	client  *kubernetes.Clientset
+	warns   *Warnings
+	kubeadm *Kubeadm
+	reviews *reviewCounter
+	webhook *Webhook
+	// timeout is the webhooks' timeoutSeconds in manifests/base.
+	timeout time.Duration
+}
+
+func TestEndToEnd(t *testing.T) {
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Binaries(root); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	e := &env{root: root, dir: t.TempDir(), warns: &Warnings{}}
+	start := time.Now()
+	e.cluster, err = StartCluster(ctx, root, e.dir)
+	t.Cleanup(func() {
+		e.cluster.Stop()
+		if t.Failed() {
+			t.Logf("kube-apiserver log tail:\n%s", tail(filepath.Join(e.dir, "kube-apiserver.log")))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("etcd and kube-apiserver ready in %v", time.Since(start).Round(time.Millisecond))
+	if e.client, err = e.cluster.Client(e.warns); err != nil {
+		t.Fatal(err)
+	}
+	if e.kubeadm, err = NewKubeadm(); err != nil {
+		t.Fatal(err)
+	}
+	e.reviews = newReviewCounter(t, filepath.Join(e.dir, "webhook.log"))
+	t.Cleanup(func() {
+		if e.webhook != nil {
+			_ = e.webhook.Stop()
+		}
+	})
+	m, _, err := WebhookConfigurations(root, "https://127.0.0.1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.timeout = time.Duration(*m.Webhooks[0].TimeoutSeconds) * time.Second
+	e.useWebhook(t, nil)
+
+	t.Run("a: kube-proxy as kubeadm init creates it gets the guide's tolerations", e.kubeProxyInit)
+	t.Run("b: kubeadm upgrade restores kubeadm's tolerations and the fix comes back", e.kubeProxyUpgrade)
+	t.Run("c: other DaemonSets and ConfigMaps are stored unchanged and never sent to the webhook", e.otherDaemonSets)
+	t.Run("d: CoreDNS is unchanged by default and fixed with the option", e.coreDNS)
+	t.Run("e: an overlapping podSubnet warns, or is denied in enforce mode", e.kubeadmConfigOverlap)
+	t.Run("f: the kubeadm-config kubeadm uploads is accepted without warnings", e.kubeadmConfigClean)
+	t.Run("h: dry-run requests get the same answers and store nothing", e.dryRun)
+	t.Run("i: rotating the serving certificate under load fails no request", e.certRotation)
+	t.Run("g: with the webhook down or hung, writes still succeed within the timeout", e.webhookDown)
+}
+
+// useWebhook replaces the running webhook with one configured by edit, registers it and waits
+// until the API server calls it.
+func (e *env) useWebhook(t *testing.T, edit func(*webhook.Config)) {
+	t.Helper()
+	if e.webhook != nil {
+		if err := e.webhook.Stop(); err != nil {
+			t.Fatalf("stopping the webhook: %v", err)
+		}
+	}
+	// Under the suite's directory: a webhook may outlive the subtest that started it.
+	dir, err := os.MkdirTemp(e.dir, "webhook-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := StartWebhook(dir, e.reviews.logger, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.webhook = w
+	e.register(t, "https://"+w.Addr().String(), w.CA.PEM)
+	e.waitCalled(t)
+}
+
+func (e *env) register(t *testing.T, url string, ca []byte) {
+	t.Helper()
+	m, v, err := WebhookConfigurations(e.root, url, ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Register(context.Background(), e.client, m, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitCalled sends dry-run probes until the API server has called both the mutating and the
+// validating webhook: configuration changes reach the API server's webhook clients
+// asynchronously.
+func (e *env) waitCalled(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	dry := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+	probes := map[string]func(){
+		"kube-proxy": func() {
+			_, _ = e.client.AppsV1().DaemonSets("kube-system").Create(ctx, probeDaemonSet("kube-proxy"), dry)
+		},
+		"configmaps": func() {
+			_, _ = e.client.CoreV1().ConfigMaps("kube-system").Create(ctx, &corev1.ConfigMap{
+				ObjectMeta: metav1.ObjectMeta{Name: "kube-proxy"}, Data: map[string]string{"config.conf": "{}"}}, dry)
+		},
+	}
+	for id, probe := range probes {
+		before := e.reviews.count(id)
+		deadline := time.Now().Add(time.Minute)
+		for e.reviews.count(id) == before {
+			if time.Now().After(deadline) {
+				t.Fatalf("the API server did not call the %s webhook within a minute", id)
+			}
+			probe()
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	e.warns.Take()
+}
+
+func (e *env) kubeProxyInit(t *testing.T) {
+	if err := e.kubeadm.EnsureProxy(e.client); err != nil {
+		t.Fatal(err)
+	}
+	e.wantGuideTolerations(t)
+	e.wantWarning(t, "kube-proxy tolerations changed from [<all>]")
+}
+
+func (e *env) kubeProxyUpgrade(t *testing.T) {
+	// kubeadm upgrade apply runs the same phase: CreateOrUpdate with kubeadm's own DaemonSet.
+	if err := e.kubeadm.EnsureProxy(e.client); err != nil {
+		t.Fatal(err)
+	}
+	e.wantGuideTolerations(t)
+	e.wantWarning(t, "kube-proxy tolerations changed from [<all>]")
+}
+
+func (e *env) wantGuideTolerations(t *testing.T) {
+	t.Helper()
+	ds, err := e.client.AppsV1().DaemonSets("kube-system").Get(context.Background(), "kube-proxy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ds.Spec.Template.Spec.Tolerations; !equality.Semantic.DeepEqual(got, webhook.DefaultTolerations()) {
+		t.Errorf("stored tolerations %+v, want the guide's %+v", got, webhook.DefaultTolerations())
+	}
+}
+
+func (e *env) wantWarning(t *testing.T, substr string) {
+	t.Helper()
+	got := e.warns.Take()
+	if !slices.ContainsFunc(got, func(w string) bool { return strings.Contains(w, substr) }) {
+		t.Errorf("client warnings %q, want one containing %q", got, substr)
+	}
+}
+
+func (e *env) wantNoWarning(t *testing.T) {
+	t.Helper()
+	if got := e.warns.Take(); len(got) > 0 {
+		t.Errorf("client warnings %q, want none", got)
+	}
+}
+
+// otherDaemonSets also checks that the API server never calls the webhook for these objects:
+// the server would leave them alone anyway, so only the count shows whether the manifests'
+// namespaceSelector and matchConditions do their job.
+func (e *env) otherDaemonSets(t *testing.T) {
+	ctx := context.Background()
+	calls := e.reviews.count("kube-proxy")
+	configMapCalls := e.reviews.count("configmaps")
+	defer func() {
+		if got := e.reviews.count("kube-proxy") - calls; got != 0 {
+			t.Errorf("the API server sent %d unrelated DaemonSet(s) to the webhook", got)
+		}
+		if got := e.reviews.count("configmaps") - configMapCalls; got != 0 {
+			t.Errorf("the API server sent %d unrelated ConfigMap(s) to the webhook", got)
+		}
+	}()
+	unrelated := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "cluster-info-extra"}, Data: map[string]string{"ClusterConfiguration": overlapConfig}}
+	if _, err := e.client.CoreV1().ConfigMaps("kube-system").Create(ctx, unrelated, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "other"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []struct{ namespace, name string }{{"kube-system", "node-exporter"}, {"other", "kube-proxy"}} {
+		ds := probeDaemonSet(ns.name)
+		created, err := e.client.AppsV1().DaemonSets(ns.namespace).Create(ctx, ds, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := created.Spec.Template.Spec.Tolerations; !equality.Semantic.DeepEqual(got, ds.Spec.Template.Spec.Tolerations) {
+			t.Errorf("%s/%s stored with tolerations %+v, want them unchanged", ns.namespace, ns.name, got)
+		}
+		e.wantNoWarning(t)
+	}
+}
+
+func (e *env) coreDNS(t *testing.T) {
+	ctx := context.Background()
+	escalation := func() *bool {
+		d, err := e.client.AppsV1().Deployments("kube-system").Get(ctx, "coredns", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Spec.Template.Spec.Containers[0].SecurityContext.AllowPrivilegeEscalation
+	}
+	if err := e.kubeadm.EnsureDNS(e.client); err != nil {
+		t.Fatal(err)
+	}
+	if got := escalation(); got == nil || *got {
+		t.Errorf("without the option, allowPrivilegeEscalation = %v, want kubeadm's false", fmtBool(got))
+	}
+	e.wantNoWarning(t)
+
+	e.useWebhook(t, func(c *webhook.Config) { c.CoreDNS.AllowPrivilegeEscalation = true })
+	t.Cleanup(func() { e.useWebhook(t, nil) })
+	// Re-running the phase is what kubeadm upgrade does to CoreDNS.
+	if err := e.kubeadm.EnsureDNS(e.client); err != nil {
+		t.Fatal(err)
+	}
+	if got := escalation(); got == nil || !*got {
+		t.Errorf("with the option, allowPrivilegeEscalation = %v, want true", fmtBool(got))
+	}
+	e.wantWarning(t, "weakens")
+}
+
+// overlapConfig is kubeadm's ClusterConfiguration with the podSubnet inside the serviceSubnet.
+const overlapConfig = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+controlPlaneEndpoint: cp.cluster.internal:6443
+networking:
+  serviceSubnet: 10.96.0.0/12
+  podSubnet: 10.96.0.0/16
+`
+
+func (e *env) kubeadmConfigOverlap(t *testing.T) {
+	ctx := context.Background()
+	cms := e.client.CoreV1().ConfigMaps("kube-system")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kubeadm-config"}, Data: map[string]string{"ClusterConfiguration": overlapConfig}}
+
+	e.useWebhook(t, func(c *webhook.Config) { c.ConfigMaps.Mode = webhook.ModeEnforce })
+	_, err := cms.Create(ctx, cm, metav1.CreateOptions{})
+	if err == nil || !apierrors.IsBadRequest(err) && !apierrors.IsForbidden(err) && !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), "KL101") {
+		t.Errorf("enforce mode: create returned %v, want a denial naming KL101", err)
+	}
+	if _, err := cms.Get(ctx, "kubeadm-config", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("enforce mode: the denied ConfigMap was stored (get: %v)", err)
+	}
+	e.warns.Take()
+
+	e.useWebhook(t, nil)
+	if _, err := cms.Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("warn mode: %v", err)
+	}
+	e.wantWarning(t, "KL101: podSubnet 10.96.0.0/16 overlaps serviceSubnet 10.96.0.0/12")
+	if err := cms.Delete(ctx, "kubeadm-config", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *env) kubeadmConfigClean(t *testing.T) {
+	if err := e.kubeadm.UploadConfig(e.client); err != nil {
+		t.Fatal(err)
+	}
+	cm, err := e.client.CoreV1().ConfigMaps("kube-system").Get(context.Background(), "kubeadm-config", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cm.Data["ClusterConfiguration"], "kind: ClusterConfiguration") {
+		t.Errorf("kubeadm-config holds %q", cm.Data["ClusterConfiguration"])
+	}
+	// kubelet-config, which the same phase uploads, may carry advice (KL305); kubeadm-config
+	// must carry none.
+	for _, w := range e.warns.Take() {
+		if !strings.HasPrefix(w, "KL305") {
+			t.Errorf("unexpected warning %q", w)
+		}
+	}
+}
+
+func (e *env) dryRun(t *testing.T) {
+	ctx := context.Background()
+	dss := e.client.AppsV1().DaemonSets("kube-system")
+	stored, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upgrade := stored.DeepCopy()
+	upgrade.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	got, err := dss.Update(ctx, upgrade, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, webhook.DefaultTolerations()) {
+		t.Errorf("dry-run answer has tolerations %+v, want the guide's", got.Spec.Template.Spec.Tolerations)
+	}
+	e.wantWarning(t, "kube-proxy tolerations changed")
+	after, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.ResourceVersion != stored.ResourceVersion {
+		t.Errorf("a dry run changed the stored DaemonSet: resourceVersion %s -> %s", stored.ResourceVersion, after.ResourceVersion)
+	}
+
+	cms := e.client.CoreV1().ConfigMaps("kube-system")
+	cm, err := cms.Get(ctx, "kubeadm-config", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := cm.DeepCopy()
+	bad.Data["ClusterConfiguration"] = overlapConfig
+	if _, err := cms.Update(ctx, bad, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+		t.Fatalf("warn mode dry run: %v", err)
+	}
+	e.wantWarning(t, "KL101")
+	e.useWebhook(t, func(c *webhook.Config) { c.ConfigMaps.Mode = webhook.ModeEnforce })
+	defer e.useWebhook(t, nil)
+	if _, err := cms.Update(ctx, bad, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}}); err == nil || !strings.Contains(err.Error(), "KL101") {
+		t.Errorf("enforce mode dry run: %v, want a denial naming KL101", err)
+	}
+	if now, err := cms.Get(ctx, "kubeadm-config", metav1.GetOptions{}); err != nil || now.ResourceVersion != cm.ResourceVersion {
+		t.Errorf("a dry run changed kubeadm-config (err %v)", err)
+	}
+}
+
+// certRotation rotates the serving pair several times while dry-run updates flow. Each answer
+// must carry the webhook's warning: with failurePolicy Ignore a failed call would pass silently.
+func (e *env) certRotation(t *testing.T) {
+	ctx := context.Background()
+	dss := e.client.AppsV1().DaemonSets("kube-system")
+	stored, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upgrade := stored.DeepCopy()
+	upgrade.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+
+	const workers, perWorker = 4, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*perWorker)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			warns := &Warnings{}
+			client, err := e.cluster.Client(warns)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for range perWorker {
+				_, err := client.AppsV1().DaemonSets("kube-system").Update(ctx, upgrade, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+				if err != nil {
+					errs <- err
+					continue
+				}
+				if got := warns.Take(); !slices.ContainsFunc(got, func(w string) bool { return strings.Contains(w, "kube-proxy tolerations changed") }) {
+					errs <- fmt.Errorf("an update was not reviewed (warnings %q)", got)
+				}
+			}
+		}()
+	}
+	for range 5 {
+		if err := e.webhook.Rotate(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// webhookDown stops the webhook, then points the configurations at a listener that never
+// answers. failurePolicy Ignore must keep kube-proxy and ConfigMap writes working, and the API
+// server must give up on the webhook after its timeoutSeconds.
+func (e *env) webhookDown(t *testing.T) {
+	ctx := context.Background()
+	write := func(t *testing.T) {
+		t.Helper()
+		// The bound only stops a hung test; the figure printed is the measurement.
+		bound := e.timeout + 30*time.Second
+		ctx, cancel := context.WithTimeout(ctx, bound)
+		defer cancel()
+		start := time.Now()
+		ds, err := e.client.AppsV1().DaemonSets("kube-system").Get(ctx, "kube-proxy", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+		if _, err := e.client.AppsV1().DaemonSets("kube-system").Update(ctx, ds, metav1.UpdateOptions{}); err != nil {
+			t.Errorf("kube-proxy update failed: %v", err)
+		}
+		cm, err := e.client.CoreV1().ConfigMaps("kube-system").Get(ctx, "kubeadm-config", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cm.Data["ClusterConfiguration"] = overlapConfig
+		if _, err := e.client.CoreV1().ConfigMaps("kube-system").Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+			t.Errorf("kubeadm-config update failed: %v", err)
+		}
+		t.Logf("two writes took %v (webhook timeoutSeconds %v)", time.Since(start).Round(time.Millisecond), e.timeout)
+	}
+
+	t.Run("stopped", func(t *testing.T) {
+		if err := e.webhook.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		e.webhook = nil
+		write(t)
+	})
+	t.Run("hung", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		var conns []net.Conn
+		var mu sync.Mutex
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				conns = append(conns, c) // accept, then never answer
+				mu.Unlock()
+			}
+		}()
+		defer func() {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		ca, err := webhook.NewCA(time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.register(t, "https://"+ln.Addr().String(), ca.PEM)
+		// Give the API server time to pick the configuration up; whichever it uses, the write
+		// must succeed.
+		time.Sleep(2 * time.Second)
+		write(t)
+		e.warns.Take()
+	})
+}
+
+// probeDaemonSet is a minimal valid DaemonSet with kubeadm's blanket toleration.
+func probeDaemonSet(name string) *appsv1.DaemonSet {
+	labels := map[string]string{"app": name}
+	return &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					Containers:  []corev1.Container{{Name: "main", Image: "registry.k8s.io/pause:3.10"}},
+					Tolerations: []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
+				},
+			},
+		},
+	}
+}
+
+func fmtBool(b *bool) string {
+	if b == nil {
+		return "unset"
+	}
+	return fmt.Sprint(*b)
+}
+
+// reviewCounter counts the webhook's "review" log lines per webhook and keeps the log in a file.
+type reviewCounter struct {
+	logger *slog.Logger
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func newReviewCounter(t *testing.T, path string) *reviewCounter {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	r := &reviewCounter{counts: map[string]int{}}
+	r.logger = slog.New(countingHandler{Handler: slog.NewJSONHandler(f, nil), r: r})
+	return r
+}
+
+func (r *reviewCounter) count(id string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.counts[id]
+}
+
+type countingHandler struct {
+	slog.Handler
+	r *reviewCounter
+}
+
+func (h countingHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if rec.Message == "review" {
+		rec.Attrs(func(a slog.Attr) bool {
+			if a.Key == "webhook" {
+				h.r.mu.Lock()
+				h.r.counts[a.Value.String()]++
+				h.r.mu.Unlock()
+				return false
+			}
+			return true
+		})
+	}
+	return h.Handler.Handle(ctx, rec)
+}

@@ -1,0 +1,462 @@
+// Package e2e runs the webhook behind a real kube-apiserver and etcd on loopback, registered
+// with the webhook configurations of manifests/base, and drives kubeadm's own phase code
+// against it.
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeadm-lint/kubeadm-lint/webhook"
+)
+
+// BinDir is where 'make e2e-bins' puts etcd and kube-apiserver, relative to the repository root.
+const BinDir = "bin"
+
+// RepoRoot finds the repository root from the working directory of a test.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Binaries returns the paths of etcd and kube-apiserver, or an error that says how to build
+// them. The suite fails on it: a missing binary must never turn into a silent skip.
+func Binaries(root string) (etcd, apiserver string, err error) {
+	etcd, apiserver = filepath.Join(root, BinDir, "etcd"), filepath.Join(root, BinDir, "kube-apiserver")
+	for _, b := range []string{etcd, apiserver} {
+		if _, err := os.Stat(b); err != nil {
+			return "", "", fmt.Errorf("%s is missing: run 'make e2e-bins' (builds etcd and kube-apiserver from the Go module proxy, about 10 minutes the first time)", b)
+		}
+	}
+	return etcd, apiserver, nil
+}
+
+// Cluster is a running etcd and kube-apiserver.
+type Cluster struct {
+	// Config reaches the API server as an admin; copy it before changing it.
+	Config *rest.Config
+	dir    string
+	procs  []*exec.Cmd
+	logs   []*os.File
+}
+
+// StartCluster starts etcd and kube-apiserver on free loopback ports under dir and waits until
+// the API server is ready. Stop must be called, also when StartCluster fails.
+func StartCluster(ctx context.Context, root, dir string) (*Cluster, error) {
+	etcdBin, apiserverBin, err := Binaries(root)
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{dir: dir}
+	ports, err := freePorts(3)
+	if err != nil {
+		return c, err
+	}
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
+	if err := c.start(etcdBin, "etcd",
+		"--data-dir", filepath.Join(dir, "etcd"),
+		"--listen-client-urls", etcdURL, "--advertise-client-urls", etcdURL,
+		"--listen-peer-urls", fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		"--initial-advertise-peer-urls", fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		"--initial-cluster", fmt.Sprintf("default=http://127.0.0.1:%d", ports[1]),
+		"--log-level", "warn",
+	); err != nil {
+		return c, err
+	}
+
+	token, err := randomToken()
+	if err != nil {
+		return c, err
+	}
+	tokenFile := filepath.Join(dir, "tokens.csv")
+	if err := os.WriteFile(tokenFile, []byte(token+`,admin,admin,"system:masters"`+"\n"), 0o600); err != nil {
+		return c, err
+	}
+	saKey := filepath.Join(dir, "sa.key")
+	if err := writeServiceAccountKey(saKey); err != nil {
+		return c, err
+	}
+	if err := c.start(apiserverBin, "kube-apiserver",
+		"--etcd-servers", etcdURL,
+		"--bind-address", "127.0.0.1",
+		"--advertise-address", "127.0.0.1",
+		"--secure-port", strconv.Itoa(ports[2]),
+		"--cert-dir", filepath.Join(dir, "apiserver-certs"),
+		"--token-auth-file", tokenFile,
+		"--authorization-mode", "RBAC",
+		// kube-proxy runs privileged; kubeadm's API server allows it too.
+		"--allow-privileged=true",
+		"--service-cluster-ip-range", "10.96.0.0/12",
+		"--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+		"--service-account-key-file", saKey,
+		"--service-account-signing-key-file", saKey,
+		// No endpoints for the kubernetes Service: on loopback there is no node address to
+		// publish, and the reconciler would refuse 127.0.0.1.
+		"--endpoint-reconciler-type", "none",
+	); err != nil {
+		return c, err
+	}
+	c.Config = &rest.Config{
+		Host:            fmt.Sprintf("https://127.0.0.1:%d", ports[2]),
+		BearerToken:     token,
+		TLSClientConfig: rest.TLSClientConfig{Insecure: true}, // the API server's own self-signed loopback certificate
+		QPS:             -1,                                   // no client-side throttling in tests
+	}
+	return c, c.waitReady(ctx)
+}
+
+// start runs a child process with its output in a log file. Children get SIGKILL if the test
+// process dies, so that a failed run never leaves an API server behind.
+func (c *Cluster) start(bin, name string, args ...string) error {
+	log, err := os.Create(filepath.Join(c.dir, name+".log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = childAttrs()
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return fmt.Errorf("starting %s: %w", name, err)
+	}
+	c.procs = append(c.procs, cmd)
+	c.logs = append(c.logs, log)
+	return nil
+}
+
+func (c *Cluster) waitReady(ctx context.Context) error {
+	client, err := kubernetes.NewForConfig(c.Config)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for {
+		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+		if err == nil && strings.TrimSpace(string(body)) == "ok" {
+			// kube-system is created by a post-start hook; the scenarios need it.
+			if _, err := client.CoreV1().Namespaces().Get(ctx, "kube-system", metav1.GetOptions{}); err == nil {
+				return nil
+			}
+		}
+		for i, p := range c.procs {
+			if p.ProcessState != nil || processGone(p) {
+				return fmt.Errorf("%s exited; its log:\n%s", filepath.Base(p.Path), tail(c.logs[i].Name()))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kube-apiserver not ready: %v; its log:\n%s", err, tail(filepath.Join(c.dir, "kube-apiserver.log")))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Stop kills the API server, then etcd, and waits for both.
+func (c *Cluster) Stop() {
+	for i := len(c.procs) - 1; i >= 0; i-- {
+		p := c.procs[i]
+		_ = p.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = p.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = p.Process.Kill()
+			<-done
+		}
+		c.logs[i].Close()
+	}
+	c.procs, c.logs = nil, nil
+}
+
+// Client returns an admin clientset whose warnings go to w.
+func (c *Cluster) Client(w *Warnings) (*kubernetes.Clientset, error) {
+	cfg := rest.CopyConfig(c.Config)
+	if w != nil {
+		cfg.WarningHandler = w
+	}
+	return kubernetes.NewForConfig(cfg)
+}
+
+// Warnings collects the admission warnings the API server passes to a client.
+type Warnings struct {
+	mu   sync.Mutex
+	list []string
+}
+
+// HandleWarningHeader implements rest.WarningHandler.
+func (w *Warnings) HandleWarningHeader(_ int, _ string, text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.list = append(w.list, text)
+}
+
+// Take returns the warnings received since the last call.
+func (w *Warnings) Take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := w.list
+	w.list = nil
+	return out
+}
+
+// Webhook is the webhook server running in this process.
+type Webhook struct {
+	*webhook.Server
+	CA                *webhook.CA
+	CertFile, KeyFile string
+	cancel            context.CancelFunc
+	done              chan error
+}
+
+// StartWebhook runs the webhook on a free loopback port with a serving certificate from a new CA.
+func StartWebhook(dir string, logger *slog.Logger, edit func(*webhook.Config)) (*Webhook, error) {
+	ca, err := webhook.NewCA(24 * time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	w := &Webhook{CA: ca, CertFile: filepath.Join(dir, "tls.crt"), KeyFile: filepath.Join(dir, "tls.key"), done: make(chan error, 1)}
+	if err := w.Rotate(); err != nil {
+		return nil, err
+	}
+	cfg := webhook.DefaultConfig()
+	cfg.Listen, cfg.HealthListen = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.TLS = webhook.TLS{CertFile: w.CertFile, KeyFile: w.KeyFile, ReloadInterval: webhook.Duration{Duration: 50 * time.Millisecond}}
+	if edit != nil {
+		edit(&cfg)
+	}
+	if w.Server, err = webhook.NewServer(cfg, logger); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	go func() { w.done <- w.Run(ctx) }()
+	return w, nil
+}
+
+// Rotate writes a new serving pair signed by the same CA, the way a Secret volume update lands.
+func (w *Webhook) Rotate() error {
+	cert, key, err := w.CA.Issue(nil, []net.IP{net.IPv4(127, 0, 0, 1)}, time.Hour)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{w.CertFile, cert}, {w.KeyFile, key}} {
+		tmp := f.path + ".tmp"
+		if err := os.WriteFile(tmp, f.data, 0o600); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, f.path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop shuts the webhook down and waits for it.
+func (w *Webhook) Stop() error {
+	w.cancel()
+	return <-w.done
+}
+
+// Render builds a kustomization directory, as 'kubectl kustomize' does, into YAML.
+func Render(dir string) ([]byte, error) {
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	m, err := k.Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		return nil, fmt.Errorf("kustomize %s: %w", dir, err)
+	}
+	return m.AsYaml()
+}
+
+// WebhookConfigurations returns the webhook configurations of manifests/base with each
+// clientConfig pointed at url instead of the in-cluster Service. Everything else, rules,
+// selectors and matchConditions included, is what users deploy.
+func WebhookConfigurations(root, url string, caBundle []byte) (*admissionregistrationv1.MutatingWebhookConfiguration, *admissionregistrationv1.ValidatingWebhookConfiguration, error) {
+	out, err := Render(filepath.Join(root, "manifests", "base"))
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		mutating   *admissionregistrationv1.MutatingWebhookConfiguration
+		validating *admissionregistrationv1.ValidatingWebhookConfiguration
+	)
+	clientConfig := func(cc *admissionregistrationv1.WebhookClientConfig) error {
+		if cc.Service == nil || cc.Service.Path == nil {
+			return errors.New("webhook without a service path")
+		}
+		u := url + *cc.Service.Path
+		*cc = admissionregistrationv1.WebhookClientConfig{URL: &u, CABundle: caBundle}
+		return nil
+	}
+	for _, doc := range strings.Split(string(out), "\n---\n") {
+		var meta metav1.TypeMeta
+		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+			return nil, nil, err
+		}
+		switch meta.Kind {
+		case "MutatingWebhookConfiguration":
+			mutating = &admissionregistrationv1.MutatingWebhookConfiguration{}
+			if err := yaml.UnmarshalStrict([]byte(doc), mutating); err != nil {
+				return nil, nil, err
+			}
+			for i := range mutating.Webhooks {
+				if err := clientConfig(&mutating.Webhooks[i].ClientConfig); err != nil {
+					return nil, nil, err
+				}
+			}
+		case "ValidatingWebhookConfiguration":
+			validating = &admissionregistrationv1.ValidatingWebhookConfiguration{}
+			if err := yaml.UnmarshalStrict([]byte(doc), validating); err != nil {
+				return nil, nil, err
+			}
+			for i := range validating.Webhooks {
+				if err := clientConfig(&validating.Webhooks[i].ClientConfig); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	if mutating == nil || validating == nil {
+		return nil, nil, errors.New("manifests/base lacks a webhook configuration")
+	}
+	return mutating, validating, nil
+}
+
+// Register creates or replaces the webhook configurations.
+func Register(ctx context.Context, client kubernetes.Interface, m *admissionregistrationv1.MutatingWebhookConfiguration, v *admissionregistrationv1.ValidatingWebhookConfiguration) error {
+	mc := client.AdmissionregistrationV1().MutatingWebhookConfigurations()
+	if old, err := mc.Get(ctx, m.Name, metav1.GetOptions{}); err == nil {
+		m.ResourceVersion = old.ResourceVersion
+		_, err = mc.Update(ctx, m, metav1.UpdateOptions{})
+		if err != nil {
+			return err
+		}
+	} else if apierrors.IsNotFound(err) {
+		if _, err := mc.Create(ctx, m, metav1.CreateOptions{}); err != nil {
+			return err
+		}
+	} else {
+		return err
+	}
+	vc := client.AdmissionregistrationV1().ValidatingWebhookConfigurations()
+	if old, err := vc.Get(ctx, v.Name, metav1.GetOptions{}); err == nil {
+		v.ResourceVersion = old.ResourceVersion
+		_, err = vc.Update(ctx, v, metav1.UpdateOptions{})
+		return err
+	} else if !apierrors.IsNotFound(err) {
+		return err
+	}
+	_, err := vc.Create(ctx, v, metav1.CreateOptions{})
+	return err
+}
+
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var lns []net.Listener
+	defer func() {
+		for _, l := range lns {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		lns = append(lns, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// writeServiceAccountKey writes the key the API server signs and checks tokens with.
+func writeServiceAccountKey(path string) error {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return err
+	}
+	der := x509.MarshalPKCS1PrivateKey(key)
+	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: der}), 0o600)
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+func processGone(p *exec.Cmd) bool {
+	return p.Process.Signal(syscall.Signal(0)) != nil
+}
+
+// tail returns the end of a log file, for error messages.
+func tail(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(f)
+	if len(data) > 4000 {
+		data = data[len(data)-4000:]
+	}
+	return string(data)
+}
+
+// Ping checks that the webhook answers on its health port.
+func (w *Webhook) Ping() error {
+	resp, err := http.Get("http://" + w.HealthAddr().String() + "/readyz")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("readyz: %s", resp.Status)
+	}
+	return nil
+}

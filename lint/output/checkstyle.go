@@ -1,0 +1,43 @@
+package output
+
+import (
+	"encoding/xml"
+	"io"
+)
+
+type (
+	checkstyleReport struct {
+		XMLName xml.Name         `xml:"checkstyle"`
+		Version string           `xml:"version,attr"`
+		Files   []checkstyleFile `xml:"file"`
+	}
+	checkstyleFile struct {
+		Name   string            `xml:"name,attr"`
+		Errors []checkstyleError `xml:"error"`
+	}
+	checkstyleError struct {
+		Line     int    `xml:"line,attr"`
+		Column   int    `xml:"column,attr,omitempty"`
+		Severity string `xml:"severity,attr"`
+		Message  string `xml:"message,attr"`
+		Source   string `xml:"source,attr"`
+	}
+)
+
+// Checkstyle prints checkstyle XML (version 4.3, the form reviewdog, Jenkins' warnings-ng and
+// most CI dashboards read). Every linted file is listed, with or without findings, as checkstyle
+// itself does; a column of 0 (none) is left out, as checkstyle leaves it out.
+func Checkstyle(w io.Writer, r *Report, _ Options) error {
+	byFile := map[string][]checkstyleError{}
+	for _, f := range r.Findings {
+		byFile[f.Pos.File] = append(byFile[f.Pos.File], checkstyleError{
+			Line: f.Pos.Line, Column: f.Pos.Column, Severity: f.Severity.String(),
+			Message: f.Message, Source: toolName + "." + f.Rule,
+		})
+	}
+	doc := checkstyleReport{Version: "4.3"}
+	for _, name := range r.files() {
+		doc.Files = append(doc.Files, checkstyleFile{Name: name, Errors: byFile[name]})
+	}
+	return writeXML(w, doc)
+}

@@ -1,0 +1,53 @@
+package output
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// GitHub prints GitHub Actions workflow commands, "::error file=…,line=…,col=…,title=KLnnn::message",
+// which the runner turns into annotations on the pull request's diff. The summary line follows as
+// plain text, which the runner leaves in the job log.
+func GitHub(w io.Writer, r *Report, opts Options) error {
+	bw := bufio.NewWriter(w)
+	for _, f := range r.Findings {
+		props := []string{"file=" + escapeProperty(opts.relPath(f.Pos.File))}
+		// A position of 0 means none: the annotation then belongs to the whole file.
+		if f.Pos.Line > 0 {
+			props = append(props, fmt.Sprintf("line=%d", f.Pos.Line))
+			if f.Pos.Column > 0 {
+				props = append(props, fmt.Sprintf("col=%d", f.Pos.Column))
+			}
+		}
+		props = append(props, "title="+escapeProperty(f.Rule))
+		fmt.Fprintf(bw, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(f.Message))
+	}
+	if !opts.Quiet && r.Summary.Files > 0 {
+		fmt.Fprintln(bw, summaryLine(r.Summary, false))
+	}
+	return bw.Flush()
+}
+
+func githubCommand(s lint.Severity) string {
+	switch s {
+	case lint.SeverityError:
+		return "error"
+	case lint.SeverityWarning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// A command ends at a newline, and its properties end at "::" and split at ","; the runner
+// decodes the same percent escapes that @actions/core's command.ts writes.
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+func escapeData(s string) string     { return dataEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
