@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin
 KUBEADM ?=
 
-.PHONY: all build run test test-unit e2e e2e-bins vet fmt-check docs parity bench clean-bin
+.PHONY: all build run test test-unit e2e e2e-bins image vet fmt-check docs parity bench clean-bin
 
 all: build
 
@@ -56,3 +56,8 @@ parity:
 bench: build
 	$(GO) run ./hack/bench -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)"
 	$(GO) test -run '^$$' -bench . -benchmem ./lint
+
+# The webhook's container image as an OCI archive, built without a Docker daemon.
+image:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/image/kubeadm-lint-webhook ./cmd/kubeadm-lint-webhook
+	$(GO) run ./hack/image -binary $(BIN)/image/kubeadm-lint-webhook -out $(BIN)/kubeadm-lint-webhook.oci.tar
