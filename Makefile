@@ -51,6 +51,11 @@ docs:
 parity:
 	hack/parity.sh
 
+# Regenerates the goldens of 'fix --migrate' with the real kubeadm v1.36.3 'config migrate'.
+.PHONY: migrate-goldens
+migrate-goldens:
+	hack/migrate-goldens.sh
+
 # Lints the whole corpus in one process and, with KUBEADM=path/to/kubeadm, times
 # 'kubeadm config validate' on the same files. Prints the figures; asserts nothing.
 bench: build
