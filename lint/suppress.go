@@ -82,7 +82,7 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 	for _, f := range findings {
 		suppressed := false
 		for _, ig := range ignores {
-			if !ig.covers(f.Pos.Line) || isIgnoreRule(f.Rule) {
+			if !ig.covers(f.Pos.Line) {
 				continue
 			}
 			for i, id := range ig.rules {

@@ -70,7 +70,7 @@ func TestSuppress(t *testing.T) {
 			want: []string{"5:KL998"},
 		},
 		"stacked ignores and comments above one line all apply": {
-			src: header + "# kubeadm-lint:ignore KL203 first\n# a note\n# kubeadm-lint:ignore KL998 second\na: bad\n",
+			src: header + "# kubeadm-lint:ignore KL998 first\n# a note\n# kubeadm-lint:ignore KL203 second\na: bad\n",
 		},
 		"a blank line under an ignore leaves it covering nothing": {
 			src:  header + "# kubeadm-lint:ignore KL998 detached\n\na: bad\n",
@@ -163,6 +163,12 @@ func TestSuppress(t *testing.T) {
 			src:  header + "a: [&x \"q # kubeadm-lint:ignore KL998 no\", bad]\n",
 			want: []string{"3:KL998"},
 		},
+		"a comment after an anchored string is found": {
+			src: header + "a: [&x \"q # no\", bad] # kubeadm-lint:ignore KL998 yes\n",
+		},
+		"a comment after an empty block scalar is found": {
+			src: header + "a: |\nb: bad # kubeadm-lint:ignore KL998 yes\n",
+		},
 		"a directive in a block scalar is text": {
 			src:  header + "a: |\n  # kubeadm-lint:ignore KL998 in the text\nb: bad\n",
 			want: []string{"5:KL998"},
@@ -191,9 +197,14 @@ func TestSuppress(t *testing.T) {
 			want:   []string{"5:KL997"},
 		},
 		"a script directive in quotes is text": {
-			src:    "echo \"# kubeadm-lint:ignore KL997 quoted\" bad\necho '\n# kubeadm-lint:ignore KL997 quoted too\n'\necho bad\n",
+			src:    "echo \" # kubeadm-lint:ignore KL997 quoted\" bad\necho '\n# kubeadm-lint:ignore KL997 quoted too\n' bad\n",
 			script: true,
-			want:   []string{"1:KL997", "5:KL997"},
+			want:   []string{"1:KL997", "4:KL997"},
+		},
+		"a script escaped quote does not end the string": {
+			src:    "echo bad \"\\\" # kubeadm-lint:ignore KL997 still quoted\"\n",
+			script: true,
+			want:   []string{"1:KL997"},
 		},
 		"a script hash inside a word is not a comment": {
 			src:    "echo $# bad#kubeadm-lint:ignore KL997 no\necho bad\n",
