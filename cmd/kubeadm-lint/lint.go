@@ -10,8 +10,10 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/kubeadm-lint/kubeadm-lint/config"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/output"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
@@ -28,10 +30,19 @@ type lintOptions struct {
 	cni               string
 	host              bool
 	scripts           bool
+	// configPath is --config; empty means .kubeadm-lint.yaml found above the working directory.
+	configPath          string
+	reportUnusedIgnores bool
+	// flagSets are the flag sets registered, one per command, so that a setting from the
+	// config file yields to a flag given on the command line.
+	flagSets []*pflag.FlagSet
 }
 
 func (o *lintOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
+	o.flagSets = append(o.flagSets, f)
+	f.StringVar(&o.configPath, "config", "", "settings file (default: "+config.FileName+" in the working directory or the nearest parent)")
+	f.BoolVar(&o.reportUnusedIgnores, "report-unused-ignores", false, "report kubeadm-lint:ignore comments that suppress nothing (KL013)")
 	o.format = "text"
 	f.VarP(&formatFlag{value: &o.format, set: &o.formatSet}, "format", "f", fmt.Sprintf("output format: %v; github when GITHUB_ACTIONS=true", output.FormatNames()))
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the findings: no summary line, and nothing at all when there are none")
@@ -102,6 +113,10 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	conf, err := o.configure(rules.All())
+	if err != nil {
+		return err
+	}
 	failOn, err := lint.ParseSeverity(o.failOn)
 	if err != nil {
 		return fmt.Errorf("--fail-on: %w", err)
@@ -110,11 +125,12 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if o.host {
 		opts.Host = readHost("/")
 	}
-	linter, err := lint.New(lint.Config{Rules: rules.All(), Options: opts})
+	linter, err := lint.New(lint.Config{Rules: rules.All(), Options: opts, Severity: conf.Severity, Disabled: conf.Disabled, ReportUnusedIgnores: o.reportUnusedIgnores})
 	if err != nil {
 		return err
 	}
 	sources, inputErrs := collect(args, a.stdin, o.scripts)
+	sources, excluded := excludeSources(conf, sources)
 	results, lintErrs := lintAll(ctx, linter, sources)
 	inputErrs = append(inputErrs, lintErrs...)
 
@@ -127,7 +143,7 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 		report.Summary.Files++
 		report.Summary.Documents += len(res.File.Docs)
 		report.Summary.Skipped += res.File.Skipped
-		report.Findings = append(report.Findings, res.Findings...)
+		report.Findings = append(report.Findings, dropExcluded(conf, res.Findings)...)
 	}
 	lint.SortFindings(report.Findings)
 	report.Summary.Count(report.Findings)
@@ -137,7 +153,7 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 			scripts++
 		}
 	}
-	if len(inputErrs) == 0 && report.Summary.Documents == 0 && scripts == 0 {
+	if len(inputErrs) == 0 && report.Summary.Documents == 0 && scripts == 0 && excluded == 0 {
 		inputErrs = append(inputErrs, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
 	}
 
