@@ -13,13 +13,16 @@ import (
 	"testing"
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/yaml"
 
+	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -87,6 +90,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("h: dry-run requests get the same answers and store nothing", e.dryRun)
 	t.Run("i: rotating the serving certificate under load fails no request", e.certRotation)
 	t.Run("g: with the webhook down or hung, writes still succeed within the timeout", e.webhookDown)
+	t.Run("emit: the emitted MutatingAdmissionPolicy fixes kube-proxy as the webhook does", e.emittedPolicy)
 }
 
 // useWebhook replaces the running webhook with one configured by edit, registers it and waits
@@ -176,8 +180,8 @@ func (e *env) wantGuideTolerations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ds.Spec.Template.Spec.Tolerations; !equality.Semantic.DeepEqual(got, webhook.DefaultTolerations()) {
-		t.Errorf("stored tolerations %+v, want the guide's %+v", got, webhook.DefaultTolerations())
+	if got := ds.Spec.Template.Spec.Tolerations; !equality.Semantic.DeepEqual(got, addon.DefaultTolerations()) {
+		t.Errorf("stored tolerations %+v, want the guide's %+v", got, addon.DefaultTolerations())
 	}
 }
 
@@ -328,7 +332,7 @@ func (e *env) dryRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, webhook.DefaultTolerations()) {
+	if !equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, addon.DefaultTolerations()) {
 		t.Errorf("dry-run answer has tolerations %+v, want the guide's", got.Spec.Template.Spec.Tolerations)
 	}
 	e.wantWarning(t, "kube-proxy tolerations changed")
@@ -555,4 +559,87 @@ func (h countingHandler) Handle(ctx context.Context, rec slog.Record) error {
 		})
 	}
 	return h.Handler.Handle(ctx, rec)
+}
+
+// emittedPolicy is issue 6's alternative to the webhook: the MutatingAdmissionPolicy that
+// 'kubeadm-lint emit' writes must do to kubeadm's kube-proxy what the webhook does in scenario a.
+func (e *env) emittedPolicy(t *testing.T) {
+	ctx := context.Background()
+	if err := e.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Delete(ctx, "kubeadm-lint-webhook", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(ctx, "kubeadm-lint-webhook", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := addon.Emit{Tolerations: addon.Tolerations(nil, false), CoreDNS: true}.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var policyYAML []byte
+	for _, f := range files {
+		if f.Name == addon.PolicyFile {
+			policyYAML = f.Data
+		}
+	}
+	docs := strings.Split(string(policyYAML), "\n---\n")
+	var policy admissionregistrationv1.MutatingAdmissionPolicy
+	var binding admissionregistrationv1.MutatingAdmissionPolicyBinding
+	if err := yaml.UnmarshalStrict([]byte(docs[0]), &policy); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.UnmarshalStrict([]byte(docs[1]), &binding); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.AdmissionregistrationV1().MutatingAdmissionPolicies().Create(ctx, &policy, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.client.AdmissionregistrationV1().MutatingAdmissionPolicyBindings().Create(ctx, &binding, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Policies reach the API server's admission chain asynchronously: wait until a dry run of
+	// kubeadm's DaemonSet comes back fixed.
+	dss := e.client.AppsV1().DaemonSets("kube-system")
+	stored, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := stored.DeepCopy()
+	probe.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got, err := dss.Update(ctx, probe, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+		if err == nil && equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, addon.DefaultTolerations()) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the policy did not take effect within a minute (last error %v)", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err := dss.Delete(ctx, "kube-proxy", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.kubeadm.EnsureProxy(e.client); err != nil {
+		t.Fatal(err)
+	}
+	e.wantGuideTolerations(t)
+
+	if err := e.client.AppsV1().Deployments("kube-system").Delete(ctx, "coredns", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.kubeadm.EnsureDNS(e.client); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.client.AppsV1().Deployments("kube-system").Get(ctx, "coredns", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.Spec.Template.Spec.Containers[0]
+	if got := c.SecurityContext.AllowPrivilegeEscalation; got == nil || !*got {
+		t.Errorf("coredns allowPrivilegeEscalation = %s, want true", fmtBool(got))
+	}
+	if c.SecurityContext.ReadOnlyRootFilesystem == nil || !*c.SecurityContext.ReadOnlyRootFilesystem {
+		t.Error("the policy changed more of CoreDNS's securityContext than allowPrivilegeEscalation")
+	}
+	e.warns.Take()
 }

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -50,7 +51,7 @@ type TLS struct {
 
 // KubeProxy configures the kube-proxy DaemonSet mutator.
 type KubeProxy struct {
-	// Tolerations replace the DaemonSet's pod tolerations. Empty means DefaultTolerations.
+	// Tolerations replace the DaemonSet's pod tolerations. Empty means addon.DefaultTolerations.
 	Tolerations []corev1.Toleration `json:"tolerations"`
 	// KeepUninitialized adds a toleration of node.cloudprovider.kubernetes.io/uninitialized. A
 	// cloud-controller-manager that reaches the API server through the kubernetes Service IP
@@ -89,23 +90,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the duration as a string.
 func (d Duration) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
 
-// Well-known taint keys the default tolerations name.
-const (
-	taintControlPlane   = "node-role.kubernetes.io/control-plane"
-	taintUninitialized  = "node.cloudprovider.kubernetes.io/uninitialized"
-	criticalAddonsOnly  = "CriticalAddonsOnly"
-	defaultReloadPeriod = 10 * time.Second
-)
-
-// DefaultTolerations are the troubleshooting guide's kube-proxy tolerations: critical add-ons
-// and control-plane nodes, but not the blanket "operator: Exists" kubeadm renders, so kube-proxy
-// waits until the cloud-controller-manager has initialised a node (kubernetes/kubeadm#1027).
-func DefaultTolerations() []corev1.Toleration {
-	return []corev1.Toleration{
-		{Key: criticalAddonsOnly, Operator: corev1.TolerationOpExists},
-		{Key: taintControlPlane, Effect: corev1.TaintEffectNoSchedule},
-	}
-}
+const defaultReloadPeriod = 10 * time.Second
 
 // DefaultConfig returns the configuration used when no file or flag says otherwise.
 func DefaultConfig() Config {
@@ -152,7 +137,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("shutdownGrace must be positive"))
 	}
 	for i, t := range c.KubeProxy.Tolerations {
-		if err := checkToleration(t); err != nil {
+		if err := addon.CheckToleration(t); err != nil {
 			errs = append(errs, fmt.Errorf("kubeProxy.tolerations[%d]: %w", i, err))
 		}
 	}
@@ -165,40 +150,7 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// checkToleration applies the API server's own rules, so that a bad list fails at start-up
-// rather than on every kube-proxy write.
-func checkToleration(t corev1.Toleration) error {
-	switch t.Operator {
-	case corev1.TolerationOpExists:
-		if t.Value != "" {
-			return errors.New("operator Exists takes no value")
-		}
-	case corev1.TolerationOpEqual, "":
-		if t.Key == "" {
-			return errors.New("operator Equal needs a key")
-		}
-	default:
-		return fmt.Errorf("unknown operator %q", t.Operator)
-	}
-	switch t.Effect {
-	case "", corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
-	default:
-		return fmt.Errorf("unknown effect %q", t.Effect)
-	}
-	if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
-		return errors.New("tolerationSeconds needs effect NoExecute")
-	}
-	return nil
-}
-
 // tolerations returns the list the kube-proxy mutator enforces.
 func (k KubeProxy) tolerations() []corev1.Toleration {
-	ts := k.Tolerations
-	if len(ts) == 0 {
-		ts = DefaultTolerations()
-	}
-	if k.KeepUninitialized {
-		ts = append(ts[:len(ts):len(ts)], corev1.Toleration{Key: taintUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule})
-	}
-	return ts
+	return addon.Tolerations(k.Tolerations, k.KeepUninitialized)
 }

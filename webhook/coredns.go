@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubeadm-lint/kubeadm-lint/addon"
 )
 
 // coreDNSMutator applies the guide's fix for CoreDNS in CrashLoopBackOff on SELinux hosts with
@@ -21,7 +23,7 @@ var containersPath = []string{"spec", "template", "spec", "containers"}
 const coreDNSWarning = "kubeadm-lint: set allowPrivilegeEscalation: true on the coredns container (the fix for SELinux hosts with Docker older than 1.13); this weakens the pod's security, remove --coredns-allow-privilege-escalation once the hosts are fixed"
 
 func (m coreDNSMutator) Mutate(_ context.Context, ar *model.AdmissionReview, obj metav1.Object) (*mutating.MutatorResult, error) {
-	u, ok := target(ar, obj, "apps", "Deployment", "coredns")
+	u, ok := target(ar, obj, "apps", "Deployment", addon.CoreDNSName)
 	if !m.enabled || !ok {
 		return &mutating.MutatorResult{}, nil
 	}
@@ -30,7 +32,7 @@ func (m coreDNSMutator) Mutate(_ context.Context, ar *model.AdmissionReview, obj
 		return &mutating.MutatorResult{Warnings: []string{"kubeadm-lint: coredns left unchanged: " + err.Error()}}, nil
 	}
 	for i, c := range containers {
-		if c.Name != "coredns" {
+		if c.Name != addon.CoreDNSPodName {
 			continue
 		}
 		if sc := c.SecurityContext; sc != nil && sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation {

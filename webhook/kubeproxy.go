@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubeadm-lint/kubeadm-lint/addon"
 )
 
 // kubeProxyMutator keeps the guide's tolerations on the kube-proxy DaemonSet. kubeadm init and
@@ -23,7 +25,7 @@ type kubeProxyMutator struct {
 var tolerationsPath = []string{"spec", "template", "spec", "tolerations"}
 
 func (m kubeProxyMutator) Mutate(_ context.Context, ar *model.AdmissionReview, obj metav1.Object) (*mutating.MutatorResult, error) {
-	u, ok := target(ar, obj, "apps", "DaemonSet", "kube-proxy")
+	u, ok := target(ar, obj, "apps", "DaemonSet", addon.KubeProxyName)
 	if !ok {
 		return &mutating.MutatorResult{}, nil
 	}
