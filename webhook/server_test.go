@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,7 +217,10 @@ func TestCertRotation(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}}
 	_, body := fixture(t, "kube-proxy-create.json")
 
-	var served []string
+	var (
+		mu         sync.Mutex
+		lastSerial string
+	)
 	stop := make(chan struct{})
 	result := make(chan error)
 	go func() {
@@ -226,6 +230,7 @@ func TestCertRotation(t *testing.T) {
 			case <-stop:
 				if requests == 0 {
 					result <- errors.New("no request was sent")
+					return
 				}
 				result <- nil
 				return
@@ -243,7 +248,9 @@ func TestCertRotation(t *testing.T) {
 				result <- fmt.Errorf("status %d", resp.StatusCode)
 				return
 			}
-			served = append(served, resp.TLS.PeerCertificates[0].SerialNumber.String())
+			mu.Lock()
+			lastSerial = resp.TLS.PeerCertificates[0].SerialNumber.String()
+			mu.Unlock()
 		}
 	}()
 	// Written one file after the other, as a careless rotation would: for a moment the pair on
@@ -268,11 +275,14 @@ func TestCertRotation(t *testing.T) {
 		resp.Body.Close()
 		return resp.TLS.PeerCertificates[0].SerialNumber.Cmp(leaf.SerialNumber) == 0
 	})
+	// The review loop, too, must reach the new certificate.
+	waitFor(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return lastSerial == leaf.SerialNumber.String()
+	})
 	close(stop)
 	if err := <-result; err != nil {
 		t.Fatalf("a request failed during rotation: %v", err)
-	}
-	if len(served) == 0 || served[len(served)-1] != leaf.SerialNumber.String() {
-		t.Errorf("the last requests were not served with the new certificate")
 	}
 }
