@@ -50,19 +50,7 @@ func TestConfigCLI(t *testing.T) {
 			got := "$ cd " + filepath.ToSlash(filepath.Join(tt.project, tt.cwd)) + " && kubeadm-lint " + strings.Join(tt.args, " ") + "\n" +
 				stdout.String() + "--- stderr\n" + stderr.String() + "--- exit " + string(rune('0'+code)) + "\n"
 			golden := filepath.Join(src, "golden", strings.ReplaceAll(name, " ", "-")+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/kubeadm-lint -run TestConfigCLI -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (rerun with -update if the change is intended):\n%s", golden, got)
-			}
+			checkGolden(t, golden, got)
 		})
 	}
 }

@@ -108,19 +108,7 @@ func TestFixCLI(t *testing.T) {
 				}
 			}
 			golden := filepath.Join(goldens, "cli", strings.ReplaceAll(name, " ", "-")+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/kubeadm-lint -run TestFixCLI -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (rerun with -update if the change is intended):\n%s", golden, got)
-			}
+			checkGolden(t, golden, got)
 		})
 	}
 }

@@ -68,19 +68,7 @@ func TestCLI(t *testing.T) {
 			got := "$ kubeadm-lint " + strings.Join(tt.args, " ") + "\n" + stdout.String() +
 				"--- stderr\n" + stderr.String() + "--- exit " + string(rune('0'+code)) + "\n"
 			golden := filepath.Join("testdata", "cli", strings.ReplaceAll(name, " ", "-")+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/kubeadm-lint -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s (rerun with -update if the change is intended):\n%s", golden, got)
-			}
+			checkGolden(t, golden, got)
 		})
 	}
 }
@@ -175,5 +163,23 @@ func TestCompletion(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkGolden compares got with a golden file, or rewrites the file with -update.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/kubeadm-lint -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (rerun with -update if the change is intended):\n%s", golden, got)
 	}
 }
