@@ -322,12 +322,7 @@ func (e *env) kubeadmConfigClean(t *testing.T) {
 func (e *env) dryRun(t *testing.T) {
 	ctx := context.Background()
 	dss := e.client.AppsV1().DaemonSets("kube-system")
-	stored, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	upgrade := stored.DeepCopy()
-	upgrade.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	upgrade := e.asKubeadmRenders(ctx, t)
 	got, err := dss.Update(ctx, upgrade, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
 	if err != nil {
 		t.Fatal(err)
@@ -340,8 +335,8 @@ func (e *env) dryRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.ResourceVersion != stored.ResourceVersion {
-		t.Errorf("a dry run changed the stored DaemonSet: resourceVersion %s -> %s", stored.ResourceVersion, after.ResourceVersion)
+	if after.ResourceVersion != upgrade.ResourceVersion {
+		t.Errorf("a dry run changed the stored DaemonSet: resourceVersion %s -> %s", upgrade.ResourceVersion, after.ResourceVersion)
 	}
 
 	cms := e.client.CoreV1().ConfigMaps("kube-system")
@@ -369,13 +364,7 @@ func (e *env) dryRun(t *testing.T) {
 // must carry the webhook's warning: with failurePolicy Ignore a failed call would pass silently.
 func (e *env) certRotation(t *testing.T) {
 	ctx := context.Background()
-	dss := e.client.AppsV1().DaemonSets("kube-system")
-	stored, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	upgrade := stored.DeepCopy()
-	upgrade.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	upgrade := e.asKubeadmRenders(ctx, t)
 
 	const workers, perWorker = 4, 25
 	var wg sync.WaitGroup
@@ -427,12 +416,7 @@ func (e *env) webhookDown(t *testing.T) {
 		ctx, cancel := context.WithTimeout(ctx, bound)
 		defer cancel()
 		start := time.Now()
-		ds, err := e.client.AppsV1().DaemonSets("kube-system").Get(ctx, "kube-proxy", metav1.GetOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ds.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
-		if _, err := e.client.AppsV1().DaemonSets("kube-system").Update(ctx, ds, metav1.UpdateOptions{}); err != nil {
+		if _, err := e.client.AppsV1().DaemonSets("kube-system").Update(ctx, e.asKubeadmRenders(ctx, t), metav1.UpdateOptions{}); err != nil {
 			t.Errorf("kube-proxy update failed: %v", err)
 		}
 		cm, err := e.client.CoreV1().ConfigMaps("kube-system").Get(ctx, "kubeadm-config", metav1.GetOptions{})
@@ -490,6 +474,18 @@ func (e *env) webhookDown(t *testing.T) {
 		write(t)
 		e.warns.Take()
 	})
+}
+
+// asKubeadmRenders returns the stored kube-proxy DaemonSet with kubeadm's own blanket
+// toleration put back, as 'kubeadm upgrade' would write it.
+func (e *env) asKubeadmRenders(ctx context.Context, t *testing.T) *appsv1.DaemonSet {
+	t.Helper()
+	ds, err := e.client.AppsV1().DaemonSets("kube-system").Get(ctx, "kube-proxy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	return ds
 }
 
 // probeDaemonSet is a minimal valid DaemonSet with kubeadm's blanket toleration.
@@ -599,12 +595,7 @@ func (e *env) emittedPolicy(t *testing.T) {
 	// Policies reach the API server's admission chain asynchronously: wait until a dry run of
 	// kubeadm's DaemonSet comes back fixed.
 	dss := e.client.AppsV1().DaemonSets("kube-system")
-	stored, err := dss.Get(ctx, "kube-proxy", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe := stored.DeepCopy()
-	probe.Spec.Template.Spec.Tolerations = []corev1.Toleration{{Operator: corev1.TolerationOpExists}}
+	probe := e.asKubeadmRenders(ctx, t)
 	deadline := time.Now().Add(time.Minute)
 	for {
 		got, err := dss.Update(ctx, probe, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})

@@ -367,29 +367,29 @@ func WebhookConfigurations(root, url string, caBundle []byte) (*admissionregistr
 
 // Register creates or replaces the webhook configurations.
 func Register(ctx context.Context, client kubernetes.Interface, m *admissionregistrationv1.MutatingWebhookConfiguration, v *admissionregistrationv1.ValidatingWebhookConfiguration) error {
-	mc := client.AdmissionregistrationV1().MutatingWebhookConfigurations()
-	if old, err := mc.Get(ctx, m.Name, metav1.GetOptions{}); err == nil {
-		m.ResourceVersion = old.ResourceVersion
-		_, err = mc.Update(ctx, m, metav1.UpdateOptions{})
-		if err != nil {
-			return err
-		}
-	} else if apierrors.IsNotFound(err) {
-		if _, err := mc.Create(ctx, m, metav1.CreateOptions{}); err != nil {
-			return err
-		}
-	} else {
+	if err := apply(ctx, client.AdmissionregistrationV1().MutatingWebhookConfigurations(), m); err != nil {
 		return err
 	}
-	vc := client.AdmissionregistrationV1().ValidatingWebhookConfigurations()
-	if old, err := vc.Get(ctx, v.Name, metav1.GetOptions{}); err == nil {
-		v.ResourceVersion = old.ResourceVersion
-		_, err = vc.Update(ctx, v, metav1.UpdateOptions{})
-		return err
-	} else if !apierrors.IsNotFound(err) {
-		return err
+	return apply(ctx, client.AdmissionregistrationV1().ValidatingWebhookConfigurations(), v)
+}
+
+// resource is the part of a typed client that apply needs.
+type resource[T metav1.Object] interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
+	Update(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
+}
+
+// apply creates obj, or replaces the stored object of its name.
+func apply[T metav1.Object](ctx context.Context, c resource[T], obj T) error {
+	old, err := c.Get(ctx, obj.GetName(), metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		_, err = c.Create(ctx, obj, metav1.CreateOptions{})
+	case err == nil:
+		obj.SetResourceVersion(old.GetResourceVersion())
+		_, err = c.Update(ctx, obj, metav1.UpdateOptions{})
 	}
-	_, err := vc.Create(ctx, v, metav1.CreateOptions{})
 	return err
 }
 
