@@ -67,7 +67,7 @@ func (a *app) fix(ctx context.Context, o *fixOptions, args []string) error {
 		return err
 	}
 	writer := fix.NewWriter(fix.WriterConfig{})
-	sources, errs := collect(args, a.stdin, false)
+	sources, errs := collect(args, a.stdin, false, false)
 	for _, e := range errs {
 		a.errorf("%v", e)
 	}

@@ -15,8 +15,9 @@ import (
 
 // collect reads every input named on the command line. Directories are walked for *.yaml, *.yml
 // and *.sh; "-" is standard input. Files ending in .sh, or all with scripts set, are shell scripts. Errors are collected, not fatal, so that one unreadable file does
-// not hide the findings in the others.
-func collect(args []string, stdin io.Reader, scripts bool) ([]lint.Source, []error) {
+// not hide the findings in the others. With asWalked, a named file is read as if a directory walk
+// had found it: pre-commit names every YAML file in a repository, most of them not configurations.
+func collect(args []string, stdin io.Reader, scripts, asWalked bool) ([]lint.Source, []error) {
 	var sources []lint.Source
 	var errs []error
 	seen := map[string]bool{}
@@ -43,7 +44,7 @@ func collect(args []string, stdin io.Reader, scripts bool) ([]lint.Source, []err
 			continue
 		}
 		if !info.IsDir() {
-			add(arg, false, func() (io.ReadCloser, error) { return os.Open(arg) })
+			add(arg, asWalked, func() (io.ReadCloser, error) { return os.Open(arg) })
 			continue
 		}
 		var files []string

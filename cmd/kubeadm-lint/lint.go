@@ -30,6 +30,7 @@ type lintOptions struct {
 	cni               string
 	host              bool
 	scripts           bool
+	skipUnrelated     bool
 	// configPath is --config; empty means .kubeadm-lint.yaml found above the working directory.
 	configPath          string
 	reportUnusedIgnores bool
@@ -51,6 +52,7 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
 	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
+	f.BoolVar(&o.skipUnrelated, "skip-unrelated", false, "treat named files as a directory walk does: skip those without a kubeadm, kubelet or kube-proxy document, and succeed when none has one (for pre-commit)")
 	f.BoolVar(&o.scripts, "scripts", false, "read every file as a shell script and check its kubeadm command lines (*.sh always are)")
 	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")
 
@@ -129,7 +131,7 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	sources, inputErrs := collect(args, a.stdin, o.scripts)
+	sources, inputErrs := collect(args, a.stdin, o.scripts, o.skipUnrelated)
 	sources, excluded := excludeSources(conf, sources)
 	results, lintErrs := lintAll(ctx, linter, sources)
 	inputErrs = append(inputErrs, lintErrs...)
@@ -153,7 +155,7 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 			scripts++
 		}
 	}
-	if len(inputErrs) == 0 && report.Summary.Documents == 0 && scripts == 0 && excluded == 0 {
+	if len(inputErrs) == 0 && report.Summary.Documents == 0 && scripts == 0 && excluded == 0 && !o.skipUnrelated {
 		inputErrs = append(inputErrs, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
 	}
 

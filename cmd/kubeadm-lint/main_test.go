@@ -56,6 +56,8 @@ func TestCLI(t *testing.T) {
 		"quiet without findings":             {args: []string{"--quiet", "-"}, stdin: clean},
 		"no findings":                        {args: []string{"-"}, stdin: clean},
 		"no findings sarif":                  {args: []string{"--format", "sarif", "-"}, stdin: clean},
+		"skip unrelated":                     {args: []string{"--skip-unrelated", ".github/workflows/ci.yaml", "testdata/examples/not-a-config.yaml"}},
+		"skip unrelated beside a bad config": {args: []string{"--skip-unrelated", ".github/workflows/ci.yaml", "testdata/examples/join-bad.yaml"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
