@@ -61,11 +61,11 @@ parity:
 migrate-goldens:
 	hack/migrate-goldens.sh
 
-# Lints the whole corpus in one process and, with KUBEADM=path/to/kubeadm, times
-# 'kubeadm config validate' on the same files. Prints the figures; asserts nothing.
+# The CLI over the whole corpus (with KUBEADM=path/to/kubeadm, against 'kubeadm config validate'
+# on the same files), the Go benchmarks of Lint, and the webhook under load next to a no-op
+# kubewebhook server (hack/loadgen). Prints the figures, writes bench/results.md; asserts nothing.
 bench: build
-	$(GO) run ./hack/bench -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)"
-	$(GO) test -run '^$$' -bench . -benchmem ./lint
+	$(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" -out bench/results.md
 
 # The webhook's container image as an OCI archive, built without a Docker daemon.
 image:

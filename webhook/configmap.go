@@ -2,9 +2,11 @@ package webhook
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/slok/kubewebhook/v2/pkg/model"
 	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
@@ -25,6 +27,7 @@ var configMapKeys = map[string]string{
 type configMapValidator struct {
 	linter *lint.Linter
 	mode   Mode
+	cache  *findingsCache
 }
 
 func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
@@ -43,17 +46,74 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 		return allow, nil
 	}
 	source := fmt.Sprintf("%s/%s[%s]", kubeSystem, name(ar, obj), key)
+	hash := cacheKey(source, data)
+	if fs, ok := v.cache.get(hash); ok {
+		return v.result(source, fs), nil
+	}
 	res, err := v.linter.Lint(ctx, lint.Source{Name: source, Data: []byte(data)})
 	var inputErr *lint.InputError
 	switch {
 	case errors.As(err, &inputErr):
 		// Not YAML at all: a finding like any other, not a failure of the webhook.
 		f := lint.Finding{Rule: "KL001", Severity: lint.SeverityError, Pos: lint.Position{Line: inputErr.Line}, Message: inputErr.Err.Error()}
+		v.cache.put(hash, []lint.Finding{f})
 		return v.result(source, []lint.Finding{f}), nil
 	case err != nil:
 		return nil, err
 	}
+	v.cache.put(hash, res.Findings)
 	return v.result(source, res.Findings), nil
+}
+
+// findingsCache remembers the findings of the last few ConfigMap contents. The API server posts
+// the same kubeadm ConfigMaps again and again (every kubeadm join, upgrade and re-apply), and
+// linting is most of the cost of a review. Linting depends only on the source name and content,
+// so a content hash is a safe key. It is bounded: a full cache drops a random entry.
+type findingsCache struct {
+	mu      sync.Mutex
+	max     int
+	entries map[[sha256.Size]byte][]lint.Finding
+}
+
+const findingsCacheSize = 32
+
+func newFindingsCache(size int) *findingsCache {
+	return &findingsCache{max: size, entries: make(map[[sha256.Size]byte][]lint.Finding, size)}
+}
+
+func cacheKey(source, data string) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte(source))
+	h.Write([]byte{0})
+	h.Write([]byte(data))
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func (c *findingsCache) get(k [sha256.Size]byte) ([]lint.Finding, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fs, ok := c.entries[k]
+	return fs, ok
+}
+
+func (c *findingsCache) put(k [sha256.Size]byte, fs []lint.Finding) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[k]; !ok && len(c.entries) >= c.max {
+		for old := range c.entries {
+			delete(c.entries, old)
+			break
+		}
+	}
+	c.entries[k] = fs
 }
 
 // result turns findings into warnings, and in enforce mode errors into a denial.

@@ -79,7 +79,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	w.CoreDNS = build(mutating.NewWebhook(mutating.WebhookConfig{ID: "coredns", Obj: &unstructured.Unstructured{},
 		Mutator: coreDNSMutator{enabled: cfg.CoreDNS.AllowPrivilegeEscalation}}))
 	w.ConfigMaps = build(validating.NewWebhook(validating.WebhookConfig{ID: "configmaps", Obj: &unstructured.Unstructured{},
-		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode}}))
+		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize)}}))
 	return w, nil
 }
 

@@ -1,0 +1,75 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slok/kubewebhook/v2/pkg/model"
+	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+)
+
+// TestConfigMapCache checks that a ConfigMap posted again gets, from the cache, the answer it got
+// the first time, in both modes.
+func TestConfigMapCache(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		mode      Mode
+		wantValid bool
+	}{
+		{name: "warn mode repeats the warnings", mode: ModeWarn, wantValid: true},
+		{name: "enforce mode repeats the denial", mode: ModeEnforce, wantValid: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			linter, err := lint.New(lint.Config{Rules: rules.All()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := configMapValidator{linter: linter, mode: tc.mode, cache: newFindingsCache(findingsCacheSize)}
+			ar, _ := fixture(t, "kubeadm-config-overlap.json")
+			obj := &unstructured.Unstructured{}
+			if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
+				t.Fatal(err)
+			}
+			mar := model.NewAdmissionReviewV1(ar)
+			var results []*validating.ValidatorResult
+			for range 2 {
+				r, err := v.Validate(context.Background(), &mar, obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				results = append(results, r)
+			}
+			if n := len(v.cache.entries); n != 1 {
+				t.Errorf("the cache holds %d entries after two reviews of one ConfigMap, want 1", n)
+			}
+			if diff := cmp.Diff(results[0], results[1]); diff != "" {
+				t.Errorf("second review differs (-first +second):\n%s", diff)
+			}
+			if len(results[0].Warnings) == 0 || results[0].Valid != tc.wantValid {
+				t.Errorf("first review: valid %v with %d warnings, want valid %v with warnings", results[0].Valid, len(results[0].Warnings), tc.wantValid)
+			}
+		})
+	}
+}
+
+// TestFindingsCacheBounded checks that the cache never holds more entries than its size, and that
+// the newest entry survives eviction.
+func TestFindingsCacheBounded(t *testing.T) {
+	c := newFindingsCache(4)
+	for i := range 20 {
+		k := cacheKey("kube-system/kubeadm-config[ClusterConfiguration]", fmt.Sprint(i))
+		c.put(k, []lint.Finding{{Rule: fmt.Sprint(i)}})
+		if n := len(c.entries); n > 4 {
+			t.Fatalf("after %d puts the cache holds %d entries, want at most 4", i+1, n)
+		}
+		if fs, ok := c.get(k); !ok || fs[0].Rule != fmt.Sprint(i) {
+			t.Fatalf("entry %d missing right after put", i)
+		}
+	}
+}
