@@ -289,17 +289,27 @@ func nodePath(root, target *yaml.Node) string {
 	return found
 }
 
+// maxDuplicateReports bounds the duplicate keys reported per document, as sigs.k8s.io/json bounds
+// its strict errors: each report costs a walk of its mapping to place it, so a file of a million
+// repeated keys would otherwise take hours.
+const maxDuplicateReports = 100
+
 // reportDuplicateKeys records every key that repeats in a mapping; kubeadm's strict YAML
 // conversion rejects them, and the later value silently wins elsewhere.
 func reportDuplicateKeys(d *Document, n *yaml.Node, path string) {
+	left := maxDuplicateReports
+	d.reportDuplicateKeys(n, path, &left)
+}
+
+func (d *Document) reportDuplicateKeys(n *yaml.Node, path string, left *int) {
 	n = deref(n)
-	if n == nil {
+	if n == nil || *left == 0 {
 		return
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
+		for i := 0; i+1 < len(n.Content) && *left > 0; i += 2 {
 			k := n.Content[i]
 			p := k.Value
 			if path != "" {
@@ -310,13 +320,14 @@ func reportDuplicateKeys(d *Document, n *yaml.Node, path string) {
 					Code: ProblemDuplicateField, Path: p,
 					Message: fmt.Sprintf("duplicate field %q: the value on line %d replaces the earlier one", p, k.Line),
 				})
+				*left--
 			}
 			seen[k.Value] = true
-			reportDuplicateKeys(d, n.Content[i+1], p)
+			d.reportDuplicateKeys(n.Content[i+1], p, left)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			reportDuplicateKeys(d, c, PathIndex(path, i))
+			d.reportDuplicateKeys(c, PathIndex(path, i), left)
 		}
 	}
 }

@@ -109,7 +109,12 @@ func (c *jsonConv) value(n *yaml.Node) error {
 }
 
 func (c *jsonConv) mapping(n *yaml.Node) error {
-	pairs := mappingPairs(n)
+	left := maxExpandedNodes - c.nodes
+	pairs := boundedPairs(n, &left)
+	if left < 0 {
+		return errAliasBomb
+	}
+	c.nodes = maxExpandedNodes - left
 	// Last value wins for a duplicate key, as in sigs.k8s.io/yaml.
 	last := make(map[string]int, len(pairs))
 	for i, p := range pairs {
@@ -144,13 +149,21 @@ type pair struct {
 }
 
 // mappingPairs lists a mapping's keys in order. Keys brought in by a merge key come first, so that
-// the mapping's own keys override them.
+// the mapping's own keys override them. A merge bomb is cut short; toJSON reports it.
 func mappingPairs(n *yaml.Node) []pair {
+	left := maxExpandedNodes
+	return boundedPairs(n, &left)
+}
+
+// boundedPairs is mappingPairs charging every merged mapping and pair to left: an anchor merged
+// ten times at each of eight levels asks for 10^8 pairs from a few hundred bytes. When left goes
+// negative the list is incomplete.
+func boundedPairs(n *yaml.Node, left *int) []pair {
 	var merged, own []pair
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merged = append(merged, mergePairs(v, 0)...)
+			merged = append(merged, mergePairs(v, 0, left)...)
 			continue
 		}
 		own = append(own, pair{key: keyString(k), keyNode: k, value: v})
@@ -158,8 +171,9 @@ func mappingPairs(n *yaml.Node) []pair {
 	return append(merged, own...)
 }
 
-func mergePairs(v *yaml.Node, depth int) []pair {
-	if depth > 10 {
+func mergePairs(v *yaml.Node, depth int, left *int) []pair {
+	*left--
+	if depth > 10 || *left < 0 {
 		return nil
 	}
 	for v.Kind == yaml.AliasNode && v.Alias != nil {
@@ -167,11 +181,13 @@ func mergePairs(v *yaml.Node, depth int) []pair {
 	}
 	switch v.Kind {
 	case yaml.MappingNode:
-		return mappingPairs(v)
+		ps := boundedPairs(v, left)
+		*left -= len(ps)
+		return ps
 	case yaml.SequenceNode:
 		var out []pair
 		for _, item := range v.Content {
-			out = append(out, mergePairs(item, depth+1)...)
+			out = append(out, mergePairs(item, depth+1, left)...)
 		}
 		return out
 	}

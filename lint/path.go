@@ -98,6 +98,20 @@ func deref(n *yaml.Node) *yaml.Node {
 
 // mappingGet returns the key and value nodes of key in a mapping; the last one if it repeats.
 func mappingGet(m *yaml.Node, key string) (k, v *yaml.Node) {
+	// Placing a finding looks keys up, so the common mapping without merge keys is scanned in
+	// place instead of through a freshly built list of its pairs.
+	merges := false
+	for i := 0; i+1 < len(m.Content) && !merges; i += 2 {
+		c := m.Content[i]
+		merges = c.Kind == yaml.ScalarNode && c.Tag == "!!merge"
+		if keyString(c) == key {
+			k, v = c, m.Content[i+1]
+		}
+	}
+	if !merges {
+		return k, v
+	}
+	k, v = nil, nil
 	for _, p := range mappingPairs(m) {
 		if p.key == key {
 			k, v = p.keyNode, p.value
