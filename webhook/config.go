@@ -39,6 +39,25 @@ type Config struct {
 	KubeProxy  KubeProxy  `json:"kubeProxy"`
 	CoreDNS    CoreDNS    `json:"coreDNS"`
 	ConfigMaps ConfigMaps `json:"configMaps"`
+
+	// timeouts is left zero (the defaults) outside tests, which shorten it to see slow clients
+	// cut off without waiting seconds.
+	timeouts timeouts
+}
+
+// timeouts bound how long a client may hold a review connection: the handshake and the request
+// headers, the whole request, the response, and an idle keep-alive connection.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// orDefault fills the zero value with what the API server needs: it sends a review in well
+// under a second and gives up after the webhook's timeoutSeconds (at most 30).
+func (t timeouts) orDefault() timeouts {
+	if t == (timeouts{}) {
+		return timeouts{readHeader: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 90 * time.Second}
+	}
+	return t
 }
 
 // TLS names the serving certificate files. They are reloaded when they change on disk.

@@ -33,7 +33,7 @@ type configMapValidator struct {
 func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
 	allow := &validating.ValidatorResult{Valid: true}
 	u, ok := obj.(*unstructured.Unstructured)
-	if !ok || namespace(ar, obj) != kubeSystem || u.GroupVersionKind().GroupKind().String() != "ConfigMap" {
+	if !ok || !isWrite(ar) || namespace(ar, obj) != kubeSystem || u.GroupVersionKind().GroupKind().String() != "ConfigMap" {
 		return allow, nil
 	}
 	key, ok := configMapKeys[name(ar, obj)]

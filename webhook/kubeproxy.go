@@ -29,15 +29,19 @@ func (m kubeProxyMutator) Mutate(_ context.Context, ar *model.AdmissionReview, o
 	if !ok {
 		return &mutating.MutatorResult{}, nil
 	}
+	unchanged := func(err error) (*mutating.MutatorResult, error) {
+		return &mutating.MutatorResult{Warnings: []string{"kubeadm-lint: kube-proxy tolerations left unchanged: " + err.Error()}}, nil
+	}
 	have, err := nestedList[corev1.Toleration](u, tolerationsPath...)
 	if err != nil {
-		return &mutating.MutatorResult{Warnings: []string{"kubeadm-lint: kube-proxy tolerations left unchanged: " + err.Error()}}, nil
+		return unchanged(err)
 	}
 	if sameTolerations(have, m.want) {
 		return &mutating.MutatorResult{}, nil
 	}
+	// A null pod template reads as no tolerations but cannot take new ones.
 	if err := setNestedList(u, m.want, tolerationsPath...); err != nil {
-		return nil, err
+		return unchanged(err)
 	}
 	return &mutating.MutatorResult{MutatedObject: u, Warnings: []string{fmt.Sprintf(
 		"kubeadm-lint: kube-proxy tolerations changed from %s to %s, so kube-proxy waits for the cloud-controller-manager to initialise each node (kubernetes/kubeadm#1027)",

@@ -63,16 +63,19 @@ func (s *Server) HealthAddr() net.Addr { return s.healthLn.Addr() }
 // Run serves until ctx is cancelled. Then /readyz turns false at once, so that the Service stops
 // sending new reviews, and in-flight reviews get up to ShutdownGrace to finish.
 func (s *Server) Run(ctx context.Context) error {
+	to := s.cfg.timeouts.orDefault()
 	tlsSrv := &http.Server{
 		Handler: s.webhook.Handler(),
 		TLSConfig: &tls.Config{
 			MinVersion:     tls.VersionTLS12,
 			GetCertificate: s.certs.GetCertificate,
 		},
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       90 * time.Second,
+		// The shortest of these also bounds the TLS handshake: a client that connects and
+		// says nothing, or dribbles its headers or body, is cut off.
+		ReadHeaderTimeout: to.readHeader,
+		ReadTimeout:       to.read,
+		WriteTimeout:      to.write,
+		IdleTimeout:       to.idle,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 	healthSrv := &http.Server{Handler: s.healthHandler(), ReadHeaderTimeout: 5 * time.Second}

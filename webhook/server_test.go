@@ -7,9 +7,9 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -203,63 +203,14 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 }
 
-// TestCertRotation replaces the serving pair on disk while reviews flow: every request succeeds,
-// and new handshakes get the new certificate.
+// TestCertRotation replaces the serving pair on disk while reviews flow from several clients,
+// each request a new handshake: every request succeeds, and new handshakes get the new
+// certificate. The end-to-end suite rotates under load through a real API server as well.
 func TestCertRotation(t *testing.T) {
+	const workers = 8
 	ts := startServer(t, nil)
 	next, err := GenerateCerts([]string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
 	if err != nil {
-		t.Fatal(err)
-	}
-	// The client trusts both CAs, as API servers do during a caBundle rollover.
-	pool := ts.client.Transport.(*http.Transport).TLSClientConfig.RootCAs.Clone()
-	pool.AppendCertsFromPEM(next.CA)
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}}
-	_, body := fixture(t, "kube-proxy-create.json")
-
-	var (
-		mu         sync.Mutex
-		lastSerial string
-	)
-	stop := make(chan struct{})
-	result := make(chan error)
-	go func() {
-		requests := 0
-		for {
-			select {
-			case <-stop:
-				if requests == 0 {
-					result <- errors.New("no request was sent")
-					return
-				}
-				result <- nil
-				return
-			default:
-			}
-			requests++
-			// No keep-alive: every request is a new handshake, racing the rotation.
-			resp, err := client.Post("https://"+ts.Addr().String()+PathKubeProxy, "application/json", bytes.NewReader(body))
-			if err != nil {
-				result <- err
-				return
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				result <- fmt.Errorf("status %d", resp.StatusCode)
-				return
-			}
-			mu.Lock()
-			lastSerial = resp.TLS.PeerCertificates[0].SerialNumber.String()
-			mu.Unlock()
-		}
-	}()
-	// Written one file after the other, as a careless rotation would: for a moment the pair on
-	// disk does not match, and the server must keep serving the old one.
-	if err := os.WriteFile(ts.certFile, next.Cert, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(50 * time.Millisecond)
-	if err := os.WriteFile(ts.keyFile, next.Key, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	block, _ := pem.Decode(next.Cert)
@@ -267,22 +218,69 @@ func TestCertRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool {
-		resp, err := client.Get("https://" + ts.Addr().String() + "/")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.TLS.PeerCertificates[0].SerialNumber.Cmp(leaf.SerialNumber) == 0
-	})
-	// The review loop, too, must reach the new certificate.
-	waitFor(t, func() bool {
+	newSerial := leaf.SerialNumber.String()
+	// The clients trust both CAs, as API servers do during a caBundle rollover.
+	pool := ts.client.Transport.(*http.Transport).TLSClientConfig.RootCAs.Clone()
+	pool.AppendCertsFromPEM(next.CA)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}}
+	_, body := fixture(t, "kube-proxy-create.json")
+
+	var (
+		mu     sync.Mutex
+		served = map[string]int{} // requests by serial of the certificate that served them
+	)
+	snapshot := func() map[string]int {
 		mu.Lock()
 		defer mu.Unlock()
-		return lastSerial == leaf.SerialNumber.String()
-	})
+		return maps.Clone(served)
+	}
+	stop := make(chan struct{})
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				// No keep-alive: every request is a new handshake, racing the rotation.
+				resp, err := client.Post("https://"+ts.Addr().String()+PathKubeProxy, "application/json", bytes.NewReader(body))
+				if err != nil {
+					errs <- err
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("status %d", resp.StatusCode)
+					return
+				}
+				mu.Lock()
+				served[resp.TLS.PeerCertificates[0].SerialNumber.String()]++
+				mu.Unlock()
+			}
+		})
+	}
+	// Written one file after the other, as a careless rotation would: for a moment the pair on
+	// disk does not match, and the server must keep serving the old one.
+	waitFor(t, func() bool { return len(snapshot()) > 0 })
+	if err := os.WriteFile(ts.certFile, next.Cert, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := os.WriteFile(ts.keyFile, next.Key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Run on until the new certificate has served a few handshakes per worker, or one failed.
+	waitFor(t, func() bool { return snapshot()[newSerial] >= 5*workers || len(errs) > 0 })
 	close(stop)
-	if err := <-result; err != nil {
-		t.Fatalf("a request failed during rotation: %v", err)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a request failed during rotation: %v", err)
+	}
+	if got := snapshot(); len(got) != 2 || got[newSerial] == 0 {
+		t.Errorf("requests by certificate serial %v, want some with the old and some with the new (%s)", got, newSerial)
 	}
 }

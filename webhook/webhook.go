@@ -70,7 +70,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 		if rec != nil {
 			wh = kwhwebhook.NewMeasuredWebhook(rec, wh)
 		}
-		return logged{next: wh, logger: logger}
+		return logged{next: tolerant{next: wh}, logger: logger}
 	}
 	// Unstructured objects keep every field of the request, so the computed patch holds only
 	// what a mutator changed, and an object that does not match its kind is no decode error.
@@ -87,7 +87,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 func (w *Webhook) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for path, wh := range map[string]kwhwebhook.Webhook{PathKubeProxy: w.KubeProxy, PathCoreDNS: w.CoreDNS, PathConfigMaps: w.ConfigMaps} {
-		mux.Handle("POST "+path, kwhhttp.MustHandlerFor(kwhhttp.HandlerConfig{Webhook: wh}))
+		mux.Handle("POST "+path, guardBody(kwhhttp.MustHandlerFor(kwhhttp.HandlerConfig{Webhook: wh})))
 	}
 	return http.MaxBytesHandler(mux, MaxBodyBytes)
 }
@@ -134,11 +134,17 @@ func (l logged) Review(ctx context.Context, ar model.AdmissionReview) (model.Adm
 // object may omit its namespace, so the request's is used.
 func target(ar *model.AdmissionReview, obj metav1.Object, group, kind, objName string) (*unstructured.Unstructured, bool) {
 	u, ok := obj.(*unstructured.Unstructured)
-	if !ok || namespace(ar, obj) != kubeSystem || name(ar, obj) != objName {
+	if !ok || !isWrite(ar) || namespace(ar, obj) != kubeSystem || name(ar, obj) != objName {
 		return nil, false
 	}
 	gvk := u.GroupVersionKind()
 	return u, gvk.Group == group && gvk.Kind == kind
+}
+
+// isWrite reports a CREATE or UPDATE, the operations the manifests register. Any other review
+// carries the old object, which is not this webhook's to change or judge.
+func isWrite(ar *model.AdmissionReview) bool {
+	return ar.Operation == model.OperationCreate || ar.Operation == model.OperationUpdate
 }
 
 func namespace(ar *model.AdmissionReview, obj metav1.Object) string {

@@ -41,7 +41,7 @@ func fixture(t *testing.T, name string) (*admissionv1.AdmissionReview, []byte) {
 	return &ar, data
 }
 
-func newTestWebhook(t *testing.T, edit func(*Config)) *Webhook {
+func newTestWebhook(t testing.TB, edit func(*Config)) *Webhook {
 	t.Helper()
 	cfg := DefaultConfig()
 	if edit != nil {
