@@ -76,7 +76,7 @@ func TestMalformedRequests(t *testing.T) {
 // timeouts, shortened here, must close each one; the 30 s the test waits only bounds a hang.
 func TestSlowClients(t *testing.T) {
 	ts := startServer(t, func(c *Config) {
-		c.timeouts = timeouts{readHeader: 200 * time.Millisecond, read: 500 * time.Millisecond, write: 5 * time.Second, idle: time.Second}
+		c.timeouts = timeouts{readHeader: 500 * time.Millisecond, read: time.Second, write: 5 * time.Second, idle: time.Second}
 	})
 	_, body := fixture(t, "kube-proxy-create.json")
 	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", PathKubeProxy, len(body))
