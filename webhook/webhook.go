@@ -62,11 +62,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 			return nil, fmt.Errorf("registering metrics: %w", err)
 		}
 	}
-	w := &Webhook{logger: logger}
-	build := func(wh kwhwebhook.Webhook, err error) kwhwebhook.Webhook {
-		if err != nil {
-			panic(err) // only on a missing ID or mutator: a bug here, not bad input
-		}
+	wrap := func(wh kwhwebhook.Webhook) kwhwebhook.Webhook {
 		if rec != nil {
 			wh = kwhwebhook.NewMeasuredWebhook(rec, wh)
 		}
@@ -74,12 +70,22 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	}
 	// Unstructured objects keep every field of the request, so the computed patch holds only
 	// what a mutator changed, and an object that does not match its kind is no decode error.
-	w.KubeProxy = build(mutating.NewWebhook(mutating.WebhookConfig{ID: "kube-proxy", Obj: &unstructured.Unstructured{},
-		Mutator: kubeProxyMutator{want: cfg.KubeProxy.tolerations()}}))
-	w.CoreDNS = build(mutating.NewWebhook(mutating.WebhookConfig{ID: "coredns", Obj: &unstructured.Unstructured{},
-		Mutator: coreDNSMutator{enabled: cfg.CoreDNS.AllowPrivilegeEscalation}}))
-	w.ConfigMaps = build(validating.NewWebhook(validating.WebhookConfig{ID: "configmaps", Obj: &unstructured.Unstructured{},
-		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize)}}))
+	kubeProxy, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "kube-proxy", Obj: &unstructured.Unstructured{},
+		Mutator: kubeProxyMutator{want: cfg.KubeProxy.tolerations()}})
+	if err != nil {
+		return nil, err
+	}
+	coreDNS, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "coredns", Obj: &unstructured.Unstructured{},
+		Mutator: coreDNSMutator{enabled: cfg.CoreDNS.AllowPrivilegeEscalation}})
+	if err != nil {
+		return nil, err
+	}
+	configMaps, err := validating.NewWebhook(validating.WebhookConfig{ID: "configmaps", Obj: &unstructured.Unstructured{},
+		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize)}})
+	if err != nil {
+		return nil, err
+	}
+	w := &Webhook{KubeProxy: wrap(kubeProxy), CoreDNS: wrap(coreDNS), ConfigMaps: wrap(configMaps), logger: logger}
 	return w, nil
 }
 
