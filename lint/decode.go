@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -87,7 +88,7 @@ func internalObject(kind string) runtime.Object {
 
 // decode runs kubeadm's strict decoding on a document and records every problem instead of
 // stopping at the first: after a type error it drops the offending value and decodes again.
-func decode(d *Document, kubeletScheme *runtime.Scheme) error {
+func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme) error {
 	// Converting first bounds alias expansion before any other walk of the tree.
 	j, err := toJSON(d.Root, nil)
 	if err != nil {
@@ -101,6 +102,11 @@ func decode(d *Document, kubeletScheme *runtime.Scheme) error {
 	skip := map[*yaml.Node]bool{}
 	for retry := 0; ; retry++ {
 		if retry > 0 {
+			// Each retry re-encodes the document: on a large hostile one that adds up, and the
+			// webhook's caller may have given up long ago.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if j, err = toJSON(d.Root, skip); err != nil {
 				return err
 			}
@@ -151,9 +157,11 @@ func decode(d *Document, kubeletScheme *runtime.Scheme) error {
 func (j *jsonDoc) culprit(err error, root *yaml.Node, skip map[*yaml.Node]bool, typ reflect.Type) *yaml.Node {
 	if off, field, ok := typeError(err); ok {
 		// A custom unmarshaller's type error has an offset into its own value, not the document;
-		// trust the offset only when the node there has the field path the error names.
-		if n := j.nodeAt(int(off)); n != nil && strings.HasSuffix(stripIndices(nodePath(root, n)), JSONFieldPath(field)) {
-			return n
+		// trust the offset only when the node there has the field path the error names. A node
+		// already skipped is the element of a list where a scalar belongs: the search below then
+		// finds the list itself.
+		if n := j.nodeAt(int(off)); n != nil && !skip[n] && strings.HasSuffix(stripIndices(nodePath(root, n)), JSONFieldPath(field)) {
+			return enclosing(root, n, err)
 		}
 	}
 	for _, leaf := range valueNodes(root) {
@@ -172,6 +180,26 @@ func (j *jsonDoc) culprit(err error, root *yaml.Node, skip map[*yaml.Node]bool, 
 		}
 	}
 	return nil
+}
+
+// enclosing returns the list or mapping around n when the type error is about a list or an
+// object: the offset then points inside it, at an element that is not itself the problem.
+func enclosing(root, n *yaml.Node, err error) *yaml.Node {
+	want := map[string]yaml.Kind{"cannot unmarshal array": yaml.SequenceNode, "cannot unmarshal object": yaml.MappingNode}
+	for prefix, kind := range want {
+		if !strings.Contains(err.Error(), prefix) {
+			continue
+		}
+		for path := nodePath(root, n); n.Kind != kind && strings.HasSuffix(path, "]"); {
+			path = path[:strings.LastIndex(path, "[")]
+			parent, _, found := lookup(root, path)
+			if !found || parent == nil {
+				break
+			}
+			n = parent
+		}
+	}
+	return n
 }
 
 // typeError reads Offset and Field of sigs.k8s.io/json's UnmarshalTypeError, which lives in an

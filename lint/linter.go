@@ -151,7 +151,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			res, err = nil, fmt.Errorf("%s: internal error, please report it: %v", src.Name, r)
 		}
 	}()
-	if err := l.load(f); err != nil {
+	if err := l.load(ctx, f); err != nil {
 		return nil, err
 	}
 
@@ -209,8 +209,8 @@ func (l *Linter) reporter(r *Rule, file string, into *[]Finding) func(*Document,
 }
 
 // load migrates, decodes and validates a file's documents. An error means a document cannot be
-// read at all, such as one that expands without bound through aliases.
-func (l *Linter) load(f *File) error {
+// read at all, such as one that expands without bound through aliases, or that ctx is done.
+func (l *Linter) load(ctx context.Context, f *File) error {
 	seenKind := map[string]bool{}
 	for _, d := range f.Docs {
 		if d.Kind != "" && !hasTypeProblem(d) {
@@ -232,7 +232,10 @@ func (l *Linter) load(f *File) error {
 		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
 			continue
 		}
-		if err := decode(d, l.kubeletScheme); err != nil {
+		if err := decode(ctx, d, l.kubeletScheme); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
 			return &InputError{File: f.Name, Line: d.Source.Line, Err: err}
 		}
 	}
