@@ -40,7 +40,8 @@ func NewWriter(cfg WriterConfig) *Writer {
 
 // Replace writes data to path, which must still hold old: a file changed since it was read is
 // left alone rather than overwritten with a fix of its previous content. The file keeps its
-// permission bits; a symbolic link is followed, so the link stays a link.
+// permission bits and, where the writer may set them, its owner and group; a symbolic link is
+// followed, so the link stays a link.
 func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
@@ -67,6 +68,7 @@ func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	if err := w.step(path, StepCreated); err != nil {
 		return err
 	}
+	keepOwner(tmp, info)
 	if err := tmp.Chmod(info.Mode().Perm() | info.Mode()&(os.ModeSetuid|os.ModeSetgid|os.ModeSticky)); err != nil {
 		return fmt.Errorf("setting the mode of the temporary file: %w", err)
 	}

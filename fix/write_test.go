@@ -74,6 +74,33 @@ func TestReplaceRefusesAChangedFile(t *testing.T) {
 	checkFile(t, path, []byte("edited by someone else\n"), 0o644)
 }
 
+// TestReplaceKeepsTheOwner: root fixing another user's file must not hand the file to root.
+func TestReplaceKeepsTheOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root can give a file to another user; this test needs to run as root")
+	}
+	path := filepath.Join(t.TempDir(), "kubeadm.yaml")
+	if err := os.WriteFile(path, []byte("as read\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	const uid, gid = 65532, 65533
+	if err := os.Chown(path, uid, gid); err != nil {
+		t.Fatal(err)
+	}
+	if err := fix.NewWriter(fix.WriterConfig{}).Replace(path, []byte("as read\n"), []byte("fixed\n")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := info.Sys().(*syscall.Stat_t)
+	if st.Uid != uid || st.Gid != gid {
+		t.Errorf("owner %d:%d after the fix, want %d:%d", st.Uid, st.Gid, uid, gid)
+	}
+	checkFile(t, path, []byte("fixed\n"), 0o640)
+}
+
 // TestReplaceKeepsASymlink: the link's target is replaced and the link stays a link.
 func TestReplaceKeepsASymlink(t *testing.T) {
 	dir := t.TempDir()
