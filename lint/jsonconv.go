@@ -11,11 +11,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxExpandedNodes caps how many nodes a document may expand to through aliases. kubeadm configs
-// have a few hundred; a billion-laughs document asks for billions.
+// maxExpandedNodes caps how many nodes a document may have once aliases and merge keys are
+// expanded. kubeadm configs have a few hundred; a billion-laughs document asks for billions.
 const maxExpandedNodes = 100_000
 
-var errAliasBomb = errors.New("document expands to too many nodes through YAML aliases (more than 100000)")
+var errAliasBomb = errors.New("document has too many nodes, counting those YAML aliases and merge keys repeat (more than 100000)")
 
 // span ties a byte range of the JSON encoding back to the YAML node it came from, so that errors
 // from the JSON decoder, which only know offsets, land on the user's line.
