@@ -43,8 +43,6 @@ type Webhook struct {
 	KubeProxy  kwhwebhook.Webhook
 	CoreDNS    kwhwebhook.Webhook
 	ConfigMaps kwhwebhook.Webhook
-
-	logger *slog.Logger
 }
 
 // New builds the reviews from a validated configuration. Metrics go to reg when it is not nil.
@@ -85,7 +83,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	if err != nil {
 		return nil, err
 	}
-	w := &Webhook{KubeProxy: wrap(kubeProxy), CoreDNS: wrap(coreDNS), ConfigMaps: wrap(configMaps), logger: logger}
+	w := &Webhook{KubeProxy: wrap(kubeProxy), CoreDNS: wrap(coreDNS), ConfigMaps: wrap(configMaps)}
 	return w, nil
 }
 
