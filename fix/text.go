@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
 // errLayout marks YAML that fix cannot edit in place without reformatting it: multi-line plain
@@ -214,27 +216,10 @@ func (s *source) blockScalarEnd(cs int) (int, error) {
 	if bytes.ContainsAny(header, "123456789") {
 		return 0, fmt.Errorf("block scalar with an indentation indicator: %w", errLayout)
 	}
-	parent := len(s.indent(cs))
-	end := s.lineEnd(cs)
-	content := -1
-	for line := s.nextLine(cs); line < len(s.b); line = s.nextLine(line) {
-		text := s.b[line:s.lineEnd(line)]
-		if len(bytes.TrimLeft(text, " ")) == 0 {
-			continue
-		}
-		ind := len(text) - len(bytes.TrimLeft(text, " "))
-		if content < 0 {
-			if ind <= parent {
-				break
-			}
-			content = ind
-		}
-		if ind < content {
-			break
-		}
-		end = s.lineEnd(line)
-	}
-	return end, nil
+	headerLine := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > cs }) - 1
+	line := func(i int) string { return string(s.b[s.lines[i]:s.lineEnd(s.lines[i])]) }
+	last := lint.BlockScalarLast(len(s.lines), line, headerLine+1, len(s.indent(cs)))
+	return s.lineEnd(s.lines[last]), nil
 }
 
 // flowEnd finds the bracket closing the flow collection that opens at off.

@@ -353,26 +353,11 @@ func (s *scalarScan) quoted(n *yaml.Node) int {
 // the lines after the indicator that are blank or indented at least as far as the first text line,
 // which must be indented more than the parent block.
 func (s *scalarScan) block(n *yaml.Node, parent int) int {
-	end, textIndent := n.Line, -1
-	for li := n.Line; li < len(s.lines); li++ {
-		line := s.lines[li]
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		ind := len(line) - len(strings.TrimLeft(line, " "))
-		if textIndent < 0 {
-			if ind <= parent {
-				break
-			}
-			textIndent = ind
-		}
-		if ind < textIndent {
-			break
-		}
-		s.mask(li+1, 0, len(line))
-		end = li + 1
+	last := BlockScalarLast(len(s.lines), func(i int) string { return s.lines[i] }, n.Line, parent)
+	for li := n.Line; li <= last; li++ {
+		s.mask(li+1, 0, len(s.lines[li]))
 	}
-	return end
+	return last + 1
 }
 
 func (s *scalarScan) mask(line, from, to int) {
