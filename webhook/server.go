@@ -30,12 +30,9 @@ type Server struct {
 // NewServer loads the certificate and binds both listeners, so that a missing certificate or a
 // port in use fails here, before anything is served.
 func NewServer(cfg Config, logger *slog.Logger) (*Server, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("invalid configuration: %w", err)
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	wh, err := New(cfg, logger, reg)
+	wh, err := New(cfg, logger, reg) // validates cfg before anything else
 	if err != nil {
 		return nil, err
 	}
