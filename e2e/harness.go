@@ -15,7 +15,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,8 +74,7 @@ type Cluster struct {
 	// Config reaches the API server as an admin; copy it before changing it.
 	Config *rest.Config
 	dir    string
-	procs  []*exec.Cmd
-	logs   []*os.File
+	procs  []*child
 }
 
 // StartCluster starts etcd and kube-apiserver on free loopback ports under dir and waits until
@@ -158,8 +156,11 @@ func (c *Cluster) start(bin, name string, args ...string) error {
 		log.Close()
 		return fmt.Errorf("starting %s: %w", name, err)
 	}
-	c.procs = append(c.procs, cmd)
-	c.logs = append(c.logs, log)
+	ch := &child{cmd: cmd, log: log, exited: make(chan struct{})}
+	// Reaping at once is what lets waitReady see a child that died: an exited child that is
+	// not waited for stays a zombie, which still answers signal 0.
+	go func() { _ = cmd.Wait(); close(ch.exited) }()
+	c.procs = append(c.procs, ch)
 	return nil
 }
 
@@ -178,9 +179,11 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 				return nil
 			}
 		}
-		for i, p := range c.procs {
-			if p.ProcessState != nil || processGone(p) {
-				return fmt.Errorf("%s exited; its log:\n%s", filepath.Base(p.Path), tail(c.logs[i].Name()))
+		for _, p := range c.procs {
+			select {
+			case <-p.exited:
+				return fmt.Errorf("%s exited; its log:\n%s", filepath.Base(p.cmd.Path), tail(p.log.Name()))
+			default:
 			}
 		}
 		select {
@@ -195,18 +198,23 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 func (c *Cluster) Stop() {
 	for i := len(c.procs) - 1; i >= 0; i-- {
 		p := c.procs[i]
-		_ = p.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = p.Wait(); close(done) }()
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-done:
+		case <-p.exited:
 		case <-time.After(10 * time.Second):
-			_ = p.Process.Kill()
-			<-done
+			_ = p.cmd.Process.Kill()
+			<-p.exited
 		}
-		c.logs[i].Close()
+		p.log.Close()
 	}
-	c.procs, c.logs = nil, nil
+	c.procs = nil
+}
+
+// child is a process the cluster started, with its log and a channel closed once it is reaped.
+type child struct {
+	cmd    *exec.Cmd
+	log    *os.File
+	exited chan struct{}
 }
 
 // Client returns an admin clientset whose warnings go to w.
@@ -430,10 +438,6 @@ func randomToken() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-func processGone(p *exec.Cmd) bool {
-	return p.Process.Signal(syscall.Signal(0)) != nil
-}
-
 // tail returns the end of a log file, for error messages.
 func tail(path string) string {
 	f, err := os.Open(path)
@@ -446,17 +450,4 @@ func tail(path string) string {
 		data = data[len(data)-4000:]
 	}
 	return string(data)
-}
-
-// Ping checks that the webhook answers on its health port.
-func (w *Webhook) Ping() error {
-	resp, err := http.Get("http://" + w.HealthAddr().String() + "/readyz")
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("readyz: %s", resp.Status)
-	}
-	return nil
 }
