@@ -1,0 +1,43 @@
+// Package kube records the pflag sets and feature gate registries of the Kubernetes components.
+package kube
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"k8s.io/component-base/featuregate"
+
+	"flagdump/table"
+)
+
+// Registry is what a feature gate registry tells of itself.
+type Registry interface {
+	GetAll() map[featuregate.Feature]featuregate.FeatureSpec
+	Dependencies() map[featuregate.Feature][]featuregate.Feature
+}
+
+// PFlags records every flag of a pflag set, hidden and deprecated ones included.
+func PFlags(w *table.Writer, fs *pflag.FlagSet) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		attrs := ""
+		if f.Hidden {
+			attrs += "h"
+		}
+		w.Flag(f.Name, f.Value.Type(), table.ImplName(f.Value), attrs, f.Deprecated, table.Valids(f.Value))
+	})
+}
+
+// Gates records the feature gates a registry knows at its emulation version, the one a
+// component starts with, and what each depends on.
+func Gates(w *table.Writer, fg Registry) {
+	deps := fg.Dependencies()
+	for name, spec := range fg.GetAll() {
+		var ds []string
+		for _, d := range deps[name] {
+			ds = append(ds, string(d))
+		}
+		sort.Strings(ds)
+		w.Gate(string(name), string(spec.PreRelease), spec.Default, spec.LockToDefault, strings.Join(ds, ","), "")
+	}
+}
