@@ -1,0 +1,234 @@
+// Package release holds what the linter knows of each Kubernetes release it targets: the flags
+// and feature gates of every component kubeadm starts, and kubeadm's own feature gates. The tables
+// in data/ are generated from each release's code by hack/flags/gen.sh ('make flags'); nothing
+// here is typed by hand.
+package release
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The components a table describes.
+const (
+	APIServer         = "kube-apiserver"
+	ControllerManager = "kube-controller-manager"
+	Scheduler         = "kube-scheduler"
+	Kubelet           = "kubelet"
+	KubeProxy         = "kube-proxy"
+	Etcd              = "etcd"
+	Kubeadm           = "kubeadm"
+)
+
+// Linked is the release whose code the linter links, k8s.io/kubernetes in go.mod: kubeadm's
+// validation and the kubelet's and kube-proxy's are that release's. A test holds its table to it.
+const Linked = "v1.37"
+
+//go:embed data/*.tsv
+var data embed.FS
+
+// Release is one Kubernetes minor release's table.
+type Release struct {
+	Minor      int    // 37
+	Kubernetes string // the patch release the table was generated from: "v1.37.2"
+	Etcd       string // the etcd release kubeadm deploys: "v3.7.0"
+	components map[string]*Component
+}
+
+// Name is the release as the linter's --kubernetes-version spells it: "v1.37".
+func (r *Release) Name() string { return fmt.Sprintf("v1.%d", r.Minor) }
+
+// Component returns a component's table, or nil when the release has none for it.
+func (r *Release) Component(name string) *Component { return r.components[name] }
+
+// Component is the flags and feature gates of one component of a release.
+type Component struct {
+	Name  string
+	flags map[string]*Flag
+	gates map[string]*Gate
+	// normalize maps a flag name as written to the name the component's parser looks up.
+	normalize func(string) string
+}
+
+// Flag is one command-line flag of a component.
+type Flag struct {
+	Name string
+	// Type is pflag's type name ("bool", "stringSlice"); Impl is the Go type of the value
+	// ("*pflag.boolValue"), which decides how a value parses, since types can share a Type name.
+	Type, Impl string
+	Hidden     bool
+	// Values are the only values an enumeration accepts, when its type lists them.
+	Values []string
+	// Deprecated is upstream's deprecation text; empty when the flag is not deprecated.
+	Deprecated string
+
+	component string
+}
+
+// Gate is one feature gate, as the component sees it at its own version.
+type Gate struct {
+	Name string
+	// Stage is the gate's prerelease stage: ALPHA, BETA, GA or DEPRECATED.
+	Stage   string
+	Default bool
+	// Locked is set when the gate can no longer be set to the other value.
+	Locked bool
+	// Requires lists the gates that must be enabled when this one is.
+	Requires []string
+	// Deprecation is kubeadm's deprecation message for its own gates.
+	Deprecation string
+}
+
+// Flag returns the flag a name, as written in extraArgs, selects, or nil. A nil Component has
+// no flags and no gates.
+func (c *Component) Flag(name string) *Flag {
+	if c == nil {
+		return nil
+	}
+	return c.flags[c.normalize(name)]
+}
+
+// Gate returns a feature gate, or nil.
+func (c *Component) Gate(name string) *Gate {
+	if c == nil {
+		return nil
+	}
+	return c.gates[name]
+}
+
+// Flags returns every flag, sorted by name.
+func (c *Component) Flags() []*Flag { return sorted(c.flags) }
+
+// Gates returns every feature gate, sorted by name.
+func (c *Component) Gates() []*Gate { return sorted(c.gates) }
+
+func sorted[T any](m map[string]*T) []*T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([]*T, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// Supported lists the releases there are tables for, oldest first: "v1.35", "v1.36", "v1.37".
+func Supported() []string {
+	entries, _ := data.ReadDir("data")
+	var out []string
+	for _, e := range entries {
+		out = append(out, strings.TrimSuffix(e.Name(), ".tsv"))
+	}
+	slices.SortFunc(out, func(a, b string) int { return minorOf(a) - minorOf(b) })
+	return out
+}
+
+// loaded caches each release's table: a table is parsed once per process, on first use.
+var loaded sync.Map // release name -> func() (*Release, error)
+
+// Load returns the table of a release named as "v1.37".
+func Load(name string) (*Release, error) {
+	once, _ := loaded.LoadOrStore(name, sync.OnceValues(func() (*Release, error) { return parse(name) }))
+	return once.(func() (*Release, error))()
+}
+
+func parse(name string) (*Release, error) {
+	b, err := data.ReadFile(path.Join("data", name+".tsv"))
+	if err != nil {
+		return nil, fmt.Errorf("no flag tables for Kubernetes %s (have %s)", name, strings.Join(Supported(), ", "))
+	}
+	r := &Release{Minor: minorOf(name), components: map[string]*Component{}}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 4 {
+			return nil, fmt.Errorf("data/%s.tsv:%d: want at least 4 fields, have %d", name, n, len(f))
+		}
+		if err := r.add(f); err != nil {
+			return nil, fmt.Errorf("data/%s.tsv:%d: %w", name, n, err)
+		}
+	}
+	if r.Kubernetes == "" || r.Etcd == "" {
+		return nil, fmt.Errorf("data/%s.tsv: no kubernetes or etcd release recorded", name)
+	}
+	return r, nil
+}
+
+// field returns f[i], or "" past the end: trailing empty fields are kept by the generator, but
+// a table edited by hand should fail on what matters, not on tabs.
+func field(f []string, i int) string {
+	if i < len(f) {
+		return f[i]
+	}
+	return ""
+}
+
+func (r *Release) add(f []string) error {
+	comp, kind, name := f[0], f[1], f[2]
+	if kind == "fact" {
+		switch {
+		case comp == "release" && name == "kubernetes":
+			r.Kubernetes = f[3]
+		case comp == "release" && name == "etcd":
+			r.Etcd = f[3]
+		}
+		return nil
+	}
+	c := r.components[comp]
+	if c == nil {
+		c = &Component{Name: comp, flags: map[string]*Flag{}, gates: map[string]*Gate{}, normalize: wordSepNormalize}
+		if comp == Etcd {
+			c.normalize = func(s string) string { return s } // Go's flag package normalises nothing
+		}
+		r.components[comp] = c
+	}
+	switch kind {
+	case "flag":
+		fl := &Flag{Name: name, Type: f[3], Impl: field(f, 4), Hidden: strings.Contains(field(f, 5), "h"), Deprecated: field(f, 7), component: comp}
+		if v := field(f, 6); v != "" {
+			fl.Values = strings.Split(v, ",")
+		}
+		c.flags[name] = fl
+	case "gate":
+		g := &Gate{Name: name, Stage: f[3], Default: field(f, 4) == "true", Locked: field(f, 5) == "true", Deprecation: field(f, 7)}
+		if d := field(f, 6); d != "" {
+			g.Requires = strings.Split(d, ",")
+		}
+		c.gates[name] = g
+	case "gates":
+		// "same-as OTHER": the component registers exactly OTHER's gates.
+		other := r.components[f[3]]
+		if name != "same-as" || other == nil {
+			return fmt.Errorf("want gates same-as an earlier component, have %s %s", name, f[3])
+		}
+		c.gates = other.gates
+	default:
+		return fmt.Errorf("unknown line kind %q", kind)
+	}
+	return nil
+}
+
+// wordSepNormalize is component-base's WordSepNormalizeFunc, which every Kubernetes component
+// sets on its flags: "--node_ip" is "--node-ip".
+func wordSepNormalize(name string) string { return strings.ReplaceAll(name, "_", "-") }
+
+func minorOf(name string) int {
+	var major, minor int
+	if _, err := fmt.Sscanf(name, "v%d.%d", &major, &minor); err != nil || major != 1 {
+		return -1
+	}
+	return minor
+}
