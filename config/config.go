@@ -105,9 +105,12 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	f := &File{Path: name, Dir: filepath.Dir(abs)}
-	p := &parser{file: f, known: map[string]bool{}}
+	p := &parser{file: f, known: map[string]string{}}
 	for _, r := range rules {
-		p.known[r.ID] = true
+		p.known[r.ID] = r.ID
+		for _, old := range r.Replaces {
+			p.known[old] = r.ID
+		}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -124,7 +127,7 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 
 type parser struct {
 	file  *File
-	known map[string]bool
+	known map[string]string // rule ID, or a retired one, to the rule's ID
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {
@@ -262,10 +265,11 @@ func (p *parser) oneOf(n *yaml.Node, key string, values []string) (string, error
 	return s, nil
 }
 
-// ruleID checks a rule ID and returns it upper-cased, as comments also accept any case.
+// ruleID checks a rule ID and returns it upper-cased, as comments also accept any case; a
+// retired ID becomes the ID of the rule that took it over.
 func (p *parser) ruleID(n *yaml.Node) (string, error) {
-	id := strings.ToUpper(n.Value)
-	if !p.known[id] {
+	id, ok := p.known[strings.ToUpper(n.Value)]
+	if !ok {
 		return "", p.errorf(n, "unknown rule %q", n.Value)
 	}
 	return id, nil

@@ -51,6 +51,10 @@ exclude:
 				},
 			},
 		},
+		"a retired rule ID names the rule that took it over": {
+			src:  "rules:\n  KL308: off\nexclude:\n- paths: [a]\n  rules: [kl308]\n",
+			want: &config.File{Disabled: map[string]bool{"KL207": true}, Exclude: []config.Exclude{{Paths: []string{"a"}, Rules: []string{"KL207"}}}},
+		},
 		"an unknown key names its line": {
 			src:     "failOn: error\nrules:\n  KL203: off\ndisabel: [KL203]\n",
 			wantErr: `.kubeadm-lint.yaml:4: unknown key "disabel"`,

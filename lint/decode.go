@@ -23,6 +23,8 @@ import (
 	proxyscheme "k8s.io/kubernetes/pkg/proxy/apis/config/scheme"
 	proxyvalidation "k8s.io/kubernetes/pkg/proxy/apis/config/validation"
 	kjson "sigs.k8s.io/json"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 // maxDecodeRetries bounds how often decoding restarts after dropping a value of the wrong type.
@@ -383,12 +385,9 @@ func (d *Document) addStrictError(err error) {
 // not validate component configs, but the kubelet refuses to start with these errors.
 func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, scheme *runtime.Scheme) {
 	defaulted := ext.DeepCopy()
-	// The kubelet's defaulting panics on a feature gate it does not know; the kubelet itself
-	// refuses to start on one.
-	if err := utilfeature.DefaultFeatureGate.DeepCopy().SetFromMap(defaulted.FeatureGates); err != nil {
-		d.addProblem(ProblemComponentConfig, "featureGates", "invalid configuration: "+err.Error())
-		defaulted.FeatureGates = nil
-	}
+	// The kubelet's defaulting panics on gates its registry refuses. KL211 reports them, against
+	// the target release's gates rather than the linked one's.
+	defaulted.FeatureGates = linkedGates(release.Kubelet, defaulted.FeatureGates)
 	scheme.Default(defaulted)
 	internal := &kubeletconfig.KubeletConfiguration{}
 	if err := scheme.Convert(defaulted, internal, nil); err != nil {
@@ -407,6 +406,28 @@ func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, sche
 	for _, e := range flattenErrors(err) {
 		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())
 	}
+}
+
+// linkedGates returns gates when the linked release's component accepts them, and nil when it
+// would refuse them, so that its defaulting and validation see a configuration they accept.
+func linkedGates(component string, gates map[string]bool) map[string]bool {
+	if len(gates) == 0 {
+		return gates
+	}
+	linked, err := release.Load(release.Linked)
+	if err != nil {
+		return nil
+	}
+	var settings []release.GateSetting
+	for name, v := range gates {
+		settings = append(settings, release.GateSetting{Name: name, Value: v})
+	}
+	for _, pr := range linked.Component(component).CheckGates(settings) {
+		if pr.Kind != release.GateDeprecated {
+			return nil
+		}
+	}
+	return gates
 }
 
 // kubeletErrorPath takes the field name out of the kubelet's "invalid configuration: field (--flag)
@@ -440,6 +461,7 @@ func flattenErrors(err error) []error {
 // validateKubeProxy runs kube-proxy's own validation on the defaulted configuration.
 func validateKubeProxy(d *Document, ext *kubeproxyv1alpha1.KubeProxyConfiguration) {
 	defaulted := ext.DeepCopy()
+	defaulted.FeatureGates = linkedGates(release.KubeProxy, defaulted.FeatureGates)
 	proxyscheme.Scheme.Default(defaulted)
 	internal := &proxyconfig.KubeProxyConfiguration{}
 	if err := proxyscheme.Scheme.Convert(defaulted, internal, nil); err != nil {

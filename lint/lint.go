@@ -103,7 +103,10 @@ type Rule struct {
 	Kinds []string
 	// Scripts marks a rule that reads shell scripts (Pass.Script) instead of YAML documents.
 	Scripts bool
-	Run     func(*Pass)
+	// Replaces lists retired rule IDs whose checks this rule took over. Settings and
+	// suppression comments that name one apply to this rule, so that they keep working.
+	Replaces []string
+	Run      func(*Pass)
 }
 
 // Pass is a rule's view of one document, or of one file for rules without kinds.

@@ -31,7 +31,9 @@ type Linter struct {
 	opts     Options
 	severity map[string]Severity
 	// known holds every configured rule ID, enabled or not: an ignore may name a disabled rule.
-	known        map[string]bool
+	known map[string]bool
+	// replaced maps the retired IDs that rules took over to the rules' IDs.
+	replaced     map[string]string
 	reportUnused bool
 	// kubeletScheme is built once: building it costs more than linting a file.
 	kubeletScheme *runtime.Scheme
@@ -45,12 +47,15 @@ func New(cfg Config) (*Linter, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
-	known := map[string]bool{}
+	known, replaced := map[string]bool{}, map[string]string{}
 	for _, r := range cfg.Rules {
 		if !ruleID.MatchString(r.ID) || known[r.ID] {
 			return nil, fmt.Errorf("invalid configuration: bad or repeated rule ID %q", r.ID)
 		}
 		known[r.ID] = true
+		for _, old := range r.Replaces {
+			replaced[old] = r.ID
+		}
 	}
 	for id := range cfg.Severity {
 		if !known[id] {
@@ -66,7 +71,7 @@ func New(cfg Config) (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
-	l := &Linter{opts: opts, severity: cfg.Severity, known: known, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
+	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
 		if !cfg.Disabled[r.ID] {
 			l.rules = append(l.rules, r)

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/version"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 // DefaultKubernetesVersion is the kubeadm release the linter targets unless told otherwise.
@@ -23,7 +25,8 @@ type Options struct {
 	// Host holds facts read from the machine kubeadm will run on; nil unless asked for.
 	Host *Host
 
-	target *version.Version
+	target  *version.Version
+	release *release.Release
 }
 
 // Host is what --host reads from the local machine.
@@ -53,6 +56,11 @@ func (o *Options) validate() error {
 		return fmt.Errorf("invalid kubernetes version %q: want a release such as v1.37", o.KubernetesVersion)
 	}
 	o.target = version.MajorMinor(v.Major(), v.Minor())
+	// Every check that depends on the release reads its table, so a release without one is
+	// refused rather than linted with another release's facts.
+	if o.release, err = release.Load(fmt.Sprintf("v1.%d", v.Minor())); err != nil {
+		return fmt.Errorf("unsupported kubernetes version %q: kubeadm-lint knows %s", o.KubernetesVersion, strings.Join(release.Supported(), ", "))
+	}
 	if o.HostProfile != "" && !slices.Contains(HostProfiles, o.HostProfile) {
 		return fmt.Errorf("unknown host profile %q (want one of %s)", o.HostProfile, strings.Join(HostProfiles, ", "))
 	}
@@ -64,6 +72,9 @@ func (o *Options) validate() error {
 
 // Target returns the target kubeadm release as major.minor.0.
 func (o *Options) Target() *version.Version { return o.target }
+
+// Release returns the target release's flags and feature gates.
+func (o *Options) Release() *release.Release { return o.release }
 
 // TargetMinor returns the target release's minor version.
 func (o *Options) TargetMinor() int { return int(o.target.Minor()) }

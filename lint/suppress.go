@@ -77,6 +77,13 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 	if len(ignores) == 0 {
 		return findings
 	}
+	for _, ig := range ignores {
+		for i, id := range ig.rules {
+			if now, ok := l.replaced[strings.ToUpper(id)]; ok {
+				ig.rules[i] = now
+			}
+		}
+	}
 
 	kept := findings[:0]
 	for _, f := range findings {

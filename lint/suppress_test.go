@@ -14,8 +14,8 @@ import (
 )
 
 // flagBad reports every scalar "bad" in a YAML source, so that the tests place findings where
-// they like.
-var flagBad = &lint.Rule{ID: "KL998", Name: "flag-bad", Severity: lint.SeverityError, Run: func(p *lint.Pass) {
+// they like. It took over the checks of a retired KL996.
+var flagBad = &lint.Rule{ID: "KL998", Name: "flag-bad", Severity: lint.SeverityError, Replaces: []string{"KL996"}, Run: func(p *lint.Pass) {
 	var walk func(*yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n.Kind == yaml.ScalarNode && n.Value == "bad" {
@@ -60,6 +60,9 @@ func TestSuppress(t *testing.T) {
 		},
 		"an ignore on the line above suppresses": {
 			src: header + "# kubeadm-lint:ignore KL998 known\na: bad\n",
+		},
+		"an ignore of a retired ID suppresses the rule that took it over": {
+			src: header + "a: bad # kubeadm-lint:ignore kl996 known\n",
 		},
 		"an ignore for another rule does not suppress": {
 			src:  header + "a: bad # kubeadm-lint:ignore KL203 not this one\n",

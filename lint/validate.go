@@ -2,9 +2,12 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
 	bootstraptokenv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/bootstraptoken/v1"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
@@ -12,8 +15,11 @@ import (
 	kubeadmv1beta4 "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/v1beta4"
 	"k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/validation"
 	"k8s.io/kubernetes/cmd/kubeadm/app/constants"
+	"k8s.io/kubernetes/cmd/kubeadm/app/features"
 	kubeadmutil "k8s.io/kubernetes/cmd/kubeadm/app/util"
 	netutils "k8s.io/utils/net"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 // Placeholders stand in for what kubeadm would read from the host or generate, so that validation
@@ -110,12 +116,7 @@ func validateInit(f *File, initDoc, clusterDoc *Document, opts *Options) {
 			c.ControlPlaneEndpoint = ""
 		}
 	}
-	if opts.TargetMinor() < 37 {
-		// kubeadm v1.37 removed these gates; the releases before it still accept them.
-		for _, g := range []string{"NodeLocalCRISocket", "PublicKeysECDSA"} {
-			delete(c.FeatureGates, g)
-		}
-	}
+	targetGates(route("featureGates"), &c.ClusterConfiguration, cfg.FeatureGates, opts.Release())
 	for i, san := range c.APIServer.CertSANs {
 		c.APIServer.CertSANs[i] = strings.ToLower(san)
 	}
@@ -125,6 +126,24 @@ func validateInit(f *File, initDoc, clusterDoc *Document, opts *Options) {
 	if initDoc != nil {
 		// Rules see the InitConfiguration with the file's ClusterConfiguration, as kubeadm does.
 		initDoc.Object = cfg
+	}
+}
+
+// targetGates makes the validation of kubeadm's feature gates, which is the linked release's,
+// the target's: a gate only the target has is taken out before validation, and one only the
+// linked release has gets the error the target's kubeadm gives.
+func targetGates(d *Document, c *kubeadmapi.ClusterConfiguration, written map[string]bool, target *release.Release) {
+	gates := target.Component(release.Kubeadm)
+	for _, name := range slices.Sorted(maps.Keys(c.FeatureGates)) {
+		_, linked := features.InitFeatureGates[name]
+		switch own := gates.Gate(name) != nil; {
+		case own && !linked:
+			delete(c.FeatureGates, name)
+		case !own && linked:
+			delete(c.FeatureGates, name)
+			e := field.Invalid(field.NewPath("featureGates"), written, fmt.Sprintf("%s is not a valid feature name.", name))
+			d.addFieldError(ProblemValidation, e, "")
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubeadm-lint/kubeadm-lint/fix"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
@@ -50,7 +51,7 @@ Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are ch
 	f := cmd.Flags()
 	f.BoolVar(&o.migrate, "migrate", false, "also rewrite kubeadm.k8s.io/v1beta3 documents as v1beta4")
 	f.BoolVar(&o.diff, "diff", false, "print a unified diff of the changes and write nothing")
-	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files")
+	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
 	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
 	return cmd

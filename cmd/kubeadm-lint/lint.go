@@ -16,6 +16,7 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/config"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/output"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
@@ -48,7 +49,7 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.VarP(&formatFlag{value: &o.format, set: &o.formatSet}, "format", "f", fmt.Sprintf("output format: %v; github when GITHUB_ACTIONS=true", output.FormatNames()))
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the findings: no summary line, and nothing at all when there are none")
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
-	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files")
+	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
 	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
 	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
@@ -57,10 +58,11 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")
 
 	for flag, values := range map[string][]string{
-		"format":       output.FormatNames(),
-		"fail-on":      {"error", "warning", "info"},
-		"host-profile": lint.HostProfiles,
-		"cni":          lint.CNIs,
+		"format":             output.FormatNames(),
+		"fail-on":            {"error", "warning", "info"},
+		"host-profile":       lint.HostProfiles,
+		"cni":                lint.CNIs,
+		"kubernetes-version": release.Supported(),
 	} {
 		// Registration fails only for a flag that does not exist or is registered twice.
 		if err := cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)); err != nil {

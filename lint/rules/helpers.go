@@ -8,6 +8,7 @@ import (
 	netutils "k8s.io/utils/net"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 // args is one extraArgs list with its field path. Internal kubeadm types hold v1beta3 maps and
@@ -16,6 +17,8 @@ import (
 type args struct {
 	Path string
 	Args []kubeadmapi.Arg
+	// Component is the program that receives the flags, as release names it.
+	Component string
 }
 
 // Get returns the value of the last entry named name, which is the one the component sees.
@@ -35,12 +38,12 @@ func (a args) At(i int) string { return lint.PathIndex(a.Path, i) }
 // controlPlaneArgs lists the extraArgs of the control-plane components of a ClusterConfiguration.
 func controlPlaneArgs(c *kubeadmapi.ClusterConfiguration) []args {
 	out := []args{
-		{Path: "apiServer.extraArgs", Args: c.APIServer.ExtraArgs},
-		{Path: "controllerManager.extraArgs", Args: c.ControllerManager.ExtraArgs},
-		{Path: "scheduler.extraArgs", Args: c.Scheduler.ExtraArgs},
+		{Path: "apiServer.extraArgs", Args: c.APIServer.ExtraArgs, Component: release.APIServer},
+		{Path: "controllerManager.extraArgs", Args: c.ControllerManager.ExtraArgs, Component: release.ControllerManager},
+		{Path: "scheduler.extraArgs", Args: c.Scheduler.ExtraArgs, Component: release.Scheduler},
 	}
 	if c.Etcd.Local != nil {
-		out = append(out, args{Path: "etcd.local.extraArgs", Args: c.Etcd.Local.ExtraArgs})
+		out = append(out, args{Path: "etcd.local.extraArgs", Args: c.Etcd.Local.ExtraArgs, Component: release.Etcd})
 	}
 	return out
 }
@@ -79,7 +82,7 @@ type nodeRegistration struct {
 func nodeRegistrations(f *lint.File) []nodeRegistration {
 	var out []nodeRegistration
 	kubeletArgs := func(nro *kubeadmapi.NodeRegistrationOptions) args {
-		return args{Path: "nodeRegistration.kubeletExtraArgs", Args: nro.KubeletExtraArgs}
+		return args{Path: "nodeRegistration.kubeletExtraArgs", Args: nro.KubeletExtraArgs, Component: release.Kubelet}
 	}
 	if d := f.Doc(lint.KindInit); d != nil {
 		if c, ok := d.Object.(*kubeadmapi.InitConfiguration); ok {

@@ -4,13 +4,6 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-// accumulatingFlags may be given more than once; the component collects every value.
-var accumulatingFlags = map[string]bool{
-	"service-account-issuer":   true,
-	"tls-sni-cert-key":         true,
-	"service-account-key-file": true,
-}
-
 var KL202 = &lint.Rule{
 	ID:       "KL202",
 	Name:     "duplicate-extra-arg",
@@ -21,6 +14,7 @@ var KL202 = &lint.Rule{
 			if l.Doc.Version == "v1beta3" {
 				continue // a map: duplicates are KL006
 			}
+			comp := componentRelease(p, l.Component).Component(l.Component)
 			first := map[string]int{}
 			for i, arg := range l.Args {
 				j, seen := first[arg.Name]
@@ -28,8 +22,8 @@ var KL202 = &lint.Rule{
 					first[arg.Name] = i
 					continue
 				}
-				if accumulatingFlags[arg.Name] {
-					continue
+				if f := comp.Flag(arg.Name); f != nil && f.Repeats() {
+					continue // a list or map flag collects every value
 				}
 				p.ReportIn(l.Doc, l.At(i), "%s is given again (first at %s): the component sees only %q; join the values into one entry", arg.Name, l.At(j), arg.Value)
 			}
@@ -37,17 +31,19 @@ var KL202 = &lint.Rule{
 	},
 	Doc: doc(`
 v1beta4 turned extraArgs into a list so that flags which accumulate, such as
---service-account-issuer, can be repeated. Most flags do not accumulate: the later entry replaces
-the earlier one, and a second 'enable-admission-plugins' entry quietly drops the plugins of the
-first.`, `
+--service-account-issuer, can be repeated, and kubeadm v1.36 and later keep the list's order.
+Only list and map flags accumulate (the flag's type, from the release's tables, says which): for
+the others the later entry replaces the earlier one, and a second 'audit-log-path' entry
+quietly moves the audit log. A repeated 'enable-admission-plugins' is fine: it is a list, and
+the API server enables the plugins of both entries.`, `
 apiServer:
   extraArgs:
-  - name: enable-admission-plugins
-    value: NodeRestriction
-  - name: enable-admission-plugins
-    value: PodSecurity`, `
+  - name: audit-log-path
+    value: /var/log/kubernetes/audit.log
+  - name: audit-log-path
+    value: /var/log/audit.log`, `
 apiServer:
   extraArgs:
-  - name: enable-admission-plugins
-    value: NodeRestriction,PodSecurity`, `kubeadm v1beta4 documentation (structured extraArgs); the kubeadm troubleshooting guide on comma-separated values.`),
+  - name: audit-log-path
+    value: /var/log/kubernetes/audit.log`, `kubeadm v1beta4 documentation (structured extraArgs); the kubeadm troubleshooting guide on comma-separated values.`),
 }

@@ -2,15 +2,16 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-// Lookup finds a rule by ID (case-insensitive) or by name.
+// Lookup finds a rule by ID (case-insensitive), by name, or by a retired ID it replaces.
 func Lookup(key string) *lint.Rule {
 	for _, r := range All() {
-		if strings.EqualFold(r.ID, key) || r.Name == key {
+		if strings.EqualFold(r.ID, key) || r.Name == key || slices.ContainsFunc(r.Replaces, func(id string) bool { return strings.EqualFold(id, key) }) {
 			return r
 		}
 	}
@@ -26,6 +27,9 @@ func Markdown(r *lint.Rule) string {
 	fmt.Fprintf(&b, "- Default severity: %s\n", r.Severity)
 	if len(r.Kinds) > 0 {
 		fmt.Fprintf(&b, "- Applies to: %s\n", strings.Join(r.Kinds, ", "))
+	}
+	if len(r.Replaces) > 0 {
+		fmt.Fprintf(&b, "- Replaces: %s, retired; settings and ignore comments that name it apply to this rule\n", strings.Join(r.Replaces, ", "))
 	}
 	fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(r.Doc))
 	return b.String()

@@ -1,0 +1,200 @@
+package rules
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/version"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+)
+
+// flagList is an extraArgs list with the table of the component that receives it.
+type flagList struct {
+	docArgs
+	comp *release.Component
+	rel  *release.Release
+}
+
+// flagLists returns the file's extraArgs lists that a table describes. etcd with an imageTag
+// of the user's choice is left out: the table knows the etcd that kubeadm deploys.
+func flagLists(p *lint.Pass) []flagList {
+	var out []flagList
+	c, _ := clusterConfig(p.File)
+	for _, l := range allArgs(p.File) {
+		if l.Component == release.Etcd && c != nil && c.Etcd.Local != nil && c.Etcd.Local.ImageTag != "" {
+			continue
+		}
+		rel := componentRelease(p, l.Component)
+		if comp := rel.Component(l.Component); comp != nil {
+			out = append(out, flagList{docArgs: l, comp: comp, rel: rel})
+		}
+	}
+	return out
+}
+
+// componentRelease returns the release whose table a component is checked against. The control
+// plane and kube-proxy run the ClusterConfiguration's kubernetesVersion, which kubeadm may deploy
+// a release older than itself; the kubelet is the node's package, and etcd is the one the
+// target's kubeadm picks.
+func componentRelease(p *lint.Pass, component string) *release.Release {
+	target := p.Options.Release()
+	switch component {
+	case release.Kubelet, release.Etcd, release.Kubeadm:
+		return target
+	}
+	c, _ := clusterConfig(p.File)
+	if c == nil {
+		return target
+	}
+	v, err := version.ParseGeneric(strings.TrimPrefix(c.KubernetesVersion, "v"))
+	if err != nil || v.Major() != 1 || int(v.Minor()) >= target.Minor {
+		return target
+	}
+	if r, err := release.Load(fmt.Sprintf("v1.%d", v.Minor())); err == nil {
+		return r
+	}
+	return target
+}
+
+// inOtherRelease looks for something a release lacks in the other releases there are tables
+// for. It returns the version of the component in the newest older release that has it, or
+// else in the oldest newer one ("v1.36", or "v3.6.8" for etcd), and whether that release is
+// older; "" when none has it.
+func inOtherRelease(rel *release.Release, component string, has func(*release.Component) bool) (other string, older bool) {
+	var newer string
+	for _, name := range release.Supported() {
+		r, err := release.Load(name)
+		if err != nil || r.Minor == rel.Minor {
+			continue
+		}
+		c := r.Component(component)
+		if c == nil || !has(c) {
+			continue
+		}
+		if r.Minor < rel.Minor {
+			other, older = releaseOf(c, r), true
+		} else if newer == "" {
+			newer = releaseOf(c, r)
+		}
+	}
+	if older {
+		return other, true
+	}
+	return newer, false
+}
+
+// what names a component of a release in messages: "kube-apiserver v1.37", or "etcd v3.7.0"
+// for the etcd that release's kubeadm deploys.
+func what(c *release.Component, rel *release.Release) string { return c.Name + " " + releaseOf(c, rel) }
+
+// releaseOf is the version of a component in a release: the release, or etcd's own.
+func releaseOf(c *release.Component, rel *release.Release) string {
+	if c.Name == release.Etcd {
+		return rel.Etcd
+	}
+	return rel.Name()
+}
+
+// gateSet is feature gates given to a component, from a flag value or a featureGates map.
+type gateSet struct {
+	Doc      *lint.Document
+	comp     *release.Component
+	rel      *release.Release
+	settings []release.GateSetting
+	// at returns the field path a gate's finding lands on.
+	at func(gate string) string
+}
+
+// gateSets returns every set of Kubernetes feature gates in the file: the feature-gates flags of
+// extraArgs, and the featureGates of KubeletConfiguration and KubeProxyConfiguration.
+func gateSets(p *lint.Pass) []gateSet {
+	var out []gateSet
+	for _, l := range flagLists(p) {
+		if gf := readGateFlags(l); len(gf.settings) > 0 {
+			out = append(out, gateSet{Doc: l.Doc, comp: l.comp, rel: l.rel, settings: gf.settings, at: gf.at})
+		}
+	}
+	configs := []struct {
+		kind, comp string
+		gates      map[string]bool
+	}{{kind: lint.KindKubelet, comp: release.Kubelet}, {kind: lint.KindKubeProxy, comp: release.KubeProxy}}
+	if k := p.File.Kubelet(); k != nil {
+		configs[0].gates = k.FeatureGates
+	}
+	if k := p.File.KubeProxy(); k != nil {
+		configs[1].gates = k.FeatureGates
+	}
+	for _, cfg := range configs {
+		d, gates, comp := p.File.Doc(cfg.kind), cfg.gates, cfg.comp
+		if d == nil || len(gates) == 0 {
+			continue
+		}
+		rel := componentRelease(p, comp)
+		c := rel.Component(comp)
+		if c == nil {
+			continue
+		}
+		var settings []release.GateSetting
+		for _, name := range slices.Sorted(maps.Keys(gates)) {
+			settings = append(settings, release.GateSetting{Name: name, Value: gates[name]})
+		}
+		out = append(out, gateSet{Doc: d, comp: c, rel: rel, settings: settings, at: func(g string) string { return "featureGates." + g }})
+	}
+	return out
+}
+
+// gateFlags is what the feature-gates entries of one extraArgs list set, combined as the
+// component combines repeated flags: every entry counts, and the last setting of a gate wins.
+type gateFlags struct {
+	settings []release.GateSetting
+	// errs are the entries that do not parse, by index into the list; KL210 reports them.
+	errs map[int]error
+	// at returns the value path of the entry that sets a gate last, or of the last entry.
+	at func(gate string) string
+}
+
+func readGateFlags(l flagList) gateFlags {
+	gf := gateFlags{errs: map[int]error{}}
+	where, last := map[string]string{}, ""
+	var style release.GateStyle
+	for i, arg := range l.Args {
+		if f := l.comp.Flag(arg.Name); f == nil || !f.IsFeatureGates() {
+			continue
+		}
+		value := arg.Value
+		switch l.comp.Name {
+		case release.APIServer, release.ControllerManager, release.Scheduler:
+			// The control plane registers its gates per component and takes "kube:" prefixes.
+			kube, this, err := release.SplitComponentGates(value)
+			if err == nil {
+				style, err = style.Join(this)
+			}
+			if err != nil {
+				gf.errs[i] = err
+				continue
+			}
+			value = kube
+		}
+		settings, err := release.ParseGates(value)
+		if err != nil {
+			gf.errs[i] = err
+			continue
+		}
+		last = l.At(i) + ".value"
+		for _, s := range settings {
+			where[s.Name] = last
+		}
+		gf.settings = append(gf.settings, settings...)
+	}
+	gf.at = func(gate string) string {
+		if w, ok := where[gate]; ok {
+			return w
+		}
+		return last
+	}
+	return gf
+}

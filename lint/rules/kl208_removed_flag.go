@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+)
+
+var KL208 = &lint.Rule{
+	ID:       "KL208",
+	Name:     "removed-flag",
+	Summary:  "an extraArgs flag that an earlier release had and the target release removed",
+	Severity: lint.SeverityError,
+	Kinds:    []string{lint.KindCluster, lint.KindInit, lint.KindJoin},
+	Run: func(p *lint.Pass) {
+		for _, l := range flagLists(p) {
+			if l.Doc != p.Doc {
+				continue
+			}
+			for i, arg := range l.Args {
+				if l.comp.Flag(arg.Name) != nil {
+					continue
+				}
+				has := func(c *release.Component) bool { return c.Flag(arg.Name) != nil }
+				if other, older := inOtherRelease(l.rel, l.Component, has); older {
+					p.Reportf(l.At(i), "%s removed --%s (%s has it)", what(l.comp, l.rel), arg.Name, other)
+				}
+			}
+		}
+	},
+	Doc: doc(`
+A flag that the previous release still had, often deprecated there, is gone in the target
+release, and the component exits at start with "unknown flag". This is what breaks a
+'kubeadm upgrade' of a cluster whose ClusterConfiguration carries the flag: the new static Pod
+never becomes ready. The kubelet's --pod-infra-container-image went this way in v1.35, and many
+--experimental-* flags of etcd in 3.7. The finding names the last release that had the flag;
+flags removed before the oldest release with a table are KL207.`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+controllerManager:
+  extraArgs:
+  - name: concurrent-service-syncs
+    value: "5"`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+controllerManager:
+  extraArgs:
+  - name: concurrent-service-endpoint-syncs
+    value: "5"`, `generated from each release's component flag sets by hack/flags; kubernetes/kubeadm#3281.`),
+}

@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+)
+
+var KL211 = &lint.Rule{
+	ID:       "KL211",
+	Name:     "invalid-feature-gate",
+	Summary:  "a feature gate the component does not have, or cannot set, so it exits at start",
+	Severity: lint.SeverityError,
+	Run: func(p *lint.Pass) {
+		for _, gs := range gateSets(p) {
+			for _, pr := range gs.comp.CheckGates(gs.settings) {
+				at := gs.at(pr.Gate)
+				switch pr.Kind {
+				case release.GateUnknown:
+					has := func(c *release.Component) bool { return c.Gate(pr.Gate) != nil }
+					switch other, older := inOtherRelease(gs.rel, gs.comp.Name, has); {
+					case older:
+						p.ReportIn(gs.Doc, at, "%s removed feature gate %s (%s has it)", what(gs.comp, gs.rel), pr.Gate, other)
+					case other != "":
+						p.ReportIn(gs.Doc, at, "%s has no feature gate %s (%s adds it)", what(gs.comp, gs.rel), pr.Gate, other)
+					default:
+						p.ReportIn(gs.Doc, at, "%s has no feature gate %s", what(gs.comp, gs.rel), pr.Gate)
+					}
+				case release.GateLocked:
+					g := gs.comp.Gate(pr.Gate)
+					p.ReportIn(gs.Doc, at, "feature gate %s is locked to %t in %s: remove the setting", pr.Gate, g.Default, what(gs.comp, gs.rel))
+				case release.GateNeedsDisabled:
+					verb := "is"
+					if len(pr.Requires) > 1 {
+						verb = "are"
+					}
+					p.ReportIn(gs.Doc, at, "feature gate %s is enabled in %s but needs %s, which %s disabled", pr.Gate, what(gs.comp, gs.rel), strings.Join(pr.Requires, " and "), verb)
+				}
+			}
+		}
+	},
+	Doc: doc(`
+A component checks its feature gates when it starts and exits on a gate it does not know
+("unrecognized feature gate"), on a gate locked to its default but set to the other value, and
+on an enabled gate whose dependencies are disabled. Gates graduate to GA, get locked, and are
+removed a few releases later, so a gate copied from an old guide, or kept through upgrades,
+eventually stops the component. This checks the feature-gates flag of every extraArgs list and
+the featureGates of KubeletConfiguration and KubeProxyConfiguration, against the gates each
+component registers in the release (generated from its source), and names the last release
+that had a removed gate. Deprecated gates are KL212.`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer:
+  extraArgs:
+  - name: feature-gates
+    value: NoSuchGate=true
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+featureGates:
+  NoSuchGate: true`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration`, `generated from each release's feature gate registries by hack/flags; the kubeadm troubleshooting guide ("kubeadm blocks waiting for control plane").`),
+}
