@@ -81,3 +81,17 @@ bench: build
 image:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/image/kubeadm-lint-webhook ./cmd/kubeadm-lint-webhook
 	$(GO) run ./hack/image -binary $(BIN)/image/kubeadm-lint-webhook -out $(BIN)/kubeadm-lint-webhook.oci.tar
+
+# Regenerates the flag and feature gate tables of lint/release/data from each supported
+# release's own code (hack/flags/gen.sh): about 15 minutes a release cold, 1 to 2 warm.
+.PHONY: flags flags-goldens
+flags:
+	hack/flags/gen.sh
+
+# Builds the real v1.36.3 and v1.37.2 components (kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubelet, etcd) into bin/components and reruns them on the extraArgs of every
+# rule case and corpus file, to regenerate testdata/flags/differential.tsv. 'make test' compares
+# the rules with these goldens and builds none of the components.
+flags-goldens:
+	BINDIR=$(CURDIR)/$(BIN)/components hack/flags/gen.sh v1.36.3 v1.37.2
+	$(GO) test -count=1 -run '^TestDifferential$$' ./lint/rules -args -update -components $(CURDIR)/$(BIN)/components

@@ -1,0 +1,317 @@
+package rules_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+)
+
+// The differential goldens hold what the real components do with the extraArgs of every rule
+// case and every corpus file: 'make flags-goldens' builds them (hack/flags/gen.sh with BINDIR)
+// and runs this test with -update -components; 'make test' only compares.
+var (
+	updateDifferential = flag.Bool("update", false, "rerun the real components and rewrite testdata/flags/differential.tsv")
+	componentsDir      = flag.String("components", "", "with -update: the directory holding RELEASE/COMPONENT binaries")
+)
+
+const differentialGolden = "../../testdata/flags/differential.tsv"
+
+// startRules are the rules whose errors mean the component exits at start.
+var startRules = []string{"KL207", "KL208", "KL210", "KL211"}
+
+// argCase is one list of flags as kubeadm passes it to a component of a release.
+type argCase struct {
+	Release   string   `json:"release"` // the binary's release: "v1.37.2"
+	Component string   `json:"component"`
+	Args      []string `json:"args"` // "--name=value", in the user's order
+	Source    string   `json:"source"`
+	Fails     bool     `json:"fails"`   // the component refused to start
+	Message   string   `json:"message"` // what it said, trimmed
+}
+
+// TestDifferential holds the flag rules to the real components: an error from startRules on a
+// list exactly when the component of that release refuses it.
+func TestDifferential(t *testing.T) {
+	if *updateDifferential {
+		writeDifferential(t)
+	}
+	cases := readDifferential(t)
+	disagree := 0
+	for _, c := range cases {
+		found := lintArgs(t, c)
+		if (len(found) > 0) != c.Fails {
+			disagree++
+			t.Errorf("%s %s %q (from %s): the component fails=%t (%s), the linter says %q",
+				c.Release, c.Component, c.Args, c.Source, c.Fails, c.Message, found)
+		}
+	}
+	t.Logf("%d cases, %d disagreements", len(cases), disagree)
+}
+
+// lintArgs lints a document that gives args to the component, at the binary's release, and
+// returns the start rules' errors.
+func lintArgs(t *testing.T, c argCase) []string {
+	t.Helper()
+	var list []map[string]string
+	for _, a := range c.Args {
+		name, value, _ := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+		list = append(list, map[string]string{"name": name, "value": value})
+	}
+	doc := map[string]any{"apiVersion": "kubeadm.k8s.io/v1beta4", "kind": "ClusterConfiguration"}
+	switch c.Component {
+	case release.APIServer:
+		doc["apiServer"] = map[string]any{"extraArgs": list}
+	case release.ControllerManager:
+		doc["controllerManager"] = map[string]any{"extraArgs": list}
+	case release.Scheduler:
+		doc["scheduler"] = map[string]any{"extraArgs": list}
+	case release.Etcd:
+		doc["etcd"] = map[string]any{"local": map[string]any{"extraArgs": list}}
+	case release.Kubelet:
+		doc = map[string]any{"apiVersion": "kubeadm.k8s.io/v1beta4", "kind": "InitConfiguration",
+			"nodeRegistration": map[string]any{"kubeletExtraArgs": list}}
+	}
+	data, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	minor := strings.Join(strings.SplitN(c.Release, ".", 3)[:2], ".")
+	l, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: minor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Lint(context.Background(), lint.Source{Name: "differential.yaml", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range res.Findings {
+		if f.Severity == lint.SeverityError && slices.Contains(startRules, f.Rule) {
+			out = append(out, f.Rule+" "+f.Message)
+		}
+	}
+	return out
+}
+
+func readDifferential(t *testing.T) []argCase {
+	t.Helper()
+	data, err := os.ReadFile(differentialGolden)
+	if err != nil {
+		t.Fatalf("%v: run 'make flags-goldens'", err)
+	}
+	var out []argCase
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var c argCase
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatalf("%s: %v", differentialGolden, err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s holds no cases", differentialGolden)
+	}
+	return out
+}
+
+// writeDifferential runs every argument list through the real component of each release in
+// -components and writes the goldens, one JSON object a line.
+func writeDifferential(t *testing.T) {
+	t.Helper()
+	if *componentsDir == "" {
+		t.Fatal("-update needs -components DIR (make flags-goldens sets it)")
+	}
+	lists := collectArgs(t)
+	releases, err := os.ReadDir(*componentsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for _, rel := range releases {
+		for _, key := range slices.Sorted(maps.Keys(lists)) {
+			c := lists[key]
+			c.Release = rel.Name()
+			bin := filepath.Join(*componentsDir, rel.Name(), c.Component)
+			if _, err := os.Stat(bin); err != nil {
+				t.Fatalf("%v: build the components with 'make flags-goldens'", err)
+			}
+			c.Fails, c.Message = runComponent(t, bin, c.Component, c.Args)
+			line, _ := json.Marshal(c)
+			buf.Write(append(line, '\n'))
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(differentialGolden), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(differentialGolden, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// kubeletStop is where the oracle's kubelet stops on purpose: its flags, feature gates and flag
+// validation have passed, and it has not touched the machine yet. --version would stop it
+// before it applies feature gates.
+const kubeletStop = "failed to load kubelet config file"
+
+// runComponent starts the component with args as kubeadm would, made to stop right after it
+// has parsed them, and reports whether it refused them.
+func runComponent(t *testing.T, bin, component string, args []string) (fails bool, msg string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stop := "--version"
+	if component == release.Kubelet {
+		stop = "--config=" + filepath.Join(t.TempDir(), "absent", "config.yaml")
+	}
+	cmd := exec.CommandContext(ctx, bin, append(slices.Clone(args), stop)...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir()}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %q did not stop within 30 s", bin, args)
+	}
+	text := strings.TrimSpace(stderr.String())
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return false, ""
+	case !errors.As(err, &exit):
+		t.Fatalf("running %s: %v", bin, err)
+	case component == release.Kubelet && strings.Contains(text, kubeletStop):
+		return false, ""
+	}
+	return true, firstError(text)
+}
+
+// firstError picks the line that says what went wrong out of a component's stderr: cobra's
+// "Error:", klog's err="...", or Go's flag package, before any usage text.
+func firstError(text string) string {
+	lines := strings.Split(text, "\n")
+	for _, marker := range []string{"Error: ", `err="`, "flag provided but not defined", "invalid value"} {
+		for _, l := range lines {
+			if i := strings.Index(l, marker); i >= 0 {
+				return strings.TrimSpace(l[i:])
+			}
+		}
+	}
+	return strings.TrimSpace(lines[0])
+}
+
+// collectArgs gathers the extraArgs lists of the rule cases and the corpus, and the
+// featureGates of their KubeletConfigurations as the kubelet flag they stand for.
+func collectArgs(t *testing.T) map[string]argCase {
+	t.Helper()
+	out := map[string]argCase{}
+	l, err := lint.New(lint.Config{Rules: nil, Options: lint.Options{KubernetesVersion: "v1.36"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{
+		"apiServer.extraArgs":               release.APIServer,
+		"controllerManager.extraArgs":       release.ControllerManager,
+		"scheduler.extraArgs":               release.Scheduler,
+		"etcd.local.extraArgs":              release.Etcd,
+		"nodeRegistration.kubeletExtraArgs": release.Kubelet,
+	}
+	add := func(source, component string, args []string) {
+		if len(args) == 0 {
+			return
+		}
+		// Each flag alone as well, so that one refused flag cannot hide how another fares.
+		lists := [][]string{args}
+		for _, a := range args {
+			if len(args) > 1 {
+				lists = append(lists, []string{a})
+			}
+		}
+		for _, list := range lists {
+			key := component + "\x00" + strings.Join(list, "\x00")
+			if _, ok := out[key]; !ok {
+				out[key] = argCase{Component: component, Args: list, Source: source}
+			}
+		}
+	}
+	for _, root := range []string{testdata, "../../../shared/corpus"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			res, err := l.Lint(context.Background(), lint.Source{Name: path, Data: data, Walked: true})
+			if err != nil {
+				return nil // not YAML: nothing to give a component
+			}
+			source := strings.TrimPrefix(path, "../../")
+			for _, doc := range res.File.Docs {
+				for p, comp := range paths {
+					add(source, comp, argsAt(doc, p))
+				}
+				if doc.Kind == lint.KindKubelet {
+					if gates := gatesFlag(doc); gates != "" {
+						add(source, release.Kubelet, []string{gates})
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// argsAt returns the v1beta4 {name, value} list at path as --name=value flags.
+func argsAt(d *lint.Document, path string) []string {
+	n := d.Lookup(path)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, item := range n.Content {
+		var kv struct{ Name, Value string }
+		if item.Decode(&kv) != nil || kv.Name == "" {
+			continue
+		}
+		out = append(out, fmt.Sprintf("--%s=%s", kv.Name, kv.Value))
+	}
+	return out
+}
+
+// gatesFlag turns a KubeletConfiguration's featureGates into the kubelet's --feature-gates.
+func gatesFlag(d *lint.Document) string {
+	n := d.Lookup("featureGates")
+	if n == nil || n.Kind != yaml.MappingNode {
+		return ""
+	}
+	var pairs []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		pairs = append(pairs, n.Content[i].Value+"="+n.Content[i+1].Value)
+	}
+	slices.Sort(pairs)
+	return "--feature-gates=" + strings.Join(pairs, ",")
+}
