@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/version"
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
@@ -31,6 +32,39 @@ func flagLists(p *lint.Pass) []flagList {
 		rel := componentRelease(p, l.Component)
 		if comp := rel.Component(l.Component); comp != nil {
 			out = append(out, flagList{docArgs: l, comp: comp, rel: rel})
+		}
+	}
+	return out
+}
+
+// flagEntry is one extraArgs entry of the pass's document, with what the tables say of it.
+type flagEntry struct {
+	flagList
+	i    int
+	arg  kubeadmapi.Arg
+	flag *release.Flag // nil when the component has no such flag
+	// gateErr is why a feature-gates entry does not parse, with the list's other entries.
+	gateErr error
+}
+
+func (e flagEntry) at() string      { return e.At(e.i) }
+func (e flagEntry) valueAt() string { return e.At(e.i) + ".value" }
+
+// elsewhere says where a flag the component lacks is found instead (see inOtherRelease).
+func (e flagEntry) elsewhere() (other string, older bool) {
+	return inOtherRelease(e.rel, e.Component, func(c *release.Component) bool { return c.Flag(e.arg.Name) != nil })
+}
+
+// flagEntries lists the extraArgs entries of the pass's document that a table describes.
+func flagEntries(p *lint.Pass) []flagEntry {
+	var out []flagEntry
+	for _, l := range flagLists(p) {
+		if l.Doc != p.Doc {
+			continue
+		}
+		gateErrs := readGateFlags(l).errs
+		for i, arg := range l.Args {
+			out = append(out, flagEntry{flagList: l, i: i, arg: arg, flag: l.comp.Flag(arg.Name), gateErr: gateErrs[i]})
 		}
 	}
 	return out
@@ -97,6 +131,23 @@ func releaseOf(c *release.Component, rel *release.Release) string {
 		return rel.Etcd
 	}
 	return rel.Name()
+}
+
+// gateProblem is one problem of a gate set.
+type gateProblem struct {
+	gateSet
+	release.GateProblem
+}
+
+// gateProblems returns what the components would refuse or warn about in the file's gates.
+func gateProblems(p *lint.Pass) []gateProblem {
+	var out []gateProblem
+	for _, gs := range gateSets(p) {
+		for _, pr := range gs.comp.CheckGates(gs.settings) {
+			out = append(out, gateProblem{gateSet: gs, GateProblem: pr})
+		}
+	}
+	return out
 }
 
 // gateSet is feature gates given to a component, from a flag value or a featureGates map.

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 var KL207 = &lint.Rule{
@@ -14,26 +13,20 @@ var KL207 = &lint.Rule{
 	// KL308 held a hand-written list of removed kubelet flags.
 	Replaces: []string{"KL308"},
 	Run: func(p *lint.Pass) {
-		for _, l := range flagLists(p) {
-			if l.Doc != p.Doc {
+		for _, e := range flagEntries(p) {
+			if e.flag != nil {
 				continue
 			}
-			for i, arg := range l.Args {
-				if l.comp.Flag(arg.Name) != nil {
-					continue
-				}
-				has := func(c *release.Component) bool { return c.Flag(arg.Name) != nil }
-				if other, older := inOtherRelease(l.rel, l.Component, has); other != "" && older {
-					continue // KL208
-				} else if other != "" {
-					p.Reportf(l.At(i), "%s has no flag --%s (%s adds it)", what(l.comp, l.rel), arg.Name, other)
-					continue
-				}
-				if s := l.comp.Suggest(arg.Name); s != "" {
-					p.Reportf(l.At(i), "%s has no flag --%s: did you mean --%s?", what(l.comp, l.rel), arg.Name, s)
-					continue
-				}
-				p.Reportf(l.At(i), "%s has no flag --%s", what(l.comp, l.rel), arg.Name)
+			comp := what(e.comp, e.rel)
+			other, older := e.elsewhere()
+			switch s := e.comp.Suggest(e.arg.Name); {
+			case older: // KL208
+			case other != "":
+				p.Reportf(e.at(), "%s has no flag --%s (%s adds it)", comp, e.arg.Name, other)
+			case s != "":
+				p.Reportf(e.at(), "%s has no flag --%s: did you mean --%s?", comp, e.arg.Name, s)
+			default:
+				p.Reportf(e.at(), "%s has no flag --%s", comp, e.arg.Name)
 			}
 		}
 	},

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 var KL208 = &lint.Rule{
@@ -12,18 +11,12 @@ var KL208 = &lint.Rule{
 	Severity: lint.SeverityError,
 	Kinds:    []string{lint.KindCluster, lint.KindInit, lint.KindJoin},
 	Run: func(p *lint.Pass) {
-		for _, l := range flagLists(p) {
-			if l.Doc != p.Doc {
+		for _, e := range flagEntries(p) {
+			if e.flag != nil {
 				continue
 			}
-			for i, arg := range l.Args {
-				if l.comp.Flag(arg.Name) != nil {
-					continue
-				}
-				has := func(c *release.Component) bool { return c.Flag(arg.Name) != nil }
-				if other, older := inOtherRelease(l.rel, l.Component, has); older {
-					p.Reportf(l.At(i), "%s removed --%s (%s has it)", what(l.comp, l.rel), arg.Name, other)
-				}
+			if other, older := e.elsewhere(); older {
+				p.Reportf(e.at(), "%s removed --%s (%s has it)", what(e.comp, e.rel), e.arg.Name, other)
 			}
 		}
 	},

@@ -11,14 +11,9 @@ var KL209 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Kinds:    []string{lint.KindCluster, lint.KindInit, lint.KindJoin},
 	Run: func(p *lint.Pass) {
-		for _, l := range flagLists(p) {
-			if l.Doc != p.Doc {
-				continue
-			}
-			for i, arg := range l.Args {
-				if f := l.comp.Flag(arg.Name); f != nil && f.Deprecated != "" {
-					p.Reportf(l.At(i), "--%s is deprecated in %s: %s", f.Name, what(l.comp, l.rel), f.Deprecated)
-				}
+		for _, e := range flagEntries(p) {
+			if e.flag != nil && e.flag.Deprecated != "" {
+				p.Reportf(e.at(), "--%s is deprecated in %s: %s", e.flag.Name, what(e.comp, e.rel), e.flag.Deprecated)
 			}
 		}
 	},

@@ -11,23 +11,16 @@ var KL210 = &lint.Rule{
 	Severity: lint.SeverityError,
 	Kinds:    []string{lint.KindCluster, lint.KindInit, lint.KindJoin},
 	Run: func(p *lint.Pass) {
-		for _, l := range flagLists(p) {
-			if l.Doc != p.Doc {
+		for _, e := range flagEntries(p) {
+			if e.flag == nil {
 				continue
 			}
-			gateErrs := readGateFlags(l).errs
-			for i, arg := range l.Args {
-				f := l.comp.Flag(arg.Name)
-				if f == nil {
-					continue
-				}
-				err := gateErrs[i]
-				if !f.IsFeatureGates() {
-					err = f.CheckValue(arg.Value)
-				}
-				if err != nil {
-					p.Reportf(l.At(i)+".value", "invalid value %q for --%s (%s): %v", arg.Value, f.Name, f.Type, err)
-				}
+			err := e.gateErr
+			if !e.flag.IsFeatureGates() {
+				err = e.flag.CheckValue(e.arg.Value)
+			}
+			if err != nil {
+				p.Reportf(e.valueAt(), "invalid value %q for --%s (%s): %v", e.arg.Value, e.flag.Name, e.flag.Type, err)
 			}
 		}
 	},

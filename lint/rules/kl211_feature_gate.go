@@ -13,30 +13,27 @@ var KL211 = &lint.Rule{
 	Summary:  "a feature gate the component does not have, or cannot set, so it exits at start",
 	Severity: lint.SeverityError,
 	Run: func(p *lint.Pass) {
-		for _, gs := range gateSets(p) {
-			for _, pr := range gs.comp.CheckGates(gs.settings) {
-				at := gs.at(pr.Gate)
-				switch pr.Kind {
-				case release.GateUnknown:
-					has := func(c *release.Component) bool { return c.Gate(pr.Gate) != nil }
-					switch other, older := inOtherRelease(gs.rel, gs.comp.Name, has); {
-					case older:
-						p.ReportIn(gs.Doc, at, "%s removed feature gate %s (%s has it)", what(gs.comp, gs.rel), pr.Gate, other)
-					case other != "":
-						p.ReportIn(gs.Doc, at, "%s has no feature gate %s (%s adds it)", what(gs.comp, gs.rel), pr.Gate, other)
-					default:
-						p.ReportIn(gs.Doc, at, "%s has no feature gate %s", what(gs.comp, gs.rel), pr.Gate)
-					}
-				case release.GateLocked:
-					g := gs.comp.Gate(pr.Gate)
-					p.ReportIn(gs.Doc, at, "feature gate %s is locked to %t in %s: remove the setting", pr.Gate, g.Default, what(gs.comp, gs.rel))
-				case release.GateNeedsDisabled:
-					verb := "is"
-					if len(pr.Requires) > 1 {
-						verb = "are"
-					}
-					p.ReportIn(gs.Doc, at, "feature gate %s is enabled in %s but needs %s, which %s disabled", pr.Gate, what(gs.comp, gs.rel), strings.Join(pr.Requires, " and "), verb)
+		for _, pr := range gateProblems(p) {
+			comp, at := what(pr.comp, pr.rel), pr.at(pr.Gate)
+			switch pr.Kind {
+			case release.GateUnknown:
+				has := func(c *release.Component) bool { return c.Gate(pr.Gate) != nil }
+				switch other, older := inOtherRelease(pr.rel, pr.comp.Name, has); {
+				case older:
+					p.ReportIn(pr.Doc, at, "%s removed feature gate %s (%s has it)", comp, pr.Gate, other)
+				case other != "":
+					p.ReportIn(pr.Doc, at, "%s has no feature gate %s (%s adds it)", comp, pr.Gate, other)
+				default:
+					p.ReportIn(pr.Doc, at, "%s has no feature gate %s", comp, pr.Gate)
 				}
+			case release.GateLocked:
+				p.ReportIn(pr.Doc, at, "feature gate %s is locked to %t in %s: remove the setting", pr.Gate, pr.comp.Gate(pr.Gate).Default, comp)
+			case release.GateNeedsDisabled:
+				verb := "is"
+				if len(pr.Requires) > 1 {
+					verb = "are"
+				}
+				p.ReportIn(pr.Doc, at, "feature gate %s is enabled in %s but needs %s, which %s disabled", pr.Gate, comp, strings.Join(pr.Requires, " and "), verb)
 			}
 		}
 	},

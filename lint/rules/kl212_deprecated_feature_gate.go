@@ -14,11 +14,9 @@ var KL212 = &lint.Rule{
 	Summary:  "a feature gate that the release deprecated and a later one removes",
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
-		for _, gs := range gateSets(p) {
-			for _, pr := range gs.comp.CheckGates(gs.settings) {
-				if pr.Kind == release.GateDeprecated {
-					p.ReportIn(gs.Doc, gs.at(pr.Gate), "feature gate %s is deprecated in %s: a later release removes it and the component then exits at start", pr.Gate, what(gs.comp, gs.rel))
-				}
+		for _, pr := range gateProblems(p) {
+			if pr.Kind == release.GateDeprecated {
+				p.ReportIn(pr.Doc, pr.at(pr.Gate), "feature gate %s is deprecated in %s: a later release removes it and the component then exits at start", pr.Gate, what(pr.comp, pr.rel))
 			}
 		}
 		c, doc := clusterConfig(p.File)

@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	cliflag "k8s.io/component-base/cli/flag"
 	"k8s.io/component-base/featuregate"
 
 	"flagdump/table"
@@ -15,6 +17,17 @@ import (
 type Registry interface {
 	GetAll() map[featuregate.Feature]featuregate.FeatureSpec
 	Dependencies() map[featuregate.Feature][]featuregate.Feature
+}
+
+// DumpCommand prints the flags of a component's cobra command, as cli.Run and cobra's Execute
+// complete them before parsing, and the gates of its registry.
+func DumpCommand(component string, cmd *cobra.Command, gates Registry) {
+	cmd.SetGlobalNormalizationFunc(cliflag.WordSepNormalizeFunc)
+	cmd.InitDefaultHelpFlag()
+	w := table.New(component)
+	PFlags(w, cmd.Flags())
+	Gates(w, gates)
+	w.Print()
 }
 
 // PFlags records every flag of a pflag set, hidden and deprecated ones included.

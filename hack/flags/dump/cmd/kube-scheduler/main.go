@@ -1,27 +1,18 @@
-// Command kube-scheduler prints the flags and feature gates of the kube-scheduler binary of the release it is
-// built against. Its imports are those of k8s.io/kubernetes/cmd/kube-scheduler, so that the same
-// packages register their flags and gates.
+// Command kube-scheduler prints the flags and feature gates of the kube-scheduler of the
+// release it is built against. It imports what k8s.io/kubernetes/cmd/kube-scheduler
+// imports, so that the same packages register their flags and gates.
 package main
 
 import (
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
-	cliflag "k8s.io/component-base/cli/flag"
 	_ "k8s.io/component-base/logs/json/register"
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	"k8s.io/kubernetes/cmd/kube-scheduler/app"
 
 	"flagdump/kube"
-	"flagdump/table"
 )
 
 func main() {
-	cmd := app.NewSchedulerCommand()
-	// What cli.Run and cobra's Execute add before parsing.
-	cmd.SetGlobalNormalizationFunc(cliflag.WordSepNormalizeFunc)
-	cmd.InitDefaultHelpFlag()
-	w := table.New("kube-scheduler")
-	kube.PFlags(w, cmd.Flags())
-	kube.Gates(w, utilfeature.DefaultMutableFeatureGate)
-	w.Print()
+	kube.DumpCommand("kube-scheduler", app.NewSchedulerCommand(), utilfeature.DefaultMutableFeatureGate)
 }
