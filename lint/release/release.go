@@ -137,8 +137,30 @@ var loaded sync.Map // release name -> func() (*Release, error)
 
 // Load returns the table of a release named as "v1.37".
 func Load(name string) (*Release, error) {
-	once, _ := loaded.LoadOrStore(name, sync.OnceValues(func() (*Release, error) { return parse(name) }))
+	once, ok := loaded.Load(name)
+	if !ok {
+		once, _ = loaded.LoadOrStore(name, sync.OnceValues(func() (*Release, error) { return parse(name) }))
+	}
 	return once.(func() (*Release, error))()
+}
+
+// ForVersion returns the table of the minor release of a Kubernetes version such as "v1.36.3"
+// or "1.36", or false when there is none.
+func ForVersion(v string) (*Release, bool) {
+	v = strings.TrimPrefix(v, "v")
+	rest, ok := strings.CutPrefix(v, "1.")
+	if !ok {
+		return nil, false
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(rest)
+	}
+	if end == 0 || end < len(rest) && rest[end] != '.' && rest[end] != '-' && rest[end] != '+' {
+		return nil, false
+	}
+	r, err := Load("v1." + rest[:end])
+	return r, err == nil
 }
 
 func parse(name string) (*Release, error) {

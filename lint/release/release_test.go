@@ -134,3 +134,31 @@ func compareGates(t *testing.T, what string, c *Component, want map[string]Gate)
 		}
 	}
 }
+
+func TestForVersion(t *testing.T) {
+	tests := map[string]struct {
+		version string
+		want    string // "" for none
+	}{
+		"a patch release":         {version: "v1.36.3", want: "v1.36"},
+		"a minor without v":       {version: "1.35", want: "v1.35"},
+		"a pre-release":           {version: "v1.37.0-rc.1", want: "v1.37"},
+		"a release with no table": {version: "v1.34.2"},
+		"a label":                 {version: "stable"},
+		"another major":           {version: "v2.36.0"},
+		"digits run on":           {version: "v1.36x"},
+		"empty":                   {version: ""},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			r, ok := ForVersion(tt.version)
+			got := ""
+			if ok {
+				got = r.Name()
+			}
+			if got != tt.want {
+				t.Errorf("ForVersion(%q) = %q, want %q", tt.version, got, tt.want)
+			}
+		})
+	}
+}

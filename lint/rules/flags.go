@@ -1,12 +1,9 @@
 package rules
 
 import (
-	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
-	"k8s.io/apimachinery/pkg/util/version"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -84,11 +81,7 @@ func componentRelease(p *lint.Pass, component string) *release.Release {
 	if c == nil {
 		return target
 	}
-	v, err := version.ParseGeneric(strings.TrimPrefix(c.KubernetesVersion, "v"))
-	if err != nil || v.Major() != 1 || int(v.Minor()) >= target.Minor {
-		return target
-	}
-	if r, err := release.Load(fmt.Sprintf("v1.%d", v.Minor())); err == nil {
+	if r, ok := release.ForVersion(c.KubernetesVersion); ok && r.Minor < target.Minor {
 		return r
 	}
 	return target
