@@ -218,7 +218,7 @@ func firstError(text string) string {
 	return strings.TrimSpace(lines[0])
 }
 
-// collectArgs gathers the extraArgs lists of the rule cases and the corpus, and the
+// collectArgs gathers the extraArgs lists of the rule cases, the examples and the corpus, and the
 // featureGates of their KubeletConfigurations as the kubelet flag they stand for.
 func collectArgs(t *testing.T) map[string]argCase {
 	t.Helper()
@@ -252,7 +252,7 @@ func collectArgs(t *testing.T) map[string]argCase {
 			}
 		}
 	}
-	for _, root := range []string{testdata, "../../../shared/corpus"} {
+	for _, root := range []string{testdata, "../../testdata/examples", "../../../shared/corpus"} {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
 				return err
