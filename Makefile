@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     := bin
 KUBEADM ?=
+BASELINE_REV ?=
 FUZZTIME ?= 30s
 
 .PHONY: all build run test test-unit e2e e2e-bins image vet fmt-check docs parity bench clean-bin pre-commit-test fuzz
@@ -74,8 +75,12 @@ migrate-goldens:
 # The CLI over the whole corpus (with KUBEADM=path/to/kubeadm, against 'kubeadm config validate'
 # on the same files), the Go benchmarks of Lint, and the webhook under load next to a no-op
 # kubewebhook server (hack/loadgen). Prints the figures, writes bench/results.md; asserts nothing.
+# With BASELINE_REV=REV, the corpus is also linted by the linter as of that commit, side by side.
 bench: build
-	$(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" -out bench/results.md
+	@baseline=; if [ -n "$(BASELINE_REV)" ]; then \
+	  hack/build-rev.sh "$(BASELINE_REV)" $(BIN)/kubeadm-lint-baseline || exit 1; baseline=$(BIN)/kubeadm-lint-baseline; fi; \
+	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
+	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -out bench/results.md
 
 # The webhook's container image as an OCI archive, built without a Docker daemon.
 image:

@@ -32,6 +32,7 @@ const (
 
 type options struct {
 	goTool, linter, corpus, kubeadm, out string
+	baseline, baselineName               string
 	rounds, runs                         int
 	loadgenArgs                          string
 	skipGoBench, skipLoadgen             bool
@@ -43,6 +44,8 @@ func main() {
 	flag.StringVar(&o.linter, "linter", "bin/kubeadm-lint", "kubeadm-lint binary")
 	flag.StringVar(&o.corpus, "corpus", "../shared/corpus", "directory of configs")
 	flag.StringVar(&o.kubeadm, "kubeadm", "", "kubeadm binary to compare with (optional)")
+	flag.StringVar(&o.baseline, "baseline", "", "an earlier kubeadm-lint binary to compare with over the corpus (optional)")
+	flag.StringVar(&o.baselineName, "baseline-name", "", "what the baseline is, for the report")
 	flag.IntVar(&o.rounds, "rounds", 5, "runs of the whole corpus in one process; the median counts")
 	flag.IntVar(&o.runs, "runs", 21, "runs of each single-process command; the median counts")
 	flag.StringVar(&o.out, "out", "", "write the results as Markdown to this file")
@@ -189,6 +192,18 @@ func cliBench(s *section, o options) error {
 	s.printf("  %.0f ms total (CPU %.0f ms), %.0f files/s, %.3f ms/file, %.3f ms/document (%d documents), peak RSS %.1f MiB\n",
 		ms(corpus.wall), ms(corpus.cpu), float64(len(files))/corpus.wall.Seconds(), ms(corpus.wall)/float64(len(files)),
 		ms(corpus.wall)/float64(max(docs, 1)), docs, float64(peak)/1024)
+
+	if o.baseline != "" {
+		// Interleaved, so that both builds see the same load.
+		cur, base, err := interleaved(o.rounds, append([]string{o.linter, "--format", "json"}, files...), append([]string{o.baseline, "--format", "json"}, files...))
+		if err != nil {
+			return err
+		}
+		s.printf("\nthis build against the baseline %s, whole corpus in one process (median of %d, interleaved):\n", o.baselineName, o.rounds)
+		s.printf("  this build  %6.0f ms wall, %6.0f ms CPU, peak RSS %.1f MiB\n", ms(cur.wall), ms(cur.cpu), float64(cur.maxRSS)/1024)
+		s.printf("  baseline    %6.0f ms wall, %6.0f ms CPU, peak RSS %.1f MiB\n", ms(base.wall), ms(base.cpu), float64(base.maxRSS)/1024)
+		s.printf("  this build takes %.2fx the baseline's wall time and %.2fx its CPU time\n", cur.wall.Seconds()/base.wall.Seconds(), cur.cpu.Seconds()/base.cpu.Seconds())
+	}
 
 	single := files[len(files)/2]
 	if o.kubeadm == "" {
