@@ -200,8 +200,8 @@ func cliBench(s *section, o options) error {
 			return err
 		}
 		s.printf("\nthis build against the baseline %s, whole corpus in one process (median of %d, interleaved):\n", o.baselineName, o.rounds)
-		s.printf("  this build  %6.0f ms wall, %6.0f ms CPU, peak RSS %.1f MiB\n", ms(cur.wall), ms(cur.cpu), float64(cur.maxRSS)/1024)
-		s.printf("  baseline    %6.0f ms wall, %6.0f ms CPU, peak RSS %.1f MiB\n", ms(base.wall), ms(base.cpu), float64(base.maxRSS)/1024)
+		s.printf("  this build  %6.0f ms wall, %6.0f ms CPU\n", ms(cur.wall), ms(cur.cpu))
+		s.printf("  baseline    %6.0f ms wall, %6.0f ms CPU\n", ms(base.wall), ms(base.cpu))
 		s.printf("  this build takes %.2fx the baseline's wall time and %.2fx its CPU time\n", cur.wall.Seconds()/base.wall.Seconds(), cur.cpu.Seconds()/base.cpu.Seconds())
 	}
 
