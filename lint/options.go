@@ -58,7 +58,8 @@ func (o *Options) validate() error {
 	o.target = version.MajorMinor(v.Major(), v.Minor())
 	// Every check that depends on the release reads its table, so a release without one is
 	// refused rather than linted with another release's facts.
-	if o.release, err = release.Load(fmt.Sprintf("v1.%d", v.Minor())); err != nil {
+	name := fmt.Sprintf("v1.%d", v.Minor())
+	if o.release, err = release.Load(name); err != nil || !slices.Contains(release.Supported(), name) {
 		return fmt.Errorf("unsupported kubernetes version %q: kubeadm-lint knows %s", o.KubernetesVersion, strings.Join(release.Supported(), ", "))
 	}
 	if o.HostProfile != "" && !slices.Contains(HostProfiles, o.HostProfile) {

@@ -30,7 +30,10 @@ const (
 // validation and the kubelet's and kube-proxy's are that release's. A test holds its table to it.
 const Linked = "v1.37"
 
-//go:embed data/*.tsv
+// data holds a table per supported release, and in history/ tables of older releases, which
+// only tell in which release a flag or gate went away.
+//
+//go:embed data/*.tsv data/history/*.tsv
 var data embed.FS
 
 // Release is one Kubernetes minor release's table.
@@ -121,12 +124,19 @@ func sorted[T any](m map[string]*T) []*T {
 	return out
 }
 
-// Supported lists the releases there are tables for, oldest first: "v1.35", "v1.36", "v1.37".
-func Supported() []string {
-	entries, _ := data.ReadDir("data")
+// Supported lists the releases the linter targets, oldest first: "v1.35", "v1.36", "v1.37".
+func Supported() []string { return names("data") }
+
+// All lists every release there is a table for, the older ones of history/ included, oldest first.
+func All() []string { return append(names("data/history"), Supported()...) }
+
+func names(dir string) []string {
+	entries, _ := data.ReadDir(dir)
 	var out []string
 	for _, e := range entries {
-		out = append(out, strings.TrimSuffix(e.Name(), ".tsv"))
+		if !e.IsDir() {
+			out = append(out, strings.TrimSuffix(e.Name(), ".tsv"))
+		}
 	}
 	slices.SortFunc(out, func(a, b string) int { return minorOf(a) - minorOf(b) })
 	return out
@@ -135,7 +145,7 @@ func Supported() []string {
 // loaded caches each release's table: a table is parsed once per process, on first use.
 var loaded sync.Map // release name -> func() (*Release, error)
 
-// Load returns the table of a release named as "v1.37".
+// Load returns the table of a release named as "v1.37", of All.
 func Load(name string) (*Release, error) {
 	once, ok := loaded.Load(name)
 	if !ok {
@@ -164,9 +174,13 @@ func ForVersion(v string) (*Release, bool) {
 }
 
 func parse(name string) (*Release, error) {
-	b, err := data.ReadFile(path.Join("data", name+".tsv"))
+	file := path.Join("data", name+".tsv")
+	if !slices.Contains(Supported(), name) {
+		file = path.Join("data", "history", name+".tsv")
+	}
+	b, err := data.ReadFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("no flag tables for Kubernetes %s (have %s)", name, strings.Join(Supported(), ", "))
+		return nil, fmt.Errorf("no flag tables for Kubernetes %s (have %s)", name, strings.Join(All(), ", "))
 	}
 	r := &Release{Minor: minorOf(name), components: map[string]*Component{}}
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -177,14 +191,14 @@ func parse(name string) (*Release, error) {
 		}
 		f := strings.Split(line, "\t")
 		if len(f) < 4 {
-			return nil, fmt.Errorf("data/%s.tsv:%d: want at least 4 fields, have %d", name, n, len(f))
+			return nil, fmt.Errorf("%s:%d: want at least 4 fields, have %d", file, n, len(f))
 		}
 		if err := r.add(f); err != nil {
-			return nil, fmt.Errorf("data/%s.tsv:%d: %w", name, n, err)
+			return nil, fmt.Errorf("%s:%d: %w", file, n, err)
 		}
 	}
 	if r.Kubernetes == "" || r.Etcd == "" {
-		return nil, fmt.Errorf("data/%s.tsv: no kubernetes or etcd release recorded", name)
+		return nil, fmt.Errorf("%s: no kubernetes or etcd release recorded", file)
 	}
 	return r, nil
 }

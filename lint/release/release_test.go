@@ -24,7 +24,10 @@ func TestTables(t *testing.T) {
 	if got := Supported(); !slices.Equal(got, []string{"v1.35", "v1.36", "v1.37"}) {
 		t.Errorf("Supported() = %q, want the releases kubeadm-lint targets", got)
 	}
-	for _, name := range Supported() {
+	if all := All(); len(all) <= len(Supported()) || !slices.Equal(all[len(all)-3:], Supported()) {
+		t.Errorf("All() = %q, want older releases, then Supported()", all)
+	}
+	for _, name := range All() {
 		r, err := Load(name)
 		if err != nil {
 			t.Fatal(err)
@@ -46,7 +49,7 @@ func TestTables(t *testing.T) {
 	}
 }
 
-// TestValueTypes holds every flag type of every table to a parser: a type a new release brings
+// TestValueTypes holds every flag type of every supported release to a parser: a type a new release brings
 // must be taught to values, not skipped.
 func TestValueTypes(t *testing.T) {
 	for _, name := range Supported() {
@@ -143,7 +146,8 @@ func TestForVersion(t *testing.T) {
 		"a patch release":         {version: "v1.36.3", want: "v1.36"},
 		"a minor without v":       {version: "1.35", want: "v1.35"},
 		"a pre-release":           {version: "v1.37.0-rc.1", want: "v1.37"},
-		"a release with no table": {version: "v1.34.2"},
+		"a release of history":    {version: "v1.34.2", want: "v1.34"},
+		"a release with no table": {version: "v1.33.7"},
 		"a label":                 {version: "stable"},
 		"another major":           {version: "v2.36.0"},
 		"digits run on":           {version: "v1.36x"},

@@ -48,6 +48,8 @@ type argCase struct {
 	Message   string   `json:"message"` // what it said, trimmed
 }
 
+func (c argCase) key() string { return c.Component + "\x00" + strings.Join(c.Args, "\x00") }
+
 // TestDifferential holds the flag rules to the real components: an error from startRules on a
 // list exactly when the component of that release refuses it.
 func TestDifferential(t *testing.T) {
@@ -55,6 +57,21 @@ func TestDifferential(t *testing.T) {
 		writeDifferential(t)
 	}
 	cases := readDifferential(t)
+	recorded := map[string]bool{}
+	for _, c := range cases {
+		recorded[c.Release+"\x00"+c.key()] = true
+	}
+	releases := map[string]bool{}
+	for _, c := range cases {
+		releases[c.Release] = true
+	}
+	for _, c := range collectArgs(t) {
+		for rel := range releases {
+			if !recorded[rel+"\x00"+c.key()] {
+				t.Errorf("%s %s %q (from %s) has no golden: run 'make flags-goldens'", rel, c.Component, c.Args, c.Source)
+			}
+		}
+	}
 	disagree := 0
 	for _, c := range cases {
 		found := lintArgs(t, c)
@@ -246,9 +263,9 @@ func collectArgs(t *testing.T) map[string]argCase {
 			}
 		}
 		for _, list := range lists {
-			key := component + "\x00" + strings.Join(list, "\x00")
-			if _, ok := out[key]; !ok {
-				out[key] = argCase{Component: component, Args: list, Source: source}
+			c := argCase{Component: component, Args: list, Source: source}
+			if _, ok := out[c.key()]; !ok {
+				out[c.key()] = c
 			}
 		}
 	}

@@ -47,9 +47,9 @@ type flagEntry struct {
 func (e flagEntry) at() string      { return e.At(e.i) }
 func (e flagEntry) valueAt() string { return e.At(e.i) + ".value" }
 
-// elsewhere says where a flag the component lacks is found instead (see inOtherRelease).
-func (e flagEntry) elsewhere() (other string, older bool) {
-	return inOtherRelease(e.rel, e.Component, func(c *release.Component) bool { return c.Flag(e.arg.Name) != nil })
+// history says where the other tables have a flag the component lacks.
+func (e flagEntry) history() history {
+	return lookBack(e.rel, e.Component, func(c *release.Component) bool { return c.Flag(e.arg.Name) != nil })
 }
 
 // flagEntries lists the extraArgs entries of the pass's document that a table describes.
@@ -87,31 +87,40 @@ func componentRelease(p *lint.Pass, component string) *release.Release {
 	return target
 }
 
-// inOtherRelease looks for something a release lacks in the other releases there are tables
-// for. It returns the version of the component in the newest older release that has it, or
-// else in the oldest newer one ("v1.36", or "v3.6.8" for etcd), and whether that release is
-// older; "" when none has it.
-func inOtherRelease(rel *release.Release, component string, has func(*release.Component) bool) (other string, older bool) {
-	var newer string
-	for _, name := range release.Supported() {
+// history says where the other tables have a flag or gate that a release lacks. Each is the
+// component's version in that release: "v1.36", or etcd's own "v3.6.8".
+type history struct {
+	last    string // the newest older release that has it; "" when none does
+	removed string // the release after last, the first without it
+	added   string // the oldest newer release that has it; "" when none does
+}
+
+func lookBack(rel *release.Release, component string, has func(*release.Component) bool) history {
+	var h history
+	prevHad := false
+	for _, name := range release.All() {
 		r, err := release.Load(name)
 		if err != nil || r.Minor == rel.Minor {
 			continue
 		}
 		c := r.Component(component)
-		if c == nil || !has(c) {
-			continue
+		had := c != nil && has(c)
+		switch {
+		case r.Minor < rel.Minor && had:
+			h.last, h.removed = releaseOf(c, r), ""
+		case r.Minor < rel.Minor && prevHad && c != nil:
+			h.removed = releaseOf(c, r)
+		case r.Minor > rel.Minor && had && h.added == "":
+			h.added = releaseOf(c, r)
 		}
 		if r.Minor < rel.Minor {
-			other, older = releaseOf(c, r), true
-		} else if newer == "" {
-			newer = releaseOf(c, r)
+			prevHad = had
 		}
 	}
-	if older {
-		return other, true
+	if h.last != "" && h.removed == "" {
+		h.removed = releaseOf(rel.Component(component), rel)
 	}
-	return newer, false
+	return h
 }
 
 // what names a component of a release in messages: "kube-apiserver v1.37", or "etcd v3.7.0"

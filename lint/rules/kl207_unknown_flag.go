@@ -17,12 +17,11 @@ var KL207 = &lint.Rule{
 			if e.flag != nil {
 				continue
 			}
-			comp := what(e.comp, e.rel)
-			other, older := e.elsewhere()
+			comp, h := what(e.comp, e.rel), e.history()
 			switch s := e.comp.Suggest(e.arg.Name); {
-			case older: // KL208
-			case other != "":
-				p.Reportf(e.at(), "%s has no flag --%s (%s adds it)", comp, e.arg.Name, other)
+			case h.last != "": // KL208
+			case h.added != "":
+				p.Reportf(e.at(), "%s has no flag --%s (%s adds it)", comp, e.arg.Name, h.added)
 			case s != "":
 				p.Reportf(e.at(), "%s has no flag --%s: did you mean --%s?", comp, e.arg.Name, s)
 			default:

@@ -15,8 +15,8 @@ var KL208 = &lint.Rule{
 			if e.flag != nil {
 				continue
 			}
-			if other, older := e.elsewhere(); older {
-				p.Reportf(e.at(), "%s removed --%s (%s has it)", what(e.comp, e.rel), e.arg.Name, other)
+			if h := e.history(); h.last != "" {
+				p.Reportf(e.at(), "--%s was removed in %s %s (%s has it)", e.arg.Name, e.comp.Name, h.removed, h.last)
 			}
 		}
 	},
@@ -25,8 +25,9 @@ A flag that the previous release still had, often deprecated there, is gone in t
 release, and the component exits at start with "unknown flag". This is what breaks a
 'kubeadm upgrade' of a cluster whose ClusterConfiguration carries the flag: the new static Pod
 never becomes ready. The kubelet's --pod-infra-container-image went this way in v1.35, and many
---experimental-* flags of etcd in 3.7. The finding names the last release that had the flag;
-flags removed before the oldest release with a table are KL207.`, `
+--experimental-* flags of etcd in 3.7. The finding names the last release that had the flag.
+The tables go back to v1.34; a flag removed before that, such as --insecure-port (v1.24), is
+KL207's.`, `
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 controllerManager:

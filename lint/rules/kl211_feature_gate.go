@@ -18,11 +18,11 @@ var KL211 = &lint.Rule{
 			switch pr.Kind {
 			case release.GateUnknown:
 				has := func(c *release.Component) bool { return c.Gate(pr.Gate) != nil }
-				switch other, older := inOtherRelease(pr.rel, pr.comp.Name, has); {
-				case older:
-					p.ReportIn(pr.Doc, at, "%s removed feature gate %s (%s has it)", comp, pr.Gate, other)
-				case other != "":
-					p.ReportIn(pr.Doc, at, "%s has no feature gate %s (%s adds it)", comp, pr.Gate, other)
+				switch h := lookBack(pr.rel, pr.comp.Name, has); {
+				case h.last != "":
+					p.ReportIn(pr.Doc, at, "feature gate %s was removed in %s %s (%s has it)", pr.Gate, pr.comp.Name, h.removed, h.last)
+				case h.added != "":
+					p.ReportIn(pr.Doc, at, "%s has no feature gate %s (%s adds it)", comp, pr.Gate, h.added)
 				default:
 					p.ReportIn(pr.Doc, at, "%s has no feature gate %s", comp, pr.Gate)
 				}

@@ -13,9 +13,13 @@ import (
 	"flagdump/table"
 )
 
-// Registry is what a feature gate registry tells of itself.
+// Registry is what a feature gate registry tells of itself. Registries of v1.35 and later also
+// tell what each gate depends on.
 type Registry interface {
 	GetAll() map[featuregate.Feature]featuregate.FeatureSpec
+}
+
+type dependencies interface {
 	Dependencies() map[featuregate.Feature][]featuregate.Feature
 }
 
@@ -44,7 +48,10 @@ func PFlags(w *table.Writer, fs *pflag.FlagSet) {
 // Gates records the feature gates a registry knows at its emulation version, the one a
 // component starts with, and what each depends on.
 func Gates(w *table.Writer, fg Registry) {
-	deps := fg.Dependencies()
+	var deps map[featuregate.Feature][]featuregate.Feature
+	if d, ok := fg.(dependencies); ok {
+		deps = d.Dependencies()
+	}
 	for name, spec := range fg.GetAll() {
 		var ds []string
 		for _, d := range deps[name] {
