@@ -34,8 +34,9 @@ type setFunc func(string) error
 func (f setFunc) Set(s string) error { return f(s) }
 func (setFunc) String() string       { return "" }
 
-// values maps a table's Go type of a flag value to how it parses. A test holds every type in
-// every table to this map, so that a new type in a release is a decision, not a silent skip.
+// values maps a table's Go type of a flag value to how it parses. A test holds every type of
+// every supported release to this map, so that a new type in a release is a decision, not a
+// silent skip.
 var values = sync.OnceValue(func() map[string]value {
 	m := map[string]value{}
 	add := func(repeats bool, mk func() flag.Value) { m[implName(mk())] = value{make: mk, repeats: repeats} }

@@ -95,6 +95,7 @@ type history struct {
 	added   string // the oldest newer release that has it; "" when none does
 }
 
+// lookBack walks every table, oldest first, for the history of what rel lacks.
 func lookBack(rel *release.Release, component string, has func(*release.Component) bool) history {
 	var h history
 	prevHad := false
