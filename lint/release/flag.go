@@ -16,6 +16,9 @@ func (f *Flag) CheckValue(v string) error {
 	if len(f.Values) > 0 {
 		return f.checkEnum(v)
 	}
+	if f.Impl == versionImpl {
+		return checkVersion(v, f.kubernetes)
+	}
 	if val, ok := values()[f.Impl]; ok {
 		if err := val.make().Set(v); err != nil {
 			return err
@@ -49,7 +52,7 @@ func (f *Flag) Repeats() bool { return values()[f.Impl].repeats }
 // Known reports whether the linter knows how values of the flag's type parse.
 func (f *Flag) Known() bool {
 	_, ok := values()[f.Impl]
-	return ok || len(f.Values) > 0 || f.IsFeatureGates()
+	return ok || len(f.Values) > 0 || f.IsFeatureGates() || f.Impl == versionImpl
 }
 
 // Suggest returns the component's flag a misspelt name most likely meant, or "". It takes the

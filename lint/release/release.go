@@ -71,7 +71,8 @@ type Flag struct {
 	// Deprecated is upstream's deprecation text; empty when the flag is not deprecated.
 	Deprecated string
 
-	component string
+	component  string
+	kubernetes string // the patch release the table comes from, which --version=vX must match
 }
 
 // Gate is one feature gate, as the component sees it at its own version.
@@ -233,7 +234,7 @@ func (r *Release) add(f []string) error {
 	}
 	switch kind {
 	case "flag":
-		fl := &Flag{Name: name, Type: f[3], Impl: field(f, 4), Hidden: strings.Contains(field(f, 5), "h"), Deprecated: field(f, 7), component: comp}
+		fl := &Flag{Name: name, Type: f[3], Impl: field(f, 4), Hidden: strings.Contains(field(f, 5), "h"), Deprecated: field(f, 7), component: comp, kubernetes: r.Kubernetes}
 		if v := field(f, 6); v != "" {
 			fl.Values = strings.Split(v, ",")
 		}

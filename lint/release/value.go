@@ -2,6 +2,7 @@ package release
 
 import (
 	"flag"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
+	"k8s.io/apimachinery/pkg/util/version"
 	cliflag "k8s.io/component-base/cli/flag"
 	logsapi "k8s.io/component-base/logs/api/v1"
 	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
@@ -112,21 +114,37 @@ var values = sync.OnceValue(func() map[string]value {
 	})
 	add(false, func() flag.Value { return &utilflag.RegisterWithTaintsVar{Value: &[]corev1.Taint{}} })
 
-	// --version's value is unexported, and setting it to a version string changes the
-	// process's version; this is its parse without that.
-	m[versionImpl] = value{make: func() flag.Value {
-		return setFunc(func(s string) error {
-			if s == "raw" || strings.HasPrefix(s, "v") {
-				return nil
-			}
-			_, err := strconv.ParseBool(s)
-			return err
-		})
-	}}
 	return m
 })
 
+// versionImpl is --version's value. It is unexported, and setting it to a version changes the
+// process's version, so checkVersion parses it instead.
 const versionImpl = "*k8s.io/component-base/version/verflag.versionValue"
+
+// checkVersion is verflag's versionValue.Set: "raw", a bool, or a version to report instead of
+// the binary's own, which component-base's validateDynamicVersion requires to have the binary's
+// major, minor and patch. The binary is taken to be the patch release the table comes from.
+func checkVersion(value, binary string) error {
+	if value == "raw" || value == binary {
+		return nil
+	}
+	if !strings.HasPrefix(value, "v") {
+		_, err := strconv.ParseBool(value)
+		return err
+	}
+	v, err := version.ParseSemantic(value)
+	if err != nil {
+		return err
+	}
+	b, err := version.ParseSemantic(binary)
+	if err != nil {
+		return nil // a table without a patch release: nothing to compare with
+	}
+	if v.Major() != b.Major() || v.Minor() != b.Minor() || v.Patch() != b.Patch() {
+		return fmt.Errorf("version %q must match major/minor/patch of default version %q", value, binary)
+	}
+	return nil
+}
 
 // implName is the generator's name for the Go type of a value.
 func implName(v any) string {
