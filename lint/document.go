@@ -122,6 +122,24 @@ type File struct {
 	Name    string
 	Docs    []*Document
 	Skipped int // documents of other kinds
+
+	memo map[any]any // see Memo
+}
+
+// Memo returns what compute derives from the file, computing it once per file and key, so that
+// the rules that share a derivation, as go/analysis's analyzers share a ResultOf, pay for it
+// once. The key is a value of a type of the caller's own. Rules run one after another, so this
+// needs no lock.
+func Memo[T any](f *File, key any, compute func() T) T {
+	if v, ok := f.memo[key]; ok {
+		return v.(T)
+	}
+	if f.memo == nil {
+		f.memo = map[any]any{}
+	}
+	v := compute()
+	f.memo[key] = v
+	return v
 }
 
 // Doc returns the file's first document of kind, or nil.

@@ -176,6 +176,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			}
 		}
 	}
+	f.memo = nil // what the rules derived is theirs; the result does not keep it alive
 	res.Findings = l.suppress(src, nodes, res.Findings)
 	SortFindings(res.Findings)
 	return res, nil

@@ -34,14 +34,15 @@ func flagLists(p *lint.Pass) []flagList {
 	return out
 }
 
-// flagEntry is one extraArgs entry of the pass's document, with what the tables say of it.
+// flagEntry is one extraArgs entry, with what the tables say of it.
 type flagEntry struct {
 	flagList
 	i    int
 	arg  kubeadmapi.Arg
 	flag *release.Flag // nil when the component has no such flag
-	// gateErr is why a feature-gates entry does not parse, with the list's other entries.
-	gateErr error
+	// valueErr is why the value does not parse; a feature-gates entry is parsed with the list's
+	// other feature-gates entries, as the component combines them.
+	valueErr error
 }
 
 func (e flagEntry) at() string      { return e.At(e.i) }
@@ -55,13 +56,30 @@ func (e flagEntry) history() history {
 // flagEntries lists the extraArgs entries of the pass's document that a table describes.
 func flagEntries(p *lint.Pass) []flagEntry {
 	var out []flagEntry
-	for _, l := range flagLists(p) {
-		if l.Doc != p.Doc {
-			continue
+	for _, e := range lint.Memo(p.File, flagEntriesKey{}, func() []flagEntry { return fileFlagEntries(p) }) {
+		if e.Doc == p.Doc {
+			out = append(out, e)
 		}
+	}
+	return out
+}
+
+type flagEntriesKey struct{}
+
+func fileFlagEntries(p *lint.Pass) []flagEntry {
+	var out []flagEntry
+	for _, l := range flagLists(p) {
 		gateErrs := readGateFlags(l).errs
 		for i, arg := range l.Args {
-			out = append(out, flagEntry{flagList: l, i: i, arg: arg, flag: l.comp.Flag(arg.Name), gateErr: gateErrs[i]})
+			e := flagEntry{flagList: l, i: i, arg: arg, flag: l.comp.Flag(arg.Name)}
+			switch {
+			case e.flag == nil:
+			case e.flag.IsFeatureGates():
+				e.valueErr = gateErrs[i]
+			default:
+				e.valueErr = e.flag.CheckValue(arg.Value)
+			}
+			out = append(out, e)
 		}
 	}
 	return out
@@ -144,14 +162,18 @@ type gateProblem struct {
 
 // gateProblems returns what the components would refuse or warn about in the file's gates.
 func gateProblems(p *lint.Pass) []gateProblem {
-	var out []gateProblem
-	for _, gs := range gateSets(p) {
-		for _, pr := range gs.comp.CheckGates(gs.settings) {
-			out = append(out, gateProblem{gateSet: gs, GateProblem: pr})
+	return lint.Memo(p.File, gateProblemsKey{}, func() []gateProblem {
+		var out []gateProblem
+		for _, gs := range gateSets(p) {
+			for _, pr := range gs.comp.CheckGates(gs.settings) {
+				out = append(out, gateProblem{gateSet: gs, GateProblem: pr})
+			}
 		}
-	}
-	return out
+		return out
+	})
 }
+
+type gateProblemsKey struct{}
 
 // gateSet is feature gates given to a component, from a flag value or a featureGates map.
 type gateSet struct {
@@ -172,26 +194,26 @@ func gateSets(p *lint.Pass) []gateSet {
 			out = append(out, gateSet{Doc: l.Doc, comp: l.comp, rel: l.rel, settings: gf.settings, at: gf.at})
 		}
 	}
-	configs := []struct {
-		kind, comp string
-		gates      map[string]bool
-	}{{kind: lint.KindKubelet, comp: release.Kubelet}, {kind: lint.KindKubeProxy, comp: release.KubeProxy}}
+	var kubeletGates, proxyGates map[string]bool
 	if k := p.File.Kubelet(); k != nil {
-		configs[0].gates = k.FeatureGates
+		kubeletGates = k.FeatureGates
 	}
 	if k := p.File.KubeProxy(); k != nil {
-		configs[1].gates = k.FeatureGates
+		proxyGates = k.FeatureGates
 	}
-	for _, cfg := range configs {
-		d, gates, comp := p.File.Doc(cfg.kind), cfg.gates, cfg.comp
-		if d == nil || len(gates) == 0 {
+	for _, cfg := range []struct {
+		kind, comp string
+		gates      map[string]bool
+	}{{lint.KindKubelet, release.Kubelet, kubeletGates}, {lint.KindKubeProxy, release.KubeProxy, proxyGates}} {
+		if len(cfg.gates) == 0 {
 			continue
 		}
-		rel := componentRelease(p, comp)
-		c := rel.Component(comp)
+		d, rel := p.File.Doc(cfg.kind), componentRelease(p, cfg.comp)
+		c := rel.Component(cfg.comp)
 		if c == nil {
 			continue
 		}
+		gates := cfg.gates
 		var settings []release.GateSetting
 		for _, name := range slices.Sorted(maps.Keys(gates)) {
 			settings = append(settings, release.GateSetting{Name: name, Value: gates[name]})

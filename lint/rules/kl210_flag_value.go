@@ -12,15 +12,8 @@ var KL210 = &lint.Rule{
 	Kinds:    []string{lint.KindCluster, lint.KindInit, lint.KindJoin},
 	Run: func(p *lint.Pass) {
 		for _, e := range flagEntries(p) {
-			if e.flag == nil {
-				continue
-			}
-			err := e.gateErr
-			if !e.flag.IsFeatureGates() {
-				err = e.flag.CheckValue(e.arg.Value)
-			}
-			if err != nil {
-				p.Reportf(e.valueAt(), "invalid value %q for --%s (%s): %v", e.arg.Value, e.flag.Name, e.flag.Type, err)
+			if e.valueErr != nil {
+				p.Reportf(e.valueAt(), "invalid value %q for --%s (%s): %v", e.arg.Value, e.flag.Name, e.flag.Type, e.valueErr)
 			}
 		}
 	},

@@ -14,7 +14,7 @@ var KL214 = &lint.Rule{
 	Kinds:    []string{lint.KindCluster, lint.KindInit, lint.KindJoin},
 	Run: func(p *lint.Pass) {
 		for _, e := range flagEntries(p) {
-			if e.flag == nil || e.flag.CheckValue(e.arg.Value) != nil {
+			if e.flag == nil || e.valueErr != nil {
 				continue // KL207, KL210
 			}
 			// --version=v1.2.3 only sets the version the component reports; it runs on.
