@@ -1,8 +1,6 @@
 package release
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -13,34 +11,13 @@ func (f *Flag) IsFeatureGates() bool { return f.Name == "feature-gates" }
 // the component checks its flags before it starts; it returns the component's own error. Types
 // that take any text return nil.
 func (f *Flag) CheckValue(v string) error {
-	if len(f.Values) > 0 {
-		return f.checkEnum(v)
-	}
-	if f.Impl == versionImpl {
-		return checkVersion(v, f.kubernetes)
-	}
 	if val, ok := values()[f.Impl]; ok {
-		if err := val.make().Set(v); err != nil {
+		if err := val.check(f, v); err != nil {
 			return err
 		}
 	}
 	if validate := validators[f.component+"/"+f.Name]; validate != nil {
 		return validate(v)
-	}
-	return nil
-}
-
-// checkEnum is etcd's SelectiveStringValue and SelectiveStringsValue: the value, or each of its
-// comma-separated parts for the plural, must be one of Values.
-func (f *Flag) checkEnum(v string) error {
-	parts := []string{v}
-	if strings.HasSuffix(f.Impl, "SelectiveStringsValue") {
-		parts = strings.Split(v, ",")
-	}
-	for _, p := range parts {
-		if !slices.Contains(f.Values, p) {
-			return fmt.Errorf("invalid value %q, want one of %s", p, strings.Join(f.Values, ", "))
-		}
 	}
 	return nil
 }
@@ -52,7 +29,7 @@ func (f *Flag) Repeats() bool { return values()[f.Impl].repeats }
 // Known reports whether the linter knows how values of the flag's type parse.
 func (f *Flag) Known() bool {
 	_, ok := values()[f.Impl]
-	return ok || len(f.Values) > 0 || f.IsFeatureGates() || f.Impl == versionImpl
+	return ok || f.IsFeatureGates()
 }
 
 // Suggest returns the component's flag a misspelt name most likely meant, or "". It takes the

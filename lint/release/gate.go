@@ -3,6 +3,7 @@ package release
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,7 +86,7 @@ func (s GateStyle) Join(other GateStyle) (GateStyle, error) {
 	return s, errors.New("set kube feature gates with default empty prefix or kube: prefix consistently, do not mix use")
 }
 
-// GateProblem is what is wrong with setting a gate; Gate is "" for a problem of the whole set.
+// GateProblem is what is wrong with setting a gate.
 type GateProblem struct {
 	Gate string
 	Kind GateProblemKind
@@ -116,7 +117,7 @@ func (c *Component) CheckGates(settings []GateSetting) []GateProblem {
 		set[s.Name] = s.Value
 	}
 	unknown := false
-	for _, name := range keys(set) {
+	for _, name := range slices.Sorted(maps.Keys(set)) {
 		g := c.gates[name]
 		switch {
 		case g == nil:
@@ -132,8 +133,8 @@ func (c *Component) CheckGates(settings []GateSetting) []GateProblem {
 		return out // the component stops before it looks at dependencies
 	}
 	enabled := c.enabled(set)
-	for _, g := range c.Gates() {
-		if len(g.Requires) == 0 || !enabled(g.Name) {
+	for _, g := range c.dependent() {
+		if !enabled(g.Name) {
 			continue
 		}
 		var off []string
@@ -161,21 +162,25 @@ func (c *Component) enabled(set map[string]bool) func(string) bool {
 		if g == nil {
 			return false
 		}
-		if v, ok := set["AllAlpha"]; ok && g.Stage == "ALPHA" && name != "AllBeta" {
+		if v, ok := set["AllAlpha"]; ok && g.Stage == "ALPHA" {
 			return v
 		}
-		if v, ok := set["AllBeta"]; ok && g.Stage == "BETA" && name != "AllAlpha" {
+		if v, ok := set["AllBeta"]; ok && g.Stage == "BETA" {
 			return v
 		}
 		return g.Default
 	}
 }
 
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+// dependent returns the gates that depend on others, sorted by name; CheckGates runs for every
+// set of gates a file gives, so they are found once per component.
+func (c *Component) dependent() []*Gate {
+	c.dependentOnce.Do(func() {
+		for _, g := range c.Gates() {
+			if len(g.Requires) > 0 {
+				c.dependents = append(c.dependents, g)
+			}
+		}
+	})
+	return c.dependents
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -57,6 +58,9 @@ type Component struct {
 	gates map[string]*Gate
 	// normalize maps a flag name as written to the name the component's parser looks up.
 	normalize func(string) string
+
+	dependentOnce sync.Once
+	dependents    []*Gate
 }
 
 // Flag is one command-line flag of a component.
@@ -113,14 +117,9 @@ func (c *Component) Flags() []*Flag { return sorted(c.flags) }
 func (c *Component) Gates() []*Gate { return sorted(c.gates) }
 
 func sorted[T any](m map[string]*T) []*T {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]*T, len(keys))
-	for i, k := range keys {
-		out[i] = m[k]
+	out := make([]*T, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[k])
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,28 +21,23 @@ import (
 	utilflag "k8s.io/kubernetes/pkg/util/flag"
 )
 
-// A value parses a flag's text as the component's own flag value does. Values are the
-// components' own types wherever the linter links them; each check gets a fresh one, since
-// list and map values keep what they were set to before.
+// A value parses a flag's text as the component's own flag value type does. The types are the
+// components' own wherever the linter links them, and each check gets a fresh value, since list
+// and map values keep what they were set to before.
 type value struct {
-	// make returns an empty value of the type.
-	make func() flag.Value
+	check func(f *Flag, s string) error
 	// repeats is set when giving the flag again adds to its value instead of replacing it.
 	repeats bool
 }
-
-// setFunc adapts a parse function of a type the linter cannot make.
-type setFunc func(string) error
-
-func (f setFunc) Set(s string) error { return f(s) }
-func (setFunc) String() string       { return "" }
 
 // values maps a table's Go type of a flag value to how it parses. A test holds every type of
 // every supported release to this map, so that a new type in a release is a decision, not a
 // silent skip.
 var values = sync.OnceValue(func() map[string]value {
 	m := map[string]value{}
-	add := func(repeats bool, mk func() flag.Value) { m[implName(mk())] = value{make: mk, repeats: repeats} }
+	add := func(repeats bool, mk func() flag.Value) {
+		m[implName(mk())] = value{check: func(_ *Flag, s string) error { return mk().Set(s) }, repeats: repeats}
+	}
 
 	// pflag's own types are unexported: each is made by defining a flag of it.
 	for _, def := range []struct {
@@ -114,8 +110,27 @@ var values = sync.OnceValue(func() map[string]value {
 	})
 	add(false, func() flag.Value { return &utilflag.RegisterWithTaintsVar{Value: &[]corev1.Taint{}} })
 
+	// Types whose parse needs what the table says of the flag.
+	m[versionImpl] = value{check: func(f *Flag, s string) error { return checkVersion(s, f.kubernetes) }}
+	m[implName(etcdflags.NewSelectiveStringValue(""))] = value{check: func(f *Flag, s string) error { return checkEnum(f.Values, s) }}
+	m[implName(etcdflags.NewSelectiveStringsValue(""))] = value{check: func(f *Flag, s string) error {
+		for _, part := range strings.Split(s, ",") {
+			if err := checkEnum(f.Values, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
 	return m
 })
+
+// checkEnum is etcd's SelectiveStringValue, with the values the table lists.
+func checkEnum(valid []string, s string) error {
+	if !slices.Contains(valid, s) {
+		return fmt.Errorf("invalid value %q, want one of %s", s, strings.Join(valid, ", "))
+	}
+	return nil
+}
 
 // versionImpl is --version's value. It is unexported, and setting it to a version changes the
 // process's version, so checkVersion parses it instead.
