@@ -57,12 +57,9 @@ func TestDifferential(t *testing.T) {
 		writeDifferential(t)
 	}
 	cases := readDifferential(t)
-	recorded := map[string]bool{}
+	recorded, releases := map[string]bool{}, map[string]bool{}
 	for _, c := range cases {
 		recorded[c.Release+"\x00"+c.key()] = true
-	}
-	releases := map[string]bool{}
-	for _, c := range cases {
 		releases[c.Release] = true
 	}
 	for _, c := range collectArgs(t) {

@@ -17,12 +17,16 @@ var KL202 = &lint.Rule{
 			comp := componentRelease(p, l.Component).Component(l.Component)
 			first := map[string]int{}
 			for i, arg := range l.Args {
-				j, seen := first[arg.Name]
+				f, name := comp.Flag(arg.Name), arg.Name
+				if f != nil {
+					name = f.Name // "audit_log_path" is the same flag
+				}
+				j, seen := first[name]
 				if !seen {
-					first[arg.Name] = i
+					first[name] = i
 					continue
 				}
-				if f := comp.Flag(arg.Name); f != nil && f.Repeats() {
+				if f != nil && f.Repeats() {
 					continue // a list or map flag collects every value
 				}
 				p.ReportIn(l.Doc, l.At(i), "%s is given again (first at %s): the component sees only %q; join the values into one entry", arg.Name, l.At(j), arg.Value)
