@@ -2,8 +2,12 @@
 # Regenerates the k8s.io staging replace block in go.mod from kubernetes' own go.mod.
 # k8s.io/kubernetes pins its staging modules at v0.0.0 and replaces them with ./staging paths,
 # which do not resolve outside its tree; we point each one at the matching published v0.X.Y.
-# Usage: hack/gen-replace.sh [KUBERNETES_VERSION]   (default: the version go.mod requires)
+# Usage: hack/gen-replace.sh [KUBERNETES_VERSION [GO_MOD]]
+#   KUBERNETES_VERSION  default: the version go.mod requires
+#   GO_MOD              the go.mod to write, default the repository's (hack/flags/gen.sh passes
+#                       its throwaway modules')
 set -euo pipefail
+gomod=$(realpath -m "${2:-$(dirname "$0")/../go.mod}")
 cd "$(dirname "$0")/.."
 ver=${1:-$(go list -m -f '{{.Version}}' k8s.io/kubernetes 2>/dev/null || true)}
 ver=${ver:-v1.37.2}
@@ -20,12 +24,12 @@ block=$({
   echo ')'
   echo "$end"
 })
-if grep -qF "$begin" go.mod; then
+if grep -qF "$begin" "$gomod"; then
   awk -v b="$begin" -v e="$end" -v blk="$block" '
     $0 == b { print blk; skip = 1; next }
     $0 == e { skip = 0; next }
-    !skip { print }' go.mod > go.mod.tmp
+    !skip { print }' "$gomod" > "$gomod.tmp"
 else
-  { cat go.mod; echo; echo "$block"; } > go.mod.tmp
+  { cat "$gomod"; echo; echo "$block"; } > "$gomod.tmp"
 fi
-mv go.mod.tmp go.mod
+mv "$gomod.tmp" "$gomod"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Writes lint/release/data/RELEASE.tsv for each Kubernetes RELEASE named (default: the releases
-# the linter supports) from that release's own code: the dumpers in hack/flags/dump are built in a
-# throwaway module that requires the release with its staging modules pinned, as
-# ../shared/tools/kubeadm-oracle.sh builds kubeadm, and etcd at the version that release's kubeadm
-# deploys is built in another. Cold, about 15 minutes a release on 2 cores.
+# the linter supports) from that release's own code. The dumpers in hack/flags/dump are built in
+# a throwaway module that requires the release, with its staging modules pinned by
+# hack/gen-replace.sh as ../shared/tools/kubeadm-oracle.sh pins them; etcd, at the version that
+# release's kubeadm deploys, is built in another. Cold, about 15 minutes a release on 2 cores.
 #
 # Usage: hack/flags/gen.sh [v1.37.2 ...]
 #   With no release named, the releases --kubernetes-version takes go to lint/release/data, and
@@ -33,20 +33,13 @@ for rel in "${releases[@]}"; do
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   minor=${rel#v1.}; minor=${minor%%.*}
-  staging=v0.${rel#v1.}
 
   # Kubernetes: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubeadm.
   k=$work/k8s
   module "$k" "k8s.io/kubernetes $rel"
   cp -r "$repo/hack/flags/dump/kube" "$repo/hack/flags/dump/cmd" "$k/"
   rm -rf "$k/cmd/etcd"
-  (cd "$k" && go mod download k8s.io/kubernetes@"$rel")
-  src=$(cd "$k" && go mod download -json k8s.io/kubernetes@"$rel" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-  {
-    printf '\nreplace (\n'
-    grep -E '^\s+k8s.io/[a-z0-9-]+ => \./staging' "$src/go.mod" | awk -v s="$staging" '{print "\t" $1 " => " $1 " " s}'
-    printf ')\n'
-  } >> "$k/go.mod"
+  "$repo/hack/gen-replace.sh" "$rel" "$k/go.mod"
   (cd "$k" && go mod tidy >/dev/null 2>&1 && go build -o bin/ ./cmd/...)
   version_ldflags="-X k8s.io/component-base/version.gitVersion=$rel -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
   if [ -n "${BINDIR:-}" ]; then
