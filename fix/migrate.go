@@ -4,35 +4,15 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kubeadm-lint/kubeadm-lint/internal/migration"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-// The v1beta3 to v1beta4 changes that touch what a v1beta3 document can hold, from kubeadm
-// v1.36's v1beta3 conversion code (cmd/kubeadm/app/apis/kubeadm/v1beta3/conversion.go):
-//   - extraArgs and kubeletExtraArgs maps become [{name, value}] lists sorted by name, then value;
-//   - ClusterConfiguration apiServer.timeoutForControlPlane becomes InitConfiguration
-//     timeouts.controlPlaneComponentHealthCheck, and is dropped when zero;
-//   - JoinConfiguration discovery.timeout becomes timeouts.discovery.
-// The other differences are defaults (encryptionAlgorithm, imagePullSerial, the certificate
-// validity periods, etcd httpEndpoints) that v1beta4 fills in the same way, so a migration that
-// adds no defaulted field leaves them alone.
-
-const v1beta4 = "kubeadm.k8s.io/v1beta4"
-
-// extraArgsPaths lists the v1beta3 string maps that v1beta4 turned into lists.
-func extraArgsPaths(kind string) []string {
-	switch kind {
-	case lint.KindCluster:
-		return []string{"apiServer.extraArgs", "controllerManager.extraArgs", "scheduler.extraArgs", "etcd.local.extraArgs"}
-	case lint.KindInit, lint.KindJoin:
-		return []string{"nodeRegistration.kubeletExtraArgs"}
-	}
-	return nil
-}
+// migrate applies internal/migration's table, the one the linter applies to node trees, to the
+// text: only the changed entries are rewritten, and each keeps its comments.
 
 // blocking reports the problems that make kubeadm refuse to read a document at all. Migrating
 // such a document could turn a rejected file into an accepted one that means something else.
@@ -58,113 +38,91 @@ func (e *editor) migrate(f *lint.File) (int, error) {
 		}
 		olds = append(olds, d)
 	}
-	var cluster, init *yaml.Node // document nodes
-	var timeout *yaml.Node       // apiServer.timeoutForControlPlane, when it moves
-	var timeoutComments moved
+	type carried struct {
+		mv   migration.Move
+		from *lint.Document
+		val  *yaml.Node
+		cmts moved
+	}
+	var moves []carried
 	for _, d := range olds {
-		doc := e.docs[d.Index]
-		m := root(doc)
+		m := root(e.docs[d.Index])
 		_, av, _ := get(m, "apiVersion")
 		if av == nil {
 			return 0, fmt.Errorf("document %d has no apiVersion", d.Index+1)
 		}
-		if err := e.setScalar(av, v1beta4); err != nil {
+		if err := e.setScalar(av, migration.APIVersion); err != nil {
 			return 0, err
 		}
-		for _, p := range extraArgsPaths(d.Kind) {
+		for _, p := range migration.ArgLists[d.Kind] {
 			if err := e.argsToList(getPath(m, p), p); err != nil {
 				return 0, fmt.Errorf("%s: %w", p, err)
 			}
 		}
-		switch d.Kind {
-		case lint.KindInit:
-			init = doc
-		case lint.KindCluster:
-			cluster = doc
-			_, api, _ := get(m, "apiServer")
-			if k, v, i := get(api, "timeoutForControlPlane"); k != nil {
-				mv, err := e.removePair(api, i, true)
-				if err != nil {
-					return 0, fmt.Errorf("apiServer.timeoutForControlPlane: %w", err)
-				}
-				if nonZero(v) {
-					timeout, timeoutComments = v, mv
-				}
+		for _, mv := range migration.Moves {
+			if mv.Kind != d.Kind {
+				continue
 			}
-		case lint.KindJoin:
-			_, disc, _ := get(m, "discovery")
-			if k, v, i := get(disc, "timeout"); k != nil {
-				mv, err := e.removePair(disc, i, true)
-				if err != nil {
-					return 0, fmt.Errorf("discovery.timeout: %w", err)
-				}
-				if !isNull(v) {
-					if err := e.appendNested(m, "timeouts", "discovery", v, mv); err != nil {
-						return 0, fmt.Errorf("timeouts.discovery: %w", err)
-					}
-				}
+			parentPath, key := migration.Split(mv.From)
+			parent := getPath(m, parentPath)
+			k, v, i := get(parent, key)
+			if k == nil {
+				continue
+			}
+			cmts, err := e.removePair(parent, i, true)
+			if err != nil {
+				return 0, fmt.Errorf("%s: %w", mv.From, err)
+			}
+			if !mv.Dropped(v) {
+				moves = append(moves, carried{mv, d, v, cmts})
 			}
 		}
 	}
-	if timeout != nil {
-		if d := f.Doc(lint.KindInit); d != nil && init == nil {
-			init = e.docs[d.Index] // a v1beta4 InitConfiguration beside a v1beta3 ClusterConfiguration
+	for _, c := range moves {
+		to := c.mv.Parent + "." + c.mv.Key
+		var err error
+		switch target := f.Doc(c.mv.ToKind); {
+		case target != nil:
+			err = e.appendNested(root(e.docs[target.Index]), c.mv.Parent, c.mv.Key, c.val, c.cmts)
+		case c.mv.NewDoc:
+			err = e.newDoc(e.docs[c.from.Index], c.mv, c.val, c.cmts)
 		}
-		if err := e.moveControlPlaneTimeout(cluster, init, timeout, timeoutComments); err != nil {
-			return 0, fmt.Errorf("timeouts.controlPlaneComponentHealthCheck: %w", err)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", to, err)
 		}
 	}
 	return len(olds), nil
 }
 
-// moveControlPlaneTimeout puts the ClusterConfiguration's timeoutForControlPlane into the
-// InitConfiguration's timeouts, adding an InitConfiguration when the file has none, as kubeadm
-// config migrate does.
-func (e *editor) moveControlPlaneTimeout(cluster, init, v *yaml.Node, mv moved) error {
-	const child = "controlPlaneComponentHealthCheck"
-	if init != nil {
-		return e.appendNested(root(init), "timeouts", child, v, mv)
-	}
+// newDoc writes, after doc, a document of mv.ToKind that holds the moved value, as kubeadm
+// config migrate adds an InitConfiguration for a ClusterConfiguration's timeout.
+func (e *editor) newDoc(doc *yaml.Node, mv migration.Move, v *yaml.Node, cmts moved) error {
 	text, err := e.scalarText(v)
 	if err != nil {
 		return err
 	}
 	unit := e.indentUnit()
-	lines := []string{"apiVersion: " + v1beta4, "kind: " + lint.KindInit, "timeouts:"}
-	for _, c := range append(mv.head, trailHead(mv.trail)...) {
+	lines := []string{"apiVersion: " + migration.APIVersion, "kind: " + mv.ToKind, mv.Parent + ":"}
+	for _, c := range append(cmts.head, trailHead(cmts.trail)...) {
 		lines = append(lines, unit+c)
 	}
-	last := unit + child + ": " + text
-	if len(mv.trail) == 1 {
-		last += " " + mv.trail[0]
+	last := unit + mv.Key + ": " + text
+	if len(cmts.trail) == 1 {
+		last += " " + cmts.trail[0]
 	}
 	lines = append(lines, last)
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	node := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
-		str("apiVersion"), str(v1beta4), str("kind"), str(lint.KindInit), str("timeouts"),
-		{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str(child), e.twin[v]}},
+		str("apiVersion"), str(migration.APIVersion), str("kind"), str(mv.ToKind), str(mv.Parent),
+		{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str(mv.Key), e.twin[v]}},
 	}}
-	return e.appendDoc(cluster, lines, node)
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-// nonZero reports whether a duration is set and not zero; kubeadm drops a zero
-// timeoutForControlPlane. A value that does not parse is kept: decoding reports it.
-func nonZero(n *yaml.Node) bool {
-	if isNull(n) {
-		return false
-	}
-	d, err := time.ParseDuration(n.Value)
-	return err != nil || d != 0
+	return e.appendDoc(doc, lines, node)
 }
 
 // argsToList rewrites a {flag: value} mapping as a [{name, value}] list sorted as kubeadm sorts
 // it. Every entry keeps its comments, and keys and values keep their quoting.
 func (e *editor) argsToList(m *yaml.Node, path string) error {
-	if m == nil || isNull(m) {
+	if m == nil || m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
 		return nil
 	}
 	if m.Kind != yaml.MappingNode {
@@ -247,10 +205,7 @@ func (e *editor) argsToList(m *yaml.Node, path string) error {
 		args = append(args, a)
 	}
 	sort.SliceStable(args, func(i, j int) bool {
-		if args[i].key.Value != args[j].key.Value {
-			return args[i].key.Value < args[j].key.Value
-		}
-		return args[i].val.Value < args[j].val.Value
+		return migration.Less(args[i].key.Value, args[i].val.Value, args[j].key.Value, args[j].val.Value)
 	})
 
 	var b strings.Builder

@@ -54,7 +54,9 @@ type Document struct {
 	Problems []Problem
 
 	kindKey *yaml.Node // the "kind" key, where document-level findings land
-	removed bool       // an API version kubeadm no longer reads: not decoded
+	// origin maps the nodes of a migrated Root to the nodes of Source they were copied from.
+	origin  map[*yaml.Node]*yaml.Node
+	removed bool // an API version kubeadm no longer reads: not decoded
 }
 
 // Problem is an error found while decoding or validating a document.
@@ -88,6 +90,16 @@ func (d *Document) Lookup(path string) *yaml.Node {
 		return nil
 	}
 	return v
+}
+
+// Written returns the node at a field path as parsed from the source, or nil when the path is
+// not written there: a node that the v1beta3 migration made has no text to edit.
+func (d *Document) Written(path string) *yaml.Node {
+	n := d.Lookup(path)
+	if n == nil || d.origin == nil {
+		return n
+	}
+	return d.origin[n]
 }
 
 // Has reports whether the field path is written in the document.

@@ -230,7 +230,7 @@ func (l *Linter) load(ctx context.Context, f *File) error {
 	m := migrateV1beta3(f.Docs)
 	for _, d := range f.Docs {
 		if root, ok := m.roots[d]; ok {
-			d.Root = root
+			d.Root, d.origin = root, m.origin[d]
 		}
 		for _, p := range m.unknown[d] {
 			d.addProblem(ProblemUnknownField, p, fmt.Sprintf("strict decoding error: unknown field %q", p))

@@ -4,91 +4,90 @@ import (
 	"sort"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kubeadm-lint/kubeadm-lint/internal/migration"
 )
 
 // v1beta3 documents are rewritten into v1beta4 node trees before decoding, so that one decoder,
 // one validator and one set of rules serve both versions. The rewritten nodes keep their source
-// line and column, so findings still point into the user's file. The changes are those listed in
-// kubeadm's v1beta4 doc.go.
+// line and column, so findings still point into the user's file. internal/migration holds the
+// changes; fix applies the same ones to text.
 
-// v1beta4Only lists, per kind, the fields that v1beta4 added. In a v1beta3 document they are
-// unknown fields, as kubeadm v1.36 reports them.
-var v1beta4Only = map[string][]string{
-	KindCluster: {
-		"encryptionAlgorithm", "certificateValidityPeriod", "caCertificateValidityPeriod", "proxy",
-		"apiServer.extraEnvs", "controllerManager.extraEnvs", "scheduler.extraEnvs",
-		"etcd.local.extraEnvs", "etcd.external.httpEndpoints", "dns.disabled",
-	},
-	KindInit: {"dryRun", "timeouts", "nodeRegistration.imagePullSerial"},
-	KindJoin: {"dryRun", "timeouts", "nodeRegistration.imagePullSerial"},
-}
-
-// extraArgsPaths are the v1beta3 string maps that v1beta4 turned into {name, value} lists.
-var extraArgsPaths = map[string][]string{
-	KindCluster: {"apiServer.extraArgs", "controllerManager.extraArgs", "scheduler.extraArgs", "etcd.local.extraArgs"},
-	KindInit:    {"nodeRegistration.kubeletExtraArgs"},
-	KindJoin:    {"nodeRegistration.kubeletExtraArgs"},
-}
-
-// migration is the result of rewriting the v1beta3 documents of one file.
-type migration struct {
+// migrated is the result of rewriting the v1beta3 documents of one file.
+type migrated struct {
 	roots   map[*Document]*yaml.Node
-	unknown map[*Document][]string // v1beta4-only field paths found in v1beta3 documents
+	origin  map[*Document]map[*yaml.Node]*yaml.Node // copy -> node as parsed
+	unknown map[*Document][]string                  // v1beta4-only field paths found in v1beta3 documents
 }
 
 // migrateV1beta3 rewrites every v1beta3 document of a file as v1beta4. Documents are handled
-// together because ClusterConfiguration's apiServer.timeoutForControlPlane moves to the
-// InitConfiguration's timeouts.
-func migrateV1beta3(docs []*Document) migration {
-	m := migration{roots: map[*Document]*yaml.Node{}, unknown: map[*Document][]string{}}
-	var init *Document
-	var cpTimeout *yaml.Node // apiServer.timeoutForControlPlane: key and value
-	var cpTimeoutKey *yaml.Node
+// together because a field can move to another document.
+func migrateV1beta3(docs []*Document) migrated {
+	m := migrated{roots: map[*Document]*yaml.Node{}, origin: map[*Document]map[*yaml.Node]*yaml.Node{}, unknown: map[*Document][]string{}}
+	// root returns the document's tree to rewrite: a copy, because fix edits the parsed one.
+	root := func(d *Document) *yaml.Node {
+		if r, ok := m.roots[d]; ok {
+			return r
+		}
+		m.origin[d] = map[*yaml.Node]*yaml.Node{}
+		r := cloneNode(d.Source, m.origin[d])
+		m.roots[d] = r
+		return r
+	}
+	type carried struct {
+		mv         migration.Move
+		key, value *yaml.Node
+	}
+	var moves []carried
 	for _, d := range docs {
 		if d.Version != "v1beta3" {
 			continue
 		}
-		root := cloneNode(d.Source)
-		if _, av := mappingGet(root, "apiVersion"); av != nil {
-			av.Value = kubeadmGroup + "/v1beta4"
+		r := root(d)
+		if _, av := mappingGet(r, "apiVersion"); av != nil {
+			av.Value = migration.APIVersion
 		}
-		for _, p := range v1beta4Only[d.Kind] {
-			if _, _, ok := lookup(root, p); ok {
+		for _, p := range migration.Added[d.Kind] {
+			if _, _, ok := lookup(r, p); ok {
 				m.unknown[d] = append(m.unknown[d], p)
-				deletePath(root, p)
+				deletePath(r, p)
 			}
 		}
-		for _, p := range extraArgsPaths[d.Kind] {
-			if v, _, ok := lookup(root, p); ok && v != nil && v.Kind == yaml.MappingNode {
+		for _, p := range migration.ArgLists[d.Kind] {
+			if v, _, ok := lookup(r, p); ok && v != nil && v.Kind == yaml.MappingNode {
 				argsToList(v)
 			}
 		}
-		switch d.Kind {
-		case KindInit:
-			init = d
-		case KindCluster:
-			if api, _, ok := lookup(root, "apiServer"); ok && api != nil && api.Kind == yaml.MappingNode {
-				cpTimeoutKey, cpTimeout = mappingGet(api, "timeoutForControlPlane")
-				deletePath(root, "apiServer.timeoutForControlPlane")
+		for _, mv := range migration.Moves {
+			if mv.Kind != d.Kind {
+				continue
 			}
-		case KindJoin:
-			if disc, _, ok := lookup(root, "discovery"); ok && disc != nil && disc.Kind == yaml.MappingNode {
-				if k, v := mappingGet(disc, "timeout"); v != nil {
-					deletePath(root, "discovery.timeout")
-					setPath(root, "timeouts", "discovery", k, v)
+			parent, key := migration.Split(mv.From)
+			p, _, ok := lookup(r, parent)
+			if !ok || p == nil || p.Kind != yaml.MappingNode {
+				continue
+			}
+			if k, v := mappingGet(p, key); v != nil {
+				deletePath(r, mv.From)
+				if !mv.Dropped(v) {
+					moves = append(moves, carried{mv, k, v})
 				}
 			}
 		}
-		m.roots[d] = root
 	}
-	if cpTimeout != nil && init != nil && m.roots[init] != nil {
-		setPath(m.roots[init], "timeouts", "controlPlaneComponentHealthCheck", cpTimeoutKey, cpTimeout)
+	for _, c := range moves {
+		for _, d := range docs {
+			if d.Kind == c.mv.ToKind {
+				setPath(root(d), c.mv.Parent, c.mv.Key, c.key, c.value)
+				break
+			}
+		}
 	}
 	return m
 }
 
-// argsToList turns a {flag: value} mapping into a [{name, value}] sequence in place, sorted by
-// name as kubeadm's conversion sorts it. Each new node carries its source key's position.
+// argsToList turns a {flag: value} mapping into a [{name, value}] sequence in place, sorted as
+// kubeadm's conversion sorts it. Each new node carries its source key's position.
 func argsToList(m *yaml.Node) {
 	type arg struct{ k, v *yaml.Node }
 	var args []arg
@@ -96,10 +95,7 @@ func argsToList(m *yaml.Node) {
 		args = append(args, arg{m.Content[i], m.Content[i+1]})
 	}
 	sort.SliceStable(args, func(i, j int) bool {
-		if args[i].k.Value == args[j].k.Value {
-			return args[i].v.Value < args[j].v.Value
-		}
-		return args[i].k.Value < args[j].k.Value
+		return migration.Less(args[i].k.Value, args[i].v.Value, args[j].k.Value, args[j].v.Value)
 	})
 	items := make([]*yaml.Node, 0, len(args))
 	for _, a := range args {
@@ -116,8 +112,8 @@ func argsToList(m *yaml.Node) {
 	*m = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: line, Column: col, Content: items}
 }
 
-// cloneNode deep-copies a node tree; migration must not disturb the tree that fix rewrites.
-func cloneNode(n *yaml.Node) *yaml.Node {
+// cloneNode deep-copies a node tree, recording in origin the node each copy was made from.
+func cloneNode(n *yaml.Node, origin map[*yaml.Node]*yaml.Node) *yaml.Node {
 	seen := map[*yaml.Node]*yaml.Node{}
 	var clone func(*yaml.Node) *yaml.Node
 	clone = func(n *yaml.Node) *yaml.Node {
@@ -129,6 +125,7 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 		}
 		c := *n
 		seen[n] = &c
+		origin[&c] = n
 		if n.Alias != nil {
 			c.Alias = clone(n.Alias)
 		}
