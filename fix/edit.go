@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
 // editor collects the edits to one file. Each edit is made twice: as a splice of the text, and
@@ -16,66 +17,32 @@ import (
 // which proves the splices changed what was meant and nothing else.
 type editor struct {
 	src  *source
-	docs []*yaml.Node // document nodes as parsed; positions come from these
+	docs []*yaml.Node // the linter's parse of src, document nodes; positions come from these
 	want []*yaml.Node // copies the edits also change; appended documents included
 	twin map[*yaml.Node]*yaml.Node
 	// keyOf maps a mapping value to its key, for writing "{}" after a key whose mapping empties.
 	keyOf   map[*yaml.Node]*yaml.Node
 	edits   []textEdit
 	removed map[*yaml.Node]int // entries removed per mapping
-	index   []map[posKey][]*yaml.Node
 }
 
-type posKey struct {
-	line, col int
-	kind      yaml.Kind
-}
-
-func newEditor(data []byte) (*editor, error) {
-	docs, err := parseAll(data)
-	if err != nil {
-		return nil, err
-	}
+// newEditor edits data through f, the linter's parse of it.
+func newEditor(data []byte, f *lint.File) *editor {
 	e := &editor{
-		src: newSource(data), docs: docs, twin: map[*yaml.Node]*yaml.Node{},
+		src: newSource(data), docs: f.Nodes, twin: map[*yaml.Node]*yaml.Node{},
 		keyOf: map[*yaml.Node]*yaml.Node{}, removed: map[*yaml.Node]int{},
 	}
-	for _, d := range docs {
+	for _, d := range e.docs {
 		e.want = append(e.want, cloneTree(d, e.twin))
-		idx := map[posKey][]*yaml.Node{}
 		walk(d, func(n *yaml.Node) {
-			k := posKey{n.Line, n.Column, n.Kind}
-			idx[k] = append(idx[k], n)
 			if n.Kind == yaml.MappingNode {
 				for i := 0; i+1 < len(n.Content); i += 2 {
 					e.keyOf[n.Content[i+1]] = n.Content[i]
 				}
 			}
 		})
-		e.index = append(e.index, idx)
 	}
-	return e, nil
-}
-
-// parseAll splits data into its YAML documents, as the linter does.
-func parseAll(data []byte) (docs []*yaml.Node, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			docs, err = nil, fmt.Errorf("invalid YAML: %v", r)
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("invalid YAML: %w", err)
-		}
-		docs = append(docs, &n)
-	}
+	return e
 }
 
 // cloneTree deep-copies a tree, recording each node's copy.
@@ -134,26 +101,6 @@ func getPath(m *yaml.Node, path string) *yaml.Node {
 		_, m, _ = get(m, key)
 	}
 	return m
-}
-
-// match finds the parsed node of document doc that sits where n, a node of the linter's tree,
-// sits. The linter's migrated v1beta3 trees are copies whose nodes keep their source positions;
-// kind, tag, style and value must match too, so a synthesized node never stands in for another.
-func (e *editor) match(doc int, n *yaml.Node) *yaml.Node {
-	if doc < 0 || doc >= len(e.index) || n == nil {
-		return nil
-	}
-	var found *yaml.Node
-	for _, c := range e.index[doc][posKey{n.Line, n.Column, n.Kind}] {
-		if c.Kind == yaml.ScalarNode && (c.Value != n.Value || c.Tag != n.Tag || c.Style != n.Style) {
-			continue
-		}
-		if found != nil {
-			return nil // ambiguous
-		}
-		found = c
-	}
-	return found
 }
 
 // setScalar replaces a scalar's value, keeping its quoting where the new value allows it.
@@ -498,25 +445,23 @@ func (e *editor) overlaps(start, end int) bool {
 	return false
 }
 
-// result splices the edits into the text and checks that the new text parses to the edited copy.
+// result splices the edits into the text.
 func (e *editor) result() ([]byte, error) {
-	out, err := splice(e.src.b, e.edits)
-	if err != nil {
-		return nil, err
-	}
-	got, err := parseAll(out)
-	if err != nil {
-		return nil, fmt.Errorf("the edited text does not parse (a bug in fix, please report it): %w", err)
-	}
+	return splice(e.src.b, e.edits)
+}
+
+// verify checks that got, the linter's parse of result's text, is exactly the edited copy: the
+// splices changed what was meant and nothing else.
+func (e *editor) verify(got []*yaml.Node) error {
 	if len(got) != len(e.want) {
-		return nil, fmt.Errorf("the edited text has %d documents instead of %d (a bug in fix, please report it)", len(got), len(e.want))
+		return fmt.Errorf("the edited text has %d documents instead of %d (a bug in fix, please report it)", len(got), len(e.want))
 	}
 	for i := range got {
 		var a, b any
 		errA, errB := got[i].Decode(&a), e.want[i].Decode(&b)
 		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
-			return nil, fmt.Errorf("document %d of the edited text differs from the intended edit (a bug in fix, please report it)", i+1)
+			return fmt.Errorf("document %d of the edited text differs from the intended edit (a bug in fix, please report it)", i+1)
 		}
 	}
-	return out, nil
+	return nil
 }

@@ -75,6 +75,9 @@ type Skip struct {
 // Fix returns the fixed text of a source. It writes nothing. An error means the source is left
 // as it was: an *lint.InputError when it is not YAML, any other error when migrating it would
 // be unsafe or the fixes would not check out.
+//
+// Edits are made on the linter's own parse of the text, through the documents its findings
+// name; the edited text is linted once more, which both checks it and parses it for the next step.
 func (f *Fixer) Fix(ctx context.Context, src lint.Source) (*Result, error) {
 	res := &Result{Name: src.Name, Before: src.Data, After: src.Data}
 	if src.Script {
@@ -88,19 +91,12 @@ func (f *Fixer) Fix(ctx context.Context, src lint.Source) (*Result, error) {
 		return res, nil
 	}
 	if f.migrate && hasV1beta3(before.File) {
-		e, err := newEditor(src.Data)
-		if err != nil {
-			return nil, err
-		}
+		e := newEditor(src.Data, before.File)
 		n, err := e.migrate(before.File)
 		if err != nil {
 			return nil, fmt.Errorf("migrating: %w", err)
 		}
-		out, err := e.result()
-		if err != nil {
-			return nil, fmt.Errorf("migrating: %w", err)
-		}
-		after, err := f.check(ctx, src.Name, out, before, nil)
+		out, after, err := f.finish(ctx, src, e, before, nil)
 		if err != nil {
 			return nil, fmt.Errorf("migrating: %w", err)
 		}
@@ -109,17 +105,14 @@ func (f *Fixer) Fix(ctx context.Context, src lint.Source) (*Result, error) {
 	if !f.fixes {
 		return res, nil
 	}
-	e, err := newEditor(res.After)
-	if err != nil {
-		return nil, err
-	}
+	e := newEditor(res.After, before.File)
 	for _, fd := range before.Findings {
 		switch {
 		case len(fd.Fixes) == 0:
 		case len(fd.Fixes) > 1:
 			res.Skipped = append(res.Skipped, Skip{fd, "the rule offers several fixes: choose one by hand"})
 		default:
-			if err := e.apply(before.File, fd, fd.Fixes[0]); errors.Is(err, errPartial) {
+			if err := e.apply(fd, fd.Fixes[0]); errors.Is(err, errPartial) {
 				return nil, err
 			} else if err != nil {
 				res.Skipped = append(res.Skipped, Skip{fd, err.Error()})
@@ -131,11 +124,8 @@ func (f *Fixer) Fix(ctx context.Context, src lint.Source) (*Result, error) {
 	if len(e.edits) == 0 {
 		return res, nil
 	}
-	out, err := e.result()
+	out, _, err := f.finish(ctx, src, e, before, res.Applied)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := f.check(ctx, src.Name, out, before, res.Applied); err != nil {
 		return nil, err
 	}
 	res.After = out
@@ -151,12 +141,20 @@ func hasV1beta3(f *lint.File) bool {
 	return false
 }
 
-// check lints edited text: it must read, raise no finding the original did not have, and no
-// longer raise the fixed findings.
-func (f *Fixer) check(ctx context.Context, name string, out []byte, before *lint.Result, fixed []lint.Finding) (*lint.Result, error) {
-	after, err := f.linter.Lint(ctx, lint.Source{Name: name, Data: out})
+// finish splices the editor's edits and lints the result, which must read as the edits intend,
+// raise no finding the original did not have, and no longer raise the fixed findings.
+func (f *Fixer) finish(ctx context.Context, src lint.Source, e *editor, before *lint.Result, fixed []lint.Finding) ([]byte, *lint.Result, error) {
+	out, err := e.result()
 	if err != nil {
-		return nil, fmt.Errorf("the edited text does not read (a bug in fix, please report it): %w", err)
+		return nil, nil, err
+	}
+	src.Data = out
+	after, err := f.linter.Lint(ctx, src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the edited text does not read (a bug in fix, please report it): %w", err)
+	}
+	if err := e.verify(after.File.Nodes); err != nil {
+		return nil, nil, err
 	}
 	was := countFindings(before.Findings)
 	for _, fd := range fixed {
@@ -165,10 +163,10 @@ func (f *Fixer) check(ctx context.Context, name string, out []byte, before *lint
 	now := countFindings(after.Findings)
 	for _, fd := range after.Findings {
 		if now[key(fd)] > was[key(fd)] {
-			return nil, fmt.Errorf("the edit would raise %s at %s: %s; the file is left as it was", fd.Rule, fd.Path, fd.Message)
+			return nil, nil, fmt.Errorf("the edit would raise %s at %s: %s; the file is left as it was", fd.Rule, fd.Path, fd.Message)
 		}
 	}
-	return after, nil
+	return out, after, nil
 }
 
 func key(f lint.Finding) string { return f.Rule + "\x00" + f.Path + "\x00" + f.Message }
@@ -181,20 +179,9 @@ func countFindings(fs []lint.Finding) map[string]int {
 	return m
 }
 
-// docFor returns the document a finding is in: the last one starting at or before its line.
-func docFor(f *lint.File, fd lint.Finding) *lint.Document {
-	var best *lint.Document
-	for _, d := range f.Docs {
-		if d.Source != nil && d.Source.Line <= fd.Pos.Line && (best == nil || d.Source.Line > best.Source.Line) {
-			best = d
-		}
-	}
-	return best
-}
-
 // apply makes the edits of one fix, or none of them.
-func (e *editor) apply(f *lint.File, fd lint.Finding, fix lint.Fix) error {
-	d := docFor(f, fd)
+func (e *editor) apply(fd lint.Finding, fix lint.Fix) error {
+	d := fd.Doc
 	if d == nil {
 		return errors.New("the finding is in no document")
 	}
@@ -209,11 +196,16 @@ func (e *editor) apply(f *lint.File, fd lint.Finding, fix lint.Fix) error {
 		var st step
 		if ed.Delete {
 			parent, last := splitPath(ed.Path)
-			m := e.match(d.Index, d.Lookup(parent))
+			m := d.Written(parent)
 			if m == nil || m.Kind != yaml.MappingNode {
 				return fmt.Errorf("cannot remove %s: only an entry of a mapping written in the file can be removed", ed.Path)
 			}
 			k, v, i := get(m, last)
+			if k == nil {
+				// A v1beta3 {flag: value} map that the linter reads as a list: the list item's
+				// value is the map entry's.
+				k, v, i = entryOf(m, d.Written(ed.Path+".value"))
+			}
 			if k == nil {
 				return fmt.Errorf("cannot remove %s: it is not written in the file", ed.Path)
 			}
@@ -224,7 +216,7 @@ func (e *editor) apply(f *lint.File, fd lint.Finding, fix lint.Fix) error {
 			}
 			st = step{node: m, i: i, start: start, end: max(end, start+1)}
 		} else {
-			n := e.match(d.Index, d.Lookup(ed.Path))
+			n := d.Written(ed.Path)
 			if n == nil {
 				return fmt.Errorf("cannot edit %s: it is not written as a value in the file", ed.Path)
 			}
@@ -256,6 +248,16 @@ func (e *editor) apply(f *lint.File, fd lint.Finding, fix lint.Fix) error {
 		}
 	}
 	return nil
+}
+
+// entryOf returns the key, value and key index of the mapping entry whose value is v.
+func entryOf(m, v *yaml.Node) (key, val *yaml.Node, i int) {
+	for j := 1; v != nil && j < len(m.Content); j += 2 {
+		if m.Content[j] == v {
+			return m.Content[j-1], v, j - 1
+		}
+	}
+	return nil, nil, -1
 }
 
 // errPartial is a fix that failed after some of its edits were made: the file is left alone.

@@ -141,10 +141,10 @@ func TestFixEdits(t *testing.T) {
 			edits: []edit{{path: "apiServer.extraArgs[0].value", value: "7"}},
 			want:  "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    v: \"2\"\n    audit-log-maxage: \"7\" # days\n",
 		},
-		"removing an entry of a v1beta3 extraArgs map is skipped": {
+		"removing an item of v1beta3 extraArgs, which the linter reads as a list, removes the map entry": {
 			in:    "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    v: \"2\"\n",
 			edits: []edit{{path: "apiServer.extraArgs[0]", del: true}},
-			skip:  "only an entry of a mapping written in the file",
+			want:  "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs: {}\n",
 		},
 		"two fixes of one value are not both applied": {
 			in:    head + "clusterName: old\n",

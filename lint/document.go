@@ -108,8 +108,9 @@ func (d *Document) Has(path string) bool {
 	return ok
 }
 
-// position resolves a field path to where it is written, or to its closest written parent.
-func (d *Document) position(path string) (line, col int) {
+// anchor returns the node a finding at path points at: where the path is written, or its
+// closest written parent. It is nil only for a document with no node at all.
+func (d *Document) anchor(path string) *yaml.Node {
 	_, anchor, found := lookup(d.Root, path)
 	if !found && d.Source != d.Root {
 		// A field the v1beta3 migration removed is still in the source.
@@ -123,15 +124,15 @@ func (d *Document) position(path string) (line, col int) {
 	if anchor == nil {
 		anchor = d.Root
 	}
-	if anchor == nil {
-		return 1, 1
-	}
-	return anchor.Line, anchor.Column
+	return anchor
 }
 
 // File is one source: its configuration documents, decoded.
 type File struct {
-	Name    string
+	Name string
+	// Nodes are the source's YAML documents as parsed, every one of them, each a document node.
+	// Document.Index indexes them; fix edits the text under them.
+	Nodes   []*yaml.Node
 	Docs    []*Document
 	Skipped int // documents of other kinds
 

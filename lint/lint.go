@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Severity orders findings. The zero value is not a severity.
@@ -75,6 +77,11 @@ type Finding struct {
 	Path     string   // field path inside the document: "apiServer.extraArgs[enable-admission-plugins]"
 	Message  string   // lower-case, no trailing period, quotes the offending value
 	Fixes    []Fix    // alternative fixes; at most one is applied
+	// Doc is the document the finding is in, nil for a finding about a whole file or a script.
+	// Node is the node Pos comes from, in Doc's Root or, for a field the v1beta3 migration
+	// moved, in its Source.
+	Doc  *Document
+	Node *yaml.Node
 }
 
 // Fix is a change that resolves a finding.

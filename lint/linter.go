@@ -107,7 +107,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Name: src.Name}
+	f := &File{Name: src.Name, Nodes: nodes}
 	var foreign []*Document
 	for i, n := range nodes {
 		root := deref(n)
@@ -206,7 +206,11 @@ func (l *Linter) reporter(r *Rule, file string, into *[]Finding) func(*Document,
 		fd.Pos.File = file
 		switch {
 		case d != nil:
-			fd.Pos.Line, fd.Pos.Column = d.position(fd.Path)
+			fd.Doc, fd.Node = d, d.anchor(fd.Path)
+			fd.Pos.Line, fd.Pos.Column = 1, 1
+			if fd.Node != nil {
+				fd.Pos.Line, fd.Pos.Column = fd.Node.Line, fd.Node.Column
+			}
 		case fd.Pos.Line == 0:
 			fd.Pos.Line, fd.Pos.Column = 1, 1
 		}

@@ -61,6 +61,10 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	case err != nil:
 		return nil, err
 	}
+	// The cache outlives the parse: keep the findings, not the trees they point into.
+	for i := range res.Findings {
+		res.Findings[i].Doc, res.Findings[i].Node = nil, nil
+	}
 	v.cache.put(hash, res.Findings)
 	return v.result(source, res.Findings), nil
 }
