@@ -26,11 +26,17 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
+// Linter is what a Fixer lints with: a *lint.Linter, or the CLI's pipeline, which also applies
+// the settings file.
+type Linter interface {
+	Lint(ctx context.Context, src lint.Source) (*lint.Result, error)
+}
+
 // Config configures a Fixer.
 type Config struct {
 	// Linter finds the fixes and checks the result. Its options decide which findings there
-	// are: the target release, the host profile, the CNI.
-	Linter *lint.Linter
+	// are: the target release, the host profile, the CNI, the rules turned off.
+	Linter Linter
 	// Fixes applies the fixes the rules offer.
 	Fixes bool
 	// Migrate rewrites v1beta3 documents as v1beta4, before any fix is applied.
@@ -39,7 +45,7 @@ type Config struct {
 
 // Fixer fixes sources. It holds no state between calls and is safe for concurrent use.
 type Fixer struct {
-	linter         *lint.Linter
+	linter         Linter
 	fixes, migrate bool
 }
 

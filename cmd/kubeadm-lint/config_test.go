@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,103 @@ func copyTree(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFixHonoursSettings: fix reads .kubeadm-lint.yaml as lint does, so that it rewrites only
+// what lint reports: not for a rule turned off, not in an excluded path, and for the settings'
+// target release.
+func TestFixHonoursSettings(t *testing.T) {
+	const frozen = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nimageRepository: k8s.gcr.io\n"
+	tests := []struct {
+		name     string
+		settings string
+		files    map[string]string
+		args     []string
+		fixed    []string // files fix must rewrite; every other file stays as it was
+	}{
+		{
+			name:     "a rule turned off offers no fix",
+			settings: "rules:\n  KL205: off\n",
+			files:    map[string]string{"c.yaml": frozen},
+			args:     []string{"c.yaml"},
+		},
+		{
+			name:     "an excluded directory is not fixed",
+			settings: "exclude:\n- paths: [legacy]\n",
+			files:    map[string]string{"legacy/c.yaml": frozen, "c.yaml": frozen},
+			args:     []string{"."},
+			fixed:    []string{"c.yaml"},
+		},
+		{
+			name:     "a rule excluded for a path is not fixed there",
+			settings: "exclude:\n- paths: [lab-*.yaml]\n  rules: [KL205]\n",
+			files:    map[string]string{"lab-1.yaml": frozen, "prod.yaml": frozen},
+			args:     []string{"lab-1.yaml", "prod.yaml"},
+			fixed:    []string{"prod.yaml"},
+		},
+		{
+			name:     "the settings' kubernetesVersion is the target",
+			settings: "kubernetesVersion: v1.36\n", // kubeadm v1.36 cannot read kubeadm.k8s.io/v1 at all
+			files:    map[string]string{"c.yaml": strings.Replace(frozen, "v1beta4", "v1", 1)},
+			args:     []string{"c.yaml"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{".kubeadm-lint.yaml": tt.settings})
+			writeFiles(t, dir, tt.files)
+			t.Chdir(dir)
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), append([]string{"fix"}, tt.args...), strings.NewReader(""), &stdout, &stderr); code != exitOK {
+				t.Fatalf("exit %d, stderr:\n%s", code, &stderr)
+			}
+			for name, was := range tt.files {
+				data, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if changed := string(data) != was; changed != slices.Contains(tt.fixed, name) {
+					t.Errorf("%s: rewritten %v, want %v; now:\n%s", name, changed, !changed, data)
+				}
+			}
+		})
+	}
+}
+
+// TestExcludedFilesAreNotRead: a file that the settings exclude for every rule is never opened,
+// so one that is too large or cannot be read does not fail the run.
+func TestExcludedFilesAreNotRead(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		".kubeadm-lint.yaml": "exclude:\n- paths: [legacy, big.yaml]\n",
+		"cluster.yaml":       "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n",
+		"legacy/big.yaml":    strings.Repeat("# padding\n", 500_000), // 5 MB, over the limit
+		"big.yaml":           strings.Repeat("# padding\n", 500_000),
+	})
+	// Root reads any file whatever its mode, so a dangling link stands for one that cannot be read.
+	if err := os.Symlink("nowhere.yaml", filepath.Join(dir, "legacy", "gone.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, args := range [][]string{{"."}, {"cluster.yaml", "big.yaml", "legacy"}, {"fix", "."}, {"fix", "big.yaml", "legacy/gone.yaml", "cluster.yaml"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != exitOK || stderr.Len() > 0 {
+			t.Errorf("kubeadm-lint %s: exit %d, stderr:\n%s", strings.Join(args, " "), code, &stderr)
+		}
+	}
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

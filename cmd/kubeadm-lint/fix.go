@@ -11,14 +11,13 @@ import (
 
 	"github.com/kubeadm-lint/kubeadm-lint/fix"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
 
 type fixOptions struct {
-	migrate, diff     bool
-	kubernetesVersion string
-	hostProfile, cni  string
+	targetFlags
+	migrate, diff bool
 }
 
 func (a *app) fixCommand() *cobra.Command {
@@ -51,29 +50,36 @@ Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are ch
 	f := cmd.Flags()
 	f.BoolVar(&o.migrate, "migrate", false, "also rewrite kubeadm.k8s.io/v1beta3 documents as v1beta4")
 	f.BoolVar(&o.diff, "diff", false, "print a unified diff of the changes and write nothing")
-	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
-	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
-	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
+	o.targetFlags.register(cmd)
 	return cmd
 }
 
 func (a *app) fix(ctx context.Context, o *fixOptions, args []string) error {
-	opts := lint.Options{KubernetesVersion: o.kubernetesVersion, HostProfile: o.hostProfile, CNI: o.cni}
-	linter, err := lint.New(lint.Config{Rules: rules.All(), Options: opts})
+	cfg := o.pipelineConfig(a)
+	cfg.Rules = rules.All()
+	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err
 	}
-	fixer, err := fix.New(fix.Config{Linter: linter, Fixes: true, Migrate: o.migrate})
+	// The fixer lints through the pipeline, so it fixes what lint reports with the same
+	// settings: rules turned off or excluded for a path offer no fix there.
+	fixer, err := fix.New(fix.Config{Linter: p, Fixes: true, Migrate: o.migrate})
 	if err != nil {
 		return err
 	}
 	writer := fix.NewWriter(fix.WriterConfig{})
-	sources, errs := collect(args, a.stdin, false, false)
-	for _, e := range errs {
+	inputs := p.Discover(args)
+	for _, e := range inputs.Errors {
 		a.errorf("%v", e)
 	}
-	failed, changed := len(errs) > 0, false
-	for _, src := range sources {
+	failed, changed := len(inputs.Errors) > 0, false
+	for _, in := range inputs.List {
+		src, err := p.Read(in)
+		if err != nil {
+			a.errorf("%v", err)
+			failed = true
+			continue
+		}
 		res, err := fixer.Fix(ctx, src)
 		var inputErr *lint.InputError
 		switch {
@@ -89,7 +95,7 @@ func (a *app) fix(ctx context.Context, o *fixOptions, args []string) error {
 		for _, s := range res.Skipped {
 			a.errorf("%s: %s: fix not applied: %s", s.Finding.Pos, s.Finding.Rule, s.Reason)
 		}
-		stdin := src.Name == "<stdin>"
+		stdin := src.Name == pipeline.StdinName
 		switch {
 		case o.diff:
 			name := strings.TrimPrefix(filepath.ToSlash(src.Name), "/")

@@ -1,0 +1,154 @@
+// Package pipeline is the one path from command-line inputs to findings that every command of
+// kubeadm-lint takes: the settings file, the target release, discovery with the excludes applied
+// inside the walk, reading with the core's limits, the linter, and the summary. Like
+// kubeconform's pkg/resource, it knows nothing of flags or output formats: cmd/ declares the
+// flags and prints.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/kubeadm-lint/kubeadm-lint/config"
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// Config configures a Pipeline.
+type Config struct {
+	// Settings is the settings file to read. Empty looks for config.FileName in WorkDir and its
+	// parents, and runs with no settings when there is none.
+	Settings string
+	// WorkDir is where the settings file is looked for; empty is the working directory.
+	WorkDir string
+	// Flags are the choices made on the command line. They win over the settings file's.
+	Flags Flags
+	Rules []*lint.Rule
+	// Host holds facts read from this machine, for --host; nil otherwise.
+	Host *lint.Host
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+	// Scripts reads every file as a shell script, not only *.sh.
+	Scripts bool
+	// AsWalked reads named files as a directory walk finds them: one without a configuration
+	// document is skipped, not reported.
+	AsWalked bool
+}
+
+// Flags are the settings that the command line and the settings file can both give. An empty
+// field was not given on the command line.
+type Flags struct {
+	KubernetesVersion   string
+	HostProfile         string
+	CNI                 string
+	FailOn              string
+	ReportUnusedIgnores *bool
+}
+
+// Pipeline turns inputs into findings. It reads the settings file once, in New, and is safe for
+// concurrent use.
+type Pipeline struct {
+	cfg Config
+	// Settings is the settings file as read; empty when there is none.
+	Settings *config.File
+	// Options is the target the linter checks for, the flags and the settings merged.
+	Options lint.Options
+	// FailOn is the lowest severity that fails a run.
+	FailOn lint.Severity
+	linter *lint.Linter
+}
+
+// New reads the settings file and builds the linter.
+func New(cfg Config) (*Pipeline, error) {
+	if cfg.Stdin == nil {
+		cfg.Stdin = os.Stdin
+	}
+	settings, err := readSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	f := cfg.Flags
+	pick := func(flag, setting, fallback string) string {
+		switch {
+		case flag != "":
+			return flag
+		case setting != "":
+			return setting
+		}
+		return fallback
+	}
+	opts := lint.Options{
+		KubernetesVersion: pick(f.KubernetesVersion, settings.KubernetesVersion, lint.DefaultKubernetesVersion),
+		HostProfile:       pick(f.HostProfile, settings.HostProfile, ""),
+		CNI:               pick(f.CNI, settings.CNI, ""),
+		Host:              cfg.Host,
+	}
+	failOn := lint.SeverityError
+	switch {
+	case f.FailOn != "":
+		if failOn, err = lint.ParseSeverity(f.FailOn); err != nil {
+			return nil, fmt.Errorf("--fail-on: %w", err)
+		}
+	case settings.FailOn != 0:
+		failOn = settings.FailOn
+	}
+	unused := settings.ReportUnusedIgnores != nil && *settings.ReportUnusedIgnores
+	if f.ReportUnusedIgnores != nil {
+		unused = *f.ReportUnusedIgnores
+	}
+	linter, err := lint.New(lint.Config{Rules: cfg.Rules, Options: opts, Severity: settings.Severity, Disabled: settings.Disabled, ReportUnusedIgnores: unused})
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{cfg: cfg, Settings: settings, Options: opts, FailOn: failOn, linter: linter}, nil
+}
+
+// readSettings reads the settings file that cfg names or that sits above the working directory.
+func readSettings(cfg Config) (*config.File, error) {
+	path := cfg.Settings
+	if path == "" {
+		wd := cfg.WorkDir
+		if wd == "" {
+			var err error
+			if wd, err = os.Getwd(); err != nil {
+				return nil, fmt.Errorf("finding %s: %w", config.FileName, err)
+			}
+		}
+		found, err := config.Find(wd)
+		if err != nil {
+			return nil, err
+		}
+		if found == "" {
+			return &config.File{}, nil
+		}
+		// Messages name the file as the user would type it.
+		path = found
+		if rel, err := filepath.Rel(wd, found); err == nil {
+			path = rel
+		}
+	}
+	settings, err := config.Load(path, cfg.Rules)
+	if err != nil && cfg.Settings != "" {
+		return nil, fmt.Errorf("--config: %w", err)
+	}
+	return settings, err
+}
+
+// Lint lints one source with the settings applied: the findings that the settings file excludes
+// for the source's path are dropped. fix lints through it, so that it fixes only what lint reports.
+func (p *Pipeline) Lint(ctx context.Context, src lint.Source) (*lint.Result, error) {
+	res, err := p.linter.Lint(ctx, src)
+	if err != nil || src.Name == StdinName {
+		return res, err
+	}
+	kept := res.Findings[:0]
+	for _, f := range res.Findings {
+		if !p.Settings.Excludes(f.Pos.File, f.Rule) {
+			kept = append(kept, f)
+		}
+	}
+	res.Findings = kept
+	return res, nil
+}
