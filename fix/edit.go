@@ -29,7 +29,7 @@ type editor struct {
 // newEditor edits data through f, the linter's parse of it.
 func newEditor(data []byte, f *lint.File) *editor {
 	e := &editor{
-		src: newSource(data), docs: f.Nodes, twin: map[*yaml.Node]*yaml.Node{},
+		src: newSource(data, f.Nodes), docs: f.Nodes, twin: map[*yaml.Node]*yaml.Node{},
 		keyOf: map[*yaml.Node]*yaml.Node{}, removed: map[*yaml.Node]int{},
 	}
 	for _, d := range e.docs {
@@ -196,14 +196,14 @@ func (e *editor) removePair(m *yaml.Node, i int, takeHead bool) (moved, error) {
 	if err != nil {
 		return mv, err
 	}
-	last := s.lineEnd(max(ve, colon))
+	last := s.LineEnd(max(ve, colon))
 	mv.trail = s.comments(colon, last)
-	from := s.lineStart(ks)
+	from := s.LineStart(ks)
 	if takeHead {
-		ind := s.indent(ks)
+		ind := s.Indent(ks)
 		for from > 0 {
-			prev := s.lineStart(from - 1)
-			line := string(s.b[prev:s.lineEnd(prev)])
+			prev := s.LineStart(from - 1)
+			line := string(s.B[prev:s.LineEnd(prev)])
 			if !strings.HasPrefix(line, ind+"#") {
 				break
 			}
@@ -217,11 +217,11 @@ func (e *editor) removePair(m *yaml.Node, i int, takeHead bool) (moved, error) {
 	switch {
 	case from > 0:
 		start = from - 1
-		if start > 0 && s.b[start-1] == '\r' {
+		if start > 0 && s.B[start-1] == '\r' {
 			start--
 		}
 	default:
-		end = s.nextLine(last)
+		end = s.NextLine(last)
 	}
 	edits := []textEdit{{start, end, ""}}
 	if e.removed[m]+1 == len(m.Content)/2 {
@@ -309,7 +309,7 @@ func (e *editor) scalarText(n *yaml.Node) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	text := string(e.src.b[start:end])
+	text := string(e.src.B[start:end])
 	if n.Anchor == "" && n.Style&yaml.TaggedStyle == 0 && !strings.ContainsAny(text, "\r\n") {
 		return text, nil
 	}
@@ -364,9 +364,9 @@ func (e *editor) appendNested(m *yaml.Node, key, child string, val *yaml.Node, m
 	if err != nil {
 		return err
 	}
-	ind := s.indent(ks)
+	ind := s.Indent(ks)
 	inner := ind + e.indentUnit()
-	nl := s.newline
+	nl := s.Newline
 	var b strings.Builder
 	b.WriteString(nl + ind + key + ":")
 	for _, c := range append(mv.head, trailHead(mv.trail)...) {
@@ -376,7 +376,7 @@ func (e *editor) appendNested(m *yaml.Node, key, child string, val *yaml.Node, m
 	if len(mv.trail) == 1 {
 		b.WriteString(" " + mv.trail[0])
 	}
-	at := s.lineEnd(end)
+	at := s.LineEnd(end)
 	e.edits = append(e.edits, textEdit{at, at, b.String()})
 
 	tm := e.twin[m]
@@ -404,11 +404,11 @@ func (e *editor) appendDoc(doc *yaml.Node, content []string, node *yaml.Node) er
 	if err != nil {
 		return err
 	}
-	nl := s.newline
+	nl := s.Newline
 	text := "---" + nl + strings.Join(content, nl) + nl
-	at := len(s.b)
-	for line := s.nextLine(end); line < len(s.b); line = s.nextLine(line) {
-		rest := s.b[line:]
+	at := len(s.B)
+	for line := s.NextLine(end); line < len(s.B); line = s.NextLine(line) {
+		rest := s.B[line:]
 		if bytes.HasPrefix(rest, []byte("---")) && (len(rest) == 3 || isSpace(rest[3])) {
 			at = line
 			break
@@ -417,10 +417,10 @@ func (e *editor) appendDoc(doc *yaml.Node, content []string, node *yaml.Node) er
 			return fmt.Errorf("document end marker at byte %d: %w", line, errLayout)
 		}
 	}
-	if at == len(s.b) {
+	if at == len(s.B) {
 		switch {
-		case len(s.b) == 0:
-		case s.b[len(s.b)-1] != '\n':
+		case len(s.B) == 0:
+		case s.B[len(s.B)-1] != '\n':
 			text = nl + strings.TrimSuffix(text, nl)
 		}
 	}
@@ -447,7 +447,7 @@ func (e *editor) overlaps(start, end int) bool {
 
 // result splices the edits into the text.
 func (e *editor) result() ([]byte, error) {
-	return splice(e.src.b, e.edits)
+	return splice(e.src.B, e.edits)
 }
 
 // verify checks that got, the linter's parse of result's text, is exactly the edited copy: the

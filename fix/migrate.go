@@ -149,7 +149,7 @@ func (e *editor) argsToList(m *yaml.Node, path string) error {
 	if err != nil {
 		return err
 	}
-	regionStart, regionEnd := s.nextLine(colon), 0
+	regionStart, regionEnd := s.NextLine(colon), 0
 	if flow {
 		if regionStart, err = s.contentStart(m); err != nil {
 			return err
@@ -192,15 +192,15 @@ func (e *editor) argsToList(m *yaml.Node, path string) error {
 			if err != nil {
 				return err
 			}
-			last := s.lineEnd(max(ve, kc))
-			a.head = string(s.b[chunk:s.lineStart(ks)])
+			last := s.LineEnd(max(ve, kc))
+			a.head = string(s.B[chunk:s.LineStart(ks)])
 			a.trail = s.comments(kc, last)
 			a.gap = " "
-			rest := string(s.b[max(ve, kc):last])
+			rest := string(s.B[max(ve, kc):last])
 			if c := strings.TrimLeft(rest, " \t"); len(a.trail) == 1 && strings.HasPrefix(c, "#") && c != rest {
 				a.gap = rest[:len(rest)-len(c)]
 			}
-			chunk, regionEnd = s.nextLine(last), last
+			chunk, regionEnd = s.NextLine(last), last
 		}
 		args = append(args, a)
 	}
@@ -223,7 +223,7 @@ func (e *editor) argsToList(m *yaml.Node, path string) error {
 		if err != nil {
 			return err
 		}
-		ind, nl := s.indent(ks), s.newline
+		ind, nl := s.Indent(ks), s.Newline
 		for i, a := range args {
 			b.WriteString(a.head)
 			b.WriteString(ind + "- name: " + a.name + nl)

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/internal/yamltext"
 )
 
 // errLayout marks YAML that fix cannot edit in place without reformatting it: multi-line plain
@@ -18,89 +17,27 @@ import (
 // skipped; nothing is ever rewritten wholesale.
 var errLayout = errors.New("left for a person to edit")
 
-// source is a file's bytes with a line index. yaml.v3 records where a node starts (line and
-// column, counted in characters) but not where it ends; these methods find both as byte offsets.
+// source is a file's text, with the comments that the linter's parse of it locates. yaml.v3
+// records where a node starts (line and column, counted in characters) but not where it ends;
+// these methods find both as byte offsets.
 type source struct {
-	b       []byte
-	lines   []int  // offset of the first byte of each line
-	newline string // "\n", or "\r\n" when the file uses it
+	*yamltext.Text
+	scan *yamltext.Scan
 }
 
-func newSource(b []byte) *source {
-	s := &source{b: b, lines: []int{0}, newline: "\n"}
-	for i, c := range b {
-		if c == '\n' {
-			s.lines = append(s.lines, i+1)
-		}
-	}
-	if i := bytes.IndexByte(b, '\n'); i > 0 && b[i-1] == '\r' {
-		s.newline = "\r\n"
-	}
-	return s
-}
-
-// offset turns a 1-based line and character column into a byte offset.
-func (s *source) offset(line, col int) (int, error) {
-	if line < 1 || line > len(s.lines) || col < 1 {
-		return 0, fmt.Errorf("position %d:%d is outside the file", line, col)
-	}
-	off := s.lines[line-1]
-	for c := 1; c < col; c++ {
-		if off >= len(s.b) || s.b[off] == '\n' {
-			return 0, fmt.Errorf("position %d:%d is past the end of its line", line, col)
-		}
-		_, size := utf8.DecodeRune(s.b[off:])
-		off += size
-	}
-	return off, nil
-}
-
-// lineStart returns the offset of the first byte of the line holding off.
-func (s *source) lineStart(off int) int {
-	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off })
-	return s.lines[i-1]
-}
-
-// lineEnd returns the offset of the line break ending the line holding off, or len(b).
-func (s *source) lineEnd(off int) int {
-	i := bytes.IndexByte(s.b[off:], '\n')
-	if i < 0 {
-		return len(s.b)
-	}
-	end := off + i
-	if end > off && s.b[end-1] == '\r' {
-		end--
-	}
-	return end
-}
-
-// nextLine returns the offset of the line after the one holding off, or len(b).
-func (s *source) nextLine(off int) int {
-	i := bytes.IndexByte(s.b[off:], '\n')
-	if i < 0 {
-		return len(s.b)
-	}
-	return off + i + 1
-}
-
-// indent returns the leading spaces of the line holding off.
-func (s *source) indent(off int) string {
-	start := s.lineStart(off)
-	end := start
-	for end < len(s.b) && s.b[end] == ' ' {
-		end++
-	}
-	return string(s.b[start:end])
+func newSource(b []byte, docs []*yaml.Node) *source {
+	t := yamltext.New(b)
+	return &source{Text: t, scan: t.Scan(docs)}
 }
 
 // blankBefore reports whether only spaces precede off on its line.
 func (s *source) blankBefore(off int) bool {
-	return strings.Trim(string(s.b[s.lineStart(off):off]), " ") == ""
+	return strings.Trim(string(s.B[s.LineStart(off):off]), " ") == ""
 }
 
 // start returns the offset where a node is written, anchor and tag included.
 func (s *source) start(n *yaml.Node) (int, error) {
-	return s.offset(n.Line, n.Column)
+	return s.Offset(n.Line, n.Column)
 }
 
 // contentStart returns the offset of a node's text after its anchor and tag.
@@ -109,11 +46,11 @@ func (s *source) contentStart(n *yaml.Node) (int, error) {
 	if err != nil || n.Kind == yaml.AliasNode {
 		return off, err
 	}
-	for off < len(s.b) && (s.b[off] == '&' || s.b[off] == '!') {
-		for off < len(s.b) && !isSpace(s.b[off]) {
+	for off < len(s.B) && (s.B[off] == '&' || s.B[off] == '!') {
+		for off < len(s.B) && !isSpace(s.B[off]) {
 			off++
 		}
-		for off < len(s.b) && isSpace(s.b[off]) {
+		for off < len(s.B) && isSpace(s.B[off]) {
 			off++
 		}
 	}
@@ -142,7 +79,7 @@ func (s *source) end(n *yaml.Node) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n.Style&yaml.FlowStyle != 0 || cs < len(s.b) && (s.b[cs] == '{' || s.b[cs] == '[') {
+	if n.Style&yaml.FlowStyle != 0 || cs < len(s.B) && (s.B[cs] == '{' || s.B[cs] == '[') {
 		return s.flowEnd(cs)
 	}
 	if len(n.Content) == 0 {
@@ -164,67 +101,49 @@ func (s *source) afterColon(key *yaml.Node) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for off < len(s.b) && (s.b[off] == ' ' || s.b[off] == '\t') {
+	for off < len(s.B) && (s.B[off] == ' ' || s.B[off] == '\t') {
 		off++
 	}
-	if off >= len(s.b) || s.b[off] != ':' {
+	if off >= len(s.B) || s.B[off] != ':' {
 		return 0, fmt.Errorf("key at %d:%d: %w (no ':' after it)", key.Line, key.Column, errLayout)
 	}
 	return off + 1, nil
 }
 
 func (s *source) scalarEnd(cs int, n *yaml.Node) (int, error) {
-	b := s.b
 	switch {
-	case n.Style&yaml.DoubleQuotedStyle != 0:
-		for i := cs + 1; i < len(b); i++ {
-			switch b[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1, nil
-			}
+	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		end, err := s.QuotedEnd(cs)
+		if err != nil {
+			return 0, fmt.Errorf("unterminated quoted scalar at %d:%d", n.Line, n.Column)
 		}
-	case n.Style&yaml.SingleQuotedStyle != 0:
-		for i := cs + 1; i < len(b); i++ {
-			if b[i] == '\'' {
-				if i+1 < len(b) && b[i+1] == '\'' {
-					i++
-					continue
-				}
-				return i + 1, nil
-			}
-		}
+		return end, nil
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
 		return s.blockScalarEnd(cs)
-	default:
-		if n.Value == "" || bytes.HasPrefix(b[cs:], []byte(n.Value)) && !strings.ContainsAny(n.Value, "\n") {
-			return cs + len(n.Value), nil
-		}
-		return 0, fmt.Errorf("multi-line plain scalar at %d:%d: %w", n.Line, n.Column, errLayout)
 	}
-	return 0, fmt.Errorf("unterminated quoted scalar at %d:%d", n.Line, n.Column)
+	if n.Value == "" || bytes.HasPrefix(s.B[cs:], []byte(n.Value)) && !strings.ContainsAny(n.Value, "\n") {
+		return cs + len(n.Value), nil
+	}
+	return 0, fmt.Errorf("multi-line plain scalar at %d:%d: %w", n.Line, n.Column, errLayout)
 }
 
 // blockScalarEnd finds the end of a literal or folded scalar: the last line indented more than
 // the line holding its header.
 func (s *source) blockScalarEnd(cs int) (int, error) {
-	header := s.b[cs:s.lineEnd(cs)]
+	header := s.B[cs:s.LineEnd(cs)]
 	if i := bytes.IndexByte(header, '#'); i >= 0 {
 		header = header[:i]
 	}
 	if bytes.ContainsAny(header, "123456789") {
 		return 0, fmt.Errorf("block scalar with an indentation indicator: %w", errLayout)
 	}
-	headerLine := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > cs }) - 1
-	line := func(i int) string { return string(s.b[s.lines[i]:s.lineEnd(s.lines[i])]) }
-	last := lint.BlockScalarLast(len(s.lines), line, headerLine+1, len(s.indent(cs)))
-	return s.lineEnd(s.lines[last]), nil
+	last := s.BlockLast(s.LineIndex(cs)+1, len(s.Indent(cs)))
+	return s.LineEnd(s.LineOffset(last)), nil
 }
 
 // flowEnd finds the bracket closing the flow collection that opens at off.
 func (s *source) flowEnd(off int) (int, error) {
-	b := s.b
+	b := s.B
 	depth := 0
 	prev := byte(' ')
 	for i := off; i < len(b); i++ {
@@ -238,17 +157,13 @@ func (s *source) flowEnd(off int) (int, error) {
 				return i + 1, nil
 			}
 		case (c == '"' || c == '\'') && strings.IndexByte("{[,: \t\n", prev) >= 0:
-			n := &yaml.Node{Style: yaml.DoubleQuotedStyle}
-			if c == '\'' {
-				n.Style = yaml.SingleQuotedStyle
-			}
-			end, err := s.scalarEnd(i, n)
+			end, err := s.QuotedEnd(i)
 			if err != nil {
 				return 0, err
 			}
 			i = end - 1
-		case c == '#' && isSpace(prev):
-			i = s.lineEnd(i) - 1
+		case c == '#' && len(s.scan.In(i, i+1)) > 0:
+			i = s.LineEnd(i) - 1
 		}
 		prev = c
 	}
@@ -257,34 +172,14 @@ func (s *source) flowEnd(off int) (int, error) {
 
 // hasComment reports whether b[from:to] holds a comment.
 func (s *source) hasComment(from, to int) bool {
-	return len(s.comments(from, to)) > 0
+	return len(s.scan.In(from, to)) > 0
 }
 
-// comments returns the comments in b[from:to], each "# ..." without its line break. The range
-// must not start inside a scalar.
+// comments returns the comments that start in b[from:to], each "# ..." without its line break.
 func (s *source) comments(from, to int) []string {
 	var out []string
-	prev := byte('\n')
-	if from > 0 {
-		prev = s.b[from-1]
-	}
-	for i := from; i < to; i++ {
-		c := s.b[i]
-		switch {
-		case c == '#' && isSpace(prev):
-			end := min(s.lineEnd(i), to)
-			out = append(out, string(s.b[i:end]))
-			i = end - 1
-		case (c == '"' || c == '\'') && strings.IndexByte("{[,: \t\n", prev) >= 0:
-			n := &yaml.Node{Style: yaml.DoubleQuotedStyle}
-			if c == '\'' {
-				n.Style = yaml.SingleQuotedStyle
-			}
-			if end, err := s.scalarEnd(i, n); err == nil {
-				i = end - 1
-			}
-		}
-		prev = c
+	for _, c := range s.scan.In(from, to) {
+		out = append(out, string(s.B[c.Off:min(s.LineEnd(c.Off), to)]))
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kubeadm-lint/kubeadm-lint/internal/yamltext"
 )
 
 // Suppression comments:
@@ -71,7 +73,7 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 	if src.Script {
 		comments, spans = shellComments(src.Name, src.Data, lines)
 	} else {
-		comments, spans = yamlComments(lines, nodes)
+		comments, spans = yamlComments(src.Data, nodes)
 	}
 	ignores := parseIgnores(src.Name, comments, lines, spans)
 	if len(ignores) == 0 {
@@ -240,146 +242,15 @@ func splitLines(data []byte) []string {
 	return lines
 }
 
-// yamlComments finds the comments of a YAML source by scanning its lines, skipping the '#' that
-// quoted and block scalars hold, which the node tree locates. It also returns the line each key
-// and list item ends on, by the line it starts on.
-func yamlComments(lines []string, nodes []*yaml.Node) ([]comment, map[int]int) {
-	sc := &scalarScan{lines: lines, masked: map[int][][2]int{}, spans: map[int]int{}}
-	for _, n := range nodes {
-		sc.walk(n, -1)
+// yamlComments finds the comments of a YAML source, and the line each key and list item ends
+// on, by the line it starts on.
+func yamlComments(data []byte, nodes []*yaml.Node) ([]comment, map[int]int) {
+	sc := yamltext.New(data).Scan(nodes)
+	out := make([]comment, len(sc.Comments))
+	for i, c := range sc.Comments {
+		out[i] = comment{line: c.Line, col: c.Col, text: c.Text, trailing: c.Trailing}
 	}
-	var out []comment
-	for i, line := range lines {
-		masks := sc.masked[i+1]
-		for j := 0; j < len(line); j++ {
-			if line[j] != '#' || j > 0 && line[j-1] != ' ' && line[j-1] != '\t' || inMask(masks, j) {
-				continue
-			}
-			out = append(out, comment{
-				line:     i + 1,
-				col:      utf8.RuneCountInString(line[:j]) + 1,
-				text:     line[j+1:],
-				trailing: strings.TrimSpace(line[:j]) != "",
-			})
-			break
-		}
-	}
-	return out, sc.spans
-}
-
-func inMask(masks [][2]int, j int) bool {
-	for _, m := range masks {
-		if m[0] <= j && j < m[1] {
-			return true
-		}
-	}
-	return false
-}
-
-// scalarScan walks a YAML node tree over its source lines. It masks the byte ranges of quoted and
-// block scalars, where a '#' is text, and records where keys and list items end.
-type scalarScan struct {
-	lines  []string
-	masked map[int][][2]int // line -> byte ranges [from, to)
-	spans  map[int]int      // start line -> last line
-}
-
-// walk returns the last line n occupies. indent is the indentation of n's parent block, which a
-// block scalar's text must exceed.
-func (s *scalarScan) walk(n *yaml.Node, indent int) int {
-	if n == nil {
-		return 0
-	}
-	end := n.Line
-	switch n.Kind {
-	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			end = max(end, s.walk(c, -1))
-		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			e := max(s.walk(k, indent), s.walk(v, k.Column-1))
-			s.spans[k.Line] = max(s.spans[k.Line], e)
-			end = max(end, e)
-		}
-	case yaml.SequenceNode:
-		for _, c := range n.Content {
-			e := s.walk(c, n.Column-1)
-			s.spans[c.Line] = max(s.spans[c.Line], e)
-			end = max(end, e)
-		}
-	case yaml.ScalarNode:
-		switch {
-		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
-			end = s.quoted(n)
-		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-			end = s.block(n, indent)
-		}
-	}
-	// An alias node is one token; its target was walked where it is defined.
-	return end
-}
-
-// quoted masks a quoted scalar, from its opening quote to its closing one, and returns its last line.
-func (s *scalarScan) quoted(n *yaml.Node) int {
-	li := n.Line - 1
-	if li < 0 || li >= len(s.lines) {
-		return n.Line
-	}
-	j := byteOffset(s.lines[li], n.Column-1)
-	// The node starts at its anchor or tag, if it has one.
-	for j < len(s.lines[li]) && s.lines[li][j] != '"' && s.lines[li][j] != '\'' {
-		j++
-	}
-	if j >= len(s.lines[li]) {
-		return n.Line
-	}
-	q := s.lines[li][j]
-	from := j
-	j++
-	for ; li < len(s.lines); li, j, from = li+1, 0, 0 {
-		line := s.lines[li]
-		for ; j < len(line); j++ {
-			switch {
-			case q == '"' && line[j] == '\\':
-				j++
-			case q == '\'' && line[j] == '\'' && j+1 < len(line) && line[j+1] == '\'':
-				j++
-			case line[j] == q:
-				s.mask(li+1, from, j+1)
-				return li + 1
-			}
-		}
-		s.mask(li+1, from, len(line))
-	}
-	return len(s.lines)
-}
-
-// block masks the text lines of a literal or folded scalar and returns its last line. The text is
-// the lines after the indicator that are blank or indented at least as far as the first text line,
-// which must be indented more than the parent block.
-func (s *scalarScan) block(n *yaml.Node, parent int) int {
-	last := BlockScalarLast(len(s.lines), func(i int) string { return s.lines[i] }, n.Line, parent)
-	for li := n.Line; li <= last; li++ {
-		s.mask(li+1, 0, len(s.lines[li]))
-	}
-	return last + 1
-}
-
-func (s *scalarScan) mask(line, from, to int) {
-	s.masked[line] = append(s.masked[line], [2]int{from, to})
-}
-
-// byteOffset converts a 0-based character column into a byte offset in line.
-func byteOffset(line string, col int) int {
-	for i := range line {
-		if col == 0 {
-			return i
-		}
-		col--
-	}
-	return len(line)
+	return out, sc.Spans
 }
 
 // shellComments finds the comments of a shell script with the word and quote rules of
