@@ -328,7 +328,7 @@ func (d *Document) checkAPIVersion(opts *Options) {
 		d.addProblem(ProblemAPIVersion, "apiVersion", oldSpec("v1.36"))
 	case d.Version == "v1beta3" && opts.TargetMinor() >= 35:
 		d.Problems = append(d.Problems, Problem{Code: ProblemAPIVersion, Path: "apiVersion", Severity: SeverityWarning,
-			Message: fmt.Sprintf("kubeadm.k8s.io/v1beta3 is deprecated and kubeadm v1.37 rejects it; migrate to v1beta4 with 'kubeadm-lint fix --migrate' or 'kubeadm config migrate'")})
+			Message: "kubeadm.k8s.io/v1beta3 is deprecated and kubeadm v1.37 rejects it; migrate to v1beta4 with 'kubeadm-lint fix --migrate' or 'kubeadm config migrate'"})
 	case d.Version == "v1":
 		d.Problems = append(d.Problems, Problem{Code: ProblemExperimental, Path: "apiVersion", Severity: SeverityWarning,
 			Message: fmt.Sprintf("kubeadm.k8s.io/v1 is experimental: kubeadm v1.%d reads it only with --allow-experimental-api", opts.TargetMinor())})

@@ -138,6 +138,3 @@ func namedElement(seq *yaml.Node, name string) *yaml.Node {
 
 // PathIndex joins a list index onto a path.
 func PathIndex(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
-
-// PathKey joins a mapping key or list element name onto a path.
-func PathKey(path, key string) string { return path + "[" + key + "]" }
