@@ -5,7 +5,7 @@ KUBEADM ?=
 BASELINE_REV ?=
 FUZZTIME ?= 30s
 
-.PHONY: all build run test test-unit e2e e2e-bins image vet fmt-check docs parity bench clean-bin pre-commit-test fuzz
+.PHONY: all build run test test-unit e2e e2e-bins image vet staticcheck fmt-check docs parity bench clean-bin pre-commit-test fuzz
 
 all: build
 
@@ -22,7 +22,7 @@ run: build
 # Every test, the end-to-end suite against a real kube-apiserver and etcd included, then the
 # webhook's load test at full size under the race detector: 40 s on 2 idle cores (2.5 minutes busy),
 # and 10 minutes more the first time, to build the race-instrumented packages.
-test: fmt-check vet e2e-bins
+test: fmt-check vet staticcheck e2e-bins
 	$(GO) test ./...
 	$(GO) test -race -run '^TestLoad$$' ./webhook -args -load-reviews=20000
 
@@ -33,7 +33,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReview$$' -fuzztime $(FUZZTIME) ./webhook
 
 # Everything but the end-to-end suite, for fast local loops.
-test-unit: fmt-check vet
+test-unit: fmt-check vet staticcheck
 	$(GO) test $$($(GO) list ./... | grep -v '/e2e$$')
 
 e2e: e2e-bins
@@ -54,6 +54,12 @@ pre-commit-test:
 
 vet:
 	$(GO) vet ./...
+
+# Finds what vet does not: dead code, needless calls, misused APIs. The version is go.mod's tool
+# line, so every machine runs the same checks. The first run analyses every dependency: 4 minutes
+# on 2 cores; after that its cache makes it 20 seconds.
+staticcheck:
+	$(GO) tool staticcheck ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
