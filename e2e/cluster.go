@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -24,16 +23,9 @@ import (
 	"syscall"
 	"time"
 
-	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/kustomize/api/krusty"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
-	"sigs.k8s.io/yaml"
-
-	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
 // BinDir is where 'make e2e-bins' puts etcd and kube-apiserver, relative to the repository root.
@@ -246,159 +238,6 @@ func (w *Warnings) Take() []string {
 	out := w.list
 	w.list = nil
 	return out
-}
-
-// Webhook is the webhook server running in this process.
-type Webhook struct {
-	*webhook.Server
-	CA                *webhook.CA
-	CertFile, KeyFile string
-	cancel            context.CancelFunc
-	done              chan error
-}
-
-// StartWebhook runs the webhook on a free loopback port with a serving certificate from a new CA.
-func StartWebhook(dir string, logger *slog.Logger, edit func(*webhook.Config)) (*Webhook, error) {
-	ca, err := webhook.NewCA(24 * time.Hour)
-	if err != nil {
-		return nil, err
-	}
-	w := &Webhook{CA: ca, CertFile: filepath.Join(dir, "tls.crt"), KeyFile: filepath.Join(dir, "tls.key"), done: make(chan error, 1)}
-	if err := w.Rotate(); err != nil {
-		return nil, err
-	}
-	cfg := webhook.DefaultConfig()
-	cfg.Listen, cfg.HealthListen = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.TLS = webhook.TLS{CertFile: w.CertFile, KeyFile: w.KeyFile, ReloadInterval: webhook.Duration{Duration: 50 * time.Millisecond}}
-	if edit != nil {
-		edit(&cfg)
-	}
-	if w.Server, err = webhook.NewServer(cfg, logger); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w.cancel = cancel
-	go func() { w.done <- w.Run(ctx) }()
-	return w, nil
-}
-
-// Rotate writes a new serving pair signed by the same CA, the way a Secret volume update lands.
-func (w *Webhook) Rotate() error {
-	cert, key, err := w.CA.Issue(nil, []net.IP{net.IPv4(127, 0, 0, 1)}, time.Hour)
-	if err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		path string
-		data []byte
-	}{{w.CertFile, cert}, {w.KeyFile, key}} {
-		tmp := f.path + ".tmp"
-		if err := os.WriteFile(tmp, f.data, 0o600); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, f.path); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Stop shuts the webhook down and waits for it.
-func (w *Webhook) Stop() error {
-	w.cancel()
-	return <-w.done
-}
-
-// Render builds a kustomization directory, as 'kubectl kustomize' does, into YAML.
-func Render(dir string) ([]byte, error) {
-	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	m, err := k.Run(filesys.MakeFsOnDisk(), dir)
-	if err != nil {
-		return nil, fmt.Errorf("kustomize %s: %w", dir, err)
-	}
-	return m.AsYaml()
-}
-
-// WebhookConfigurations returns the webhook configurations of manifests/base with each
-// clientConfig pointed at url instead of the in-cluster Service. Everything else, rules,
-// selectors and matchConditions included, is what users deploy.
-func WebhookConfigurations(root, url string, caBundle []byte) (*admissionregistrationv1.MutatingWebhookConfiguration, *admissionregistrationv1.ValidatingWebhookConfiguration, error) {
-	out, err := Render(filepath.Join(root, "manifests", "base"))
-	if err != nil {
-		return nil, nil, err
-	}
-	var (
-		mutating   *admissionregistrationv1.MutatingWebhookConfiguration
-		validating *admissionregistrationv1.ValidatingWebhookConfiguration
-	)
-	clientConfig := func(cc *admissionregistrationv1.WebhookClientConfig) error {
-		if cc.Service == nil || cc.Service.Path == nil {
-			return errors.New("webhook without a service path")
-		}
-		u := url + *cc.Service.Path
-		*cc = admissionregistrationv1.WebhookClientConfig{URL: &u, CABundle: caBundle}
-		return nil
-	}
-	for _, doc := range strings.Split(string(out), "\n---\n") {
-		var meta metav1.TypeMeta
-		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
-			return nil, nil, err
-		}
-		switch meta.Kind {
-		case "MutatingWebhookConfiguration":
-			mutating = &admissionregistrationv1.MutatingWebhookConfiguration{}
-			if err := yaml.UnmarshalStrict([]byte(doc), mutating); err != nil {
-				return nil, nil, err
-			}
-			for i := range mutating.Webhooks {
-				if err := clientConfig(&mutating.Webhooks[i].ClientConfig); err != nil {
-					return nil, nil, err
-				}
-			}
-		case "ValidatingWebhookConfiguration":
-			validating = &admissionregistrationv1.ValidatingWebhookConfiguration{}
-			if err := yaml.UnmarshalStrict([]byte(doc), validating); err != nil {
-				return nil, nil, err
-			}
-			for i := range validating.Webhooks {
-				if err := clientConfig(&validating.Webhooks[i].ClientConfig); err != nil {
-					return nil, nil, err
-				}
-			}
-		}
-	}
-	if mutating == nil || validating == nil {
-		return nil, nil, errors.New("manifests/base lacks a webhook configuration")
-	}
-	return mutating, validating, nil
-}
-
-// Register creates or replaces the webhook configurations.
-func Register(ctx context.Context, client kubernetes.Interface, m *admissionregistrationv1.MutatingWebhookConfiguration, v *admissionregistrationv1.ValidatingWebhookConfiguration) error {
-	if err := apply(ctx, client.AdmissionregistrationV1().MutatingWebhookConfigurations(), m); err != nil {
-		return err
-	}
-	return apply(ctx, client.AdmissionregistrationV1().ValidatingWebhookConfigurations(), v)
-}
-
-// resource is the part of a typed client that apply needs.
-type resource[T metav1.Object] interface {
-	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
-	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
-	Update(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
-}
-
-// apply creates obj, or replaces the stored object of its name.
-func apply[T metav1.Object](ctx context.Context, c resource[T], obj T) error {
-	old, err := c.Get(ctx, obj.GetName(), metav1.GetOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		_, err = c.Create(ctx, obj, metav1.CreateOptions{})
-	case err == nil:
-		obj.SetResourceVersion(old.GetResourceVersion())
-		_, err = c.Update(ctx, obj, metav1.UpdateOptions{})
-	}
-	return err
 }
 
 func freePorts(n int) ([]int, error) {
