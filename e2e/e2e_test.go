@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeadm-lint/kubeadm-lint/addon"
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -463,7 +464,7 @@ func (e *env) webhookDown(t *testing.T) {
 				c.Close()
 			}
 		}()
-		ca, err := webhook.NewCA(time.Hour)
+		ca, err := cert.NewCA(time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

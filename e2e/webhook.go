@@ -8,13 +8,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
 // Webhook is the webhook server running in this process.
 type Webhook struct {
 	*webhook.Server
-	CA                *webhook.CA
+	CA                *cert.CA
 	CertFile, KeyFile string
 	cancel            context.CancelFunc
 	done              chan error
@@ -22,7 +23,7 @@ type Webhook struct {
 
 // StartWebhook runs the webhook on a free loopback port with a serving certificate from a new CA.
 func StartWebhook(dir string, logger *slog.Logger, edit func(*webhook.Config)) (*Webhook, error) {
-	ca, err := webhook.NewCA(24 * time.Hour)
+	ca, err := cert.NewCA(24 * time.Hour)
 	if err != nil {
 		return nil, err
 	}
@@ -47,14 +48,14 @@ func StartWebhook(dir string, logger *slog.Logger, edit func(*webhook.Config)) (
 
 // Rotate writes a new serving pair signed by the same CA, the way a Secret volume update lands.
 func (w *Webhook) Rotate() error {
-	cert, key, err := w.CA.Issue(nil, []net.IP{net.IPv4(127, 0, 0, 1)}, time.Hour)
+	certPEM, keyPEM, err := w.CA.Issue(nil, []net.IP{net.IPv4(127, 0, 0, 1)}, time.Hour)
 	if err != nil {
 		return err
 	}
 	for _, f := range []struct {
 		path string
 		data []byte
-	}{{w.CertFile, cert}, {w.KeyFile, key}} {
+	}{{w.CertFile, certPEM}, {w.KeyFile, keyPEM}} {
 		tmp := f.path + ".tmp"
 		if err := os.WriteFile(tmp, f.data, 0o600); err != nil {
 			return err

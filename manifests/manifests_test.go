@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeadm-lint/kubeadm-lint/e2e"
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -199,7 +200,7 @@ func TestSelfSignedOverlay(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen := filepath.Join(dir, "overlays", "self-signed", "generated")
-	if _, err := webhook.WriteCerts(gen, webhook.ServiceDNSNames("kubeadm-lint-webhook", "kubeadm-lint"), time.Hour); err != nil {
+	if _, err := cert.Write(gen, cert.ServiceDNSNames("kubeadm-lint-webhook", "kubeadm-lint"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	byKind := objects(t, filepath.Join(dir, "overlays", "self-signed"))

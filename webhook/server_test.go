@@ -20,6 +20,8 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 )
 
 // testServer runs a Server on loopback ports with a fresh CA until the test ends.
@@ -33,7 +35,7 @@ type testServer struct {
 
 func writeCerts(t *testing.T, certFile, keyFile string) *x509.CertPool {
 	t.Helper()
-	c, err := GenerateCerts([]string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
+	c, err := cert.Generate([]string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +211,7 @@ func TestHealthAndMetrics(t *testing.T) {
 func TestCertRotation(t *testing.T) {
 	const workers = 8
 	ts := startServer(t, nil)
-	next, err := GenerateCerts([]string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
+	next, err := cert.Generate([]string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubeadm-lint/kubeadm-lint/webhook"
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 )
 
 func newCertsCmd(stdout io.Writer) *cobra.Command {
@@ -25,7 +25,7 @@ func newCertsCmd(stdout io.Writer) *cobra.Command {
 The self-signed overlay (manifests/overlays/self-signed) reads them.`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			files, err := webhook.WriteCerts(dir, webhook.ServiceDNSNames(service, namespace), validity)
+			files, err := cert.Write(dir, cert.ServiceDNSNames(service, namespace), validity)
 			for _, f := range files {
 				fmt.Fprintln(stdout, f)
 			}

@@ -21,6 +21,7 @@ import (
 
 	admissionv1 "k8s.io/api/admission/v1"
 
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -56,7 +57,7 @@ func TestShutdownDrainsReviews(t *testing.T) {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	tlsConfig := &tls.Config{RootCAs: roots, ServerName: webhook.ServiceDNSNames("kubeadm-lint-webhook", "kubeadm-lint")[2]}
+	tlsConfig := &tls.Config{RootCAs: roots, ServerName: cert.ServiceDNSNames("kubeadm-lint-webhook", "kubeadm-lint")[2]}
 
 	cmd := exec.Command(os.Args[0], "--config", config)
 	cmd.Env = append(os.Environ(), runWebhookEnv+"=1")

@@ -37,6 +37,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -119,7 +120,7 @@ func run(dir string, duration, warmup time.Duration, rounds int, concs []int) er
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	certs, err := webhook.GenerateCerts(nil, []net.IP{net.IPv4(127, 0, 0, 1)}, 24*time.Hour)
+	certs, err := cert.Generate(nil, []net.IP{net.IPv4(127, 0, 0, 1)}, 24*time.Hour)
 	if err != nil {
 		return err
 	}

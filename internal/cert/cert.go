@@ -1,4 +1,7 @@
-package webhook
+// Package cert makes the self-signed CA and serving certificates of the webhook: for the
+// self-signed overlay ('kubeadm-lint-webhook certs'), the end-to-end suite and the load test.
+// The webhook server only reads certificate files, so it does not import this package.
+package cert
 
 import (
 	"crypto"
@@ -17,13 +20,12 @@ import (
 	"time"
 )
 
-// Certs is a CA and a serving pair it signed, all PEM-encoded.
-type Certs struct {
+// Set is a CA and a serving pair it signed, all PEM-encoded.
+type Set struct {
 	CA, Cert, Key []byte
 }
 
-// CA signs serving certificates. The self-signed overlay and the end-to-end tests use it;
-// cert-manager users never need it.
+// CA signs serving certificates. cert-manager users never need it.
 type CA struct {
 	cert *x509.Certificate
 	key  crypto.Signer
@@ -91,8 +93,8 @@ func (ca *CA) Issue(dnsNames []string, ips []net.IP, validity time.Duration) (ce
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
 
-// GenerateCerts makes a new CA and one serving certificate signed by it.
-func GenerateCerts(dnsNames []string, ips []net.IP, validity time.Duration) (*Certs, error) {
+// Generate makes a new CA and one serving certificate signed by it.
+func Generate(dnsNames []string, ips []net.IP, validity time.Duration) (*Set, error) {
 	ca, err := NewCA(validity)
 	if err != nil {
 		return nil, err
@@ -101,7 +103,7 @@ func GenerateCerts(dnsNames []string, ips []net.IP, validity time.Duration) (*Ce
 	if err != nil {
 		return nil, err
 	}
-	return &Certs{CA: ca.PEM, Cert: cert, Key: key}, nil
+	return &Set{CA: ca.PEM, Cert: cert, Key: key}, nil
 }
 
 func serial() *big.Int {
@@ -129,11 +131,11 @@ const caBundlePatch = `- op: add
   value: %s
 `
 
-// WriteCerts writes a new CA, a serving pair for dnsNames, and the self-signed overlay's
+// Write writes a new CA, a serving pair for dnsNames, and the self-signed overlay's
 // caBundle patches for the two mutating webhooks and the validating one into dir. It returns
 // the paths written.
-func WriteCerts(dir string, dnsNames []string, validity time.Duration) ([]string, error) {
-	certs, err := GenerateCerts(dnsNames, nil, validity)
+func Write(dir string, dnsNames []string, validity time.Duration) ([]string, error) {
+	certs, err := Generate(dnsNames, nil, validity)
 	if err != nil {
 		return nil, err
 	}
