@@ -29,7 +29,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-	"k8s.io/apimachinery/pkg/util/version"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
@@ -207,10 +206,9 @@ func (p *parser) top(root *yaml.Node) error {
 			if err != nil {
 				return err
 			}
-			// The same check as lint.Options, here so that the error points into this file.
-			ver, err := version.ParseGeneric(strings.TrimPrefix(s, "v"))
-			if err != nil || ver.Major() != 1 {
-				return p.errorf(v, "kubernetesVersion: invalid kubernetes version %q: want a release such as v1.37", s)
+			// Checked here as well as by lint.Options, so that the error points into this file.
+			if _, err := lint.ParseTarget(s); err != nil {
+				return p.errorf(v, "kubernetesVersion: %v", err)
 			}
 			f.KubernetesVersion = s
 		case "hostProfile":

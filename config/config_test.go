@@ -83,6 +83,10 @@ exclude:
 			src:     "kubernetesVersion: latest\n",
 			wantErr: `.kubeadm-lint.yaml:1: kubernetesVersion: invalid kubernetes version "latest"`,
 		},
+		"a kubernetesVersion the linter has no tables for": {
+			src:     "kubernetesVersion: v1.34\n",
+			wantErr: `.kubeadm-lint.yaml:1: kubernetesVersion: unsupported kubernetes version "v1.34": kubeadm-lint knows v1.`,
+		},
 		"an unknown CNI": {
 			src:     "cni: weave\n",
 			wantErr: `.kubeadm-lint.yaml:1: cni: unknown value "weave" (want one of flannel, calico, cilium)`,

@@ -51,17 +51,11 @@ func (o *Options) validate() error {
 	if o.KubernetesVersion == "" {
 		o.KubernetesVersion = DefaultKubernetesVersion
 	}
-	v, err := version.ParseGeneric(strings.TrimPrefix(o.KubernetesVersion, "v"))
-	if err != nil || v.Major() != 1 {
-		return fmt.Errorf("invalid kubernetes version %q: want a release such as v1.37", o.KubernetesVersion)
+	r, err := ParseTarget(o.KubernetesVersion)
+	if err != nil {
+		return err
 	}
-	o.target = version.MajorMinor(v.Major(), v.Minor())
-	// Every check that depends on the release reads its table, so a release without one is
-	// refused rather than linted with another release's facts.
-	name := fmt.Sprintf("v1.%d", v.Minor())
-	if o.release, err = release.Load(name); err != nil || !slices.Contains(release.Supported(), name) {
-		return fmt.Errorf("unsupported kubernetes version %q: kubeadm-lint knows %s", o.KubernetesVersion, strings.Join(release.Supported(), ", "))
-	}
+	o.release, o.target = r, version.MajorMinor(1, uint(r.Minor))
 	if o.HostProfile != "" && !slices.Contains(HostProfiles, o.HostProfile) {
 		return fmt.Errorf("unknown host profile %q (want one of %s)", o.HostProfile, strings.Join(HostProfiles, ", "))
 	}
@@ -69,6 +63,23 @@ func (o *Options) validate() error {
 		return fmt.Errorf("unknown CNI %q (want one of %s)", o.CNI, strings.Join(CNIs, ", "))
 	}
 	return nil
+}
+
+// ParseTarget parses the kubeadm release to lint for, as "v1.37" or "1.37" (a patch release
+// stands for its minor release), into that release's tables. A release without tables is refused
+// rather than linted with another release's facts. Options, .kubeadm-lint.yaml and the webhook's
+// configuration all parse the release here, so that they accept and reject the same values.
+func ParseTarget(s string) (*release.Release, error) {
+	v, err := version.ParseGeneric(strings.TrimPrefix(s, "v"))
+	if err != nil || v.Major() != 1 {
+		return nil, fmt.Errorf("invalid kubernetes version %q: want a release such as %s", s, DefaultKubernetesVersion)
+	}
+	name := fmt.Sprintf("v1.%d", v.Minor())
+	r, err := release.Load(name)
+	if err != nil || !slices.Contains(release.Supported(), name) {
+		return nil, fmt.Errorf("unsupported kubernetes version %q: kubeadm-lint knows %s", s, strings.Join(release.Supported(), ", "))
+	}
+	return r, nil
 }
 
 // Target returns the target kubeadm release as major.minor.0.

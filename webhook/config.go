@@ -163,8 +163,11 @@ func (c *Config) Validate() error {
 	if c.ConfigMaps.Mode != ModeWarn && c.ConfigMaps.Mode != ModeEnforce {
 		errs = append(errs, fmt.Errorf("configMaps.mode: %q is neither %q nor %q", c.ConfigMaps.Mode, ModeWarn, ModeEnforce))
 	}
-	if _, err := lint.New(lint.Config{Options: lint.Options{KubernetesVersion: c.ConfigMaps.KubernetesVersion}}); err != nil {
-		errs = append(errs, fmt.Errorf("configMaps.kubernetesVersion: %w", err))
+	// "" is lint.Options' default release.
+	if v := c.ConfigMaps.KubernetesVersion; v != "" {
+		if _, err := lint.ParseTarget(v); err != nil {
+			errs = append(errs, fmt.Errorf("configMaps.kubernetesVersion: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }
