@@ -33,6 +33,17 @@ func (e *InputError) Error() string {
 
 func (e *InputError) Unwrap() error { return e.Err }
 
+// RuleConfigType is KL001's ID. Besides the documents of unknown types it reports, the core
+// gives it to an unreadable source where only findings can be reported (InputError.Finding).
+const RuleConfigType = "KL001"
+
+// Finding is the error as a finding, for callers that must report an unreadable source the way
+// they report findings, such as the webhook in an admission review: KL001, an error, at the line
+// the YAML parser reports. The CLI does not use it: it exits 2 on an InputError instead.
+func (e *InputError) Finding() Finding {
+	return Finding{Rule: RuleConfigType, Severity: SeverityError, Pos: Position{File: e.File, Line: e.Line}, Message: e.Err.Error()}
+}
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseDocuments splits a source into its YAML documents, each a document node.

@@ -55,9 +55,9 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	switch {
 	case errors.As(err, &inputErr):
 		// Not YAML at all: a finding like any other, not a failure of the webhook.
-		f := lint.Finding{Rule: "KL001", Severity: lint.SeverityError, Pos: lint.Position{Line: inputErr.Line}, Message: inputErr.Err.Error()}
-		v.cache.put(hash, []lint.Finding{f})
-		return v.result(source, []lint.Finding{f}), nil
+		fs := []lint.Finding{inputErr.Finding()}
+		v.cache.put(hash, fs)
+		return v.result(source, fs), nil
 	case err != nil:
 		return nil, err
 	}
