@@ -3,7 +3,9 @@
 //
 // A comment `# want KL123 "regexp"` on a line means that a KL123 finding whose message matches the
 // regexp must land on that line; one comment may hold several. Every want must be met and every
-// finding of the rule must be wanted. Files named pass_*.yaml must produce no finding; files named
+// finding of the rule must be wanted. Files named pass_*.yaml must produce no finding of the rule,
+// and must decode: a finding of a decoding rule (KL001, KL005, KL006, KL007) or a document that
+// does not decode fails them, except in the cases of those rules and KL002. Files named
 // fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
 // options: kubernetesVersion, hostProfile, cni, and the --host facts hostReadOnlyUsr,
 // hostNICs, hostResolvConfLoopback and hostCgroupDriver.
@@ -91,6 +93,9 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) {
 	if err != nil {
 		t.Fatalf("lint: %v", err)
 	}
+	if strings.HasPrefix(base, "pass_") && !testsDecoding(rule.ID) {
+		checkDecodes(t, base, res)
+	}
 	for _, f := range res.Findings {
 		if f.Rule != rule.ID {
 			continue
@@ -109,6 +114,31 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) {
 	for _, w := range wants {
 		if !w.met {
 			t.Errorf("%s:%d: no %s finding matching %q", base, w.line, w.rule, w.re)
+		}
+	}
+}
+
+// undecodable are the rules whose findings mean that kubeadm cannot decode a document or a
+// field: an unknown type, an unknown field, a duplicate key, a value of the wrong type.
+var undecodable = map[string]bool{lint.RuleConfigType: true, "KL005": true, "KL006": true, "KL007": true}
+
+// testsDecoding reports whether a rule's own cases test decoding, and so may fail to decode:
+// the rules above, and KL002, whose removed API versions are not decoded.
+func testsDecoding(id string) bool { return undecodable[id] || id == "KL002" }
+
+// checkDecodes fails a pass_ case that kubeadm cannot decode. Such a case passes for the wrong
+// reason: the rule never saw the document, or saw it without the broken field. The cases of the
+// decoding rules themselves are exempt.
+func checkDecodes(t *testing.T, base string, res *lint.Result) {
+	t.Helper()
+	for _, d := range res.File.Docs {
+		if d.Object == nil {
+			t.Errorf("%s: document %d (%s %s) does not decode, so the rule never sees it: a pass_ case must decode", base, d.Index+1, d.APIVersion, d.Kind)
+		}
+	}
+	for _, f := range res.Findings {
+		if undecodable[f.Rule] {
+			t.Errorf("%s: %s %s: %s: a pass_ case must decode", f.Pos, f.Severity, f.Rule, f.Message)
 		}
 	}
 }
