@@ -143,6 +143,13 @@ func checkDecodes(t *testing.T, base string, res *lint.Result) {
 	}
 }
 
+// Options returns the lint options that a test file's first-line options comment sets, for tools
+// that lint the rule cases as the tests do.
+func Options(src string) (lint.Options, error) {
+	opts, _, err := parseExpectations(src)
+	return opts, err
+}
+
 func parseExpectations(src string) (lint.Options, []*want, error) {
 	var opts lint.Options
 	var wants []*want
