@@ -29,7 +29,7 @@ func TestRuleFixGoldens(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				opts, err := linttest.Options(data)
+				opts, err := linttest.Options(string(data))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -10,7 +10,7 @@ import (
 // corePackages is how many non-standard packages the core (lint and lint/...) builds from,
 // itself included, for linux/amd64. Every one of them is compiled into each user of the library
 // and adds to the init time of both binaries, so the number may change only on purpose.
-const corePackages = 1247
+const corePackages = 1249
 
 const module = "github.com/kubeadm-lint/kubeadm-lint/"
 
@@ -38,8 +38,9 @@ func TestCoreImports(t *testing.T) {
 		switch {
 		case isKubewebhook(dep):
 			t.Errorf("the lint core depends on %s; only webhook/ may", dep)
-		case strings.HasPrefix(dep, module) && !strings.HasPrefix(dep, module+"lint"):
-			t.Errorf("the lint core depends on %s, outside lint/...", strings.TrimPrefix(dep, module))
+		case strings.HasPrefix(dep, module) && !strings.HasPrefix(dep, module+"lint") && !strings.HasPrefix(dep, module+"internal/"):
+			// internal/ holds what the core shares with fix: the migration table, the YAML text scanner.
+			t.Errorf("the lint core depends on %s, outside lint/... and internal/", strings.TrimPrefix(dep, module))
 		}
 	}
 	if len(deps) != corePackages {

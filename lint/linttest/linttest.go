@@ -217,9 +217,3 @@ func setOptions(o *lint.Options, s string) error {
 	}
 	return nil
 }
-
-// Options returns the lint options that a test file's first-line `# options:` comment sets.
-func Options(src []byte) (lint.Options, error) {
-	opts, _, err := parseExpectations(string(src))
-	return opts, err
-}
