@@ -50,7 +50,7 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the findings: no summary line, and nothing at all when there are none")
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	f.StringVar(&o.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
-	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
+	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line and print the hint under each finding (default when stdout is a terminal)")
 	f.StringVar(&o.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&o.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
 	f.BoolVar(&o.skipUnrelated, "skip-unrelated", false, "treat named files as a directory walk does: skip those without a kubeadm, kubelet or kube-proxy document, and succeed when none has one (for pre-commit)")
