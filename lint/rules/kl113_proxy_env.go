@@ -61,7 +61,9 @@ var KL113 = &lint.Rule{
 			if noProxyAt >= 0 {
 				at = lint.PathIndex(e.path, noProxyAt)
 			}
-			p.Reportf(at, "%s sends %s through a proxy but NO_PROXY lacks %s: calls to Services, Pods and webhooks go to the proxy and time out", e.path, envName(e.env[proxy]), strings.Join(missing, ", "))
+			p.Report(p.Doc, lint.Finding{Path: at,
+				Message: fmt.Sprintf("%s sends %s through a proxy but NO_PROXY lacks %s", e.path, envName(e.env[proxy]), strings.Join(missing, ", ")),
+				Hint:    "add them to NO_PROXY, or calls to Services, Pods and webhooks go to the proxy and time out"})
 		}
 	},
 	Doc: doc(`
