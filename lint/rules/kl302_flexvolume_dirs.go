@@ -25,8 +25,8 @@ var KL302 = &lint.Rule{
 		for _, nr := range nodeRegistrations(p.File) {
 			if v, i, ok := nr.KubeletArgs.Get("volume-plugin-dir"); ok && strings.TrimSuffix(v, "/") != strings.TrimSuffix(cmDir, "/") {
 				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
-					Message: fmt.Sprintf("kubelet volume-plugin-dir %q differs from the controller-manager's flex-volume-plugin-dir %q", v, cmDir),
-					Hint:    "use one directory for both, or drivers installed for one are invisible to the other"})
+					Message: fmt.Sprintf("kubelet volume-plugin-dir %q differs from the controller-manager's %q", v, cmDir),
+					Hint:    "use one directory for volume-plugin-dir and flex-volume-plugin-dir, or drivers installed for one are invisible to the other"})
 			}
 		}
 		if p.Options.TargetMinor() < 36 {
