@@ -62,7 +62,7 @@ var KL113 = &lint.Rule{
 				at = lint.PathIndex(e.path, noProxyAt)
 			}
 			p.Report(p.Doc, lint.Finding{Path: at,
-				Message: fmt.Sprintf("%s sends %s through a proxy but NO_PROXY lacks %s", e.path, envName(e.env[proxy]), strings.Join(missing, ", ")),
+				Message: fmt.Sprintf("%s sets %s but NO_PROXY lacks %s", e.path, e.env[proxy].Name, strings.Join(missing, ", ")),
 				Hint:    "add them to NO_PROXY, or calls to Services, Pods and webhooks go to the proxy and time out"})
 		}
 	},
@@ -82,5 +82,3 @@ apiServer:
   - name: NO_PROXY
     value: 10.96.0.0/12,10.244.0.0/16,.svc,cluster.local,192.168.10.0/24`, `the kubeadm troubleshooting guide ("kubeadm upgrade plan prints out context deadline exceeded"); kubernetes/kubeadm#324.`),
 }
-
-func envName(e kubeadmapi.EnvVar) string { return fmt.Sprintf("%s=%s", e.Name, e.Value) }
