@@ -348,7 +348,8 @@ func (d *Document) reportDuplicateKeys(n *yaml.Node, path string, left *int) {
 			if k.Tag != "!!merge" && seen[k.Value] {
 				d.Problems = append(d.Problems, Problem{
 					Code: ProblemDuplicateField, Path: p,
-					Message: fmt.Sprintf("duplicate field %q: the value on line %d replaces the earlier one", p, k.Line),
+					Message: fmt.Sprintf("duplicate field %q", p),
+					Hint:    fmt.Sprintf("merge it with the earlier %q into one entry", k.Value),
 				})
 				*left--
 			}

@@ -64,6 +64,7 @@ type Problem struct {
 	Code     ProblemCode
 	Path     string
 	Message  string
+	Hint     string   // the linter's own remedy; kubeadm's errors have none
 	Severity Severity // overrides the rule's default when set
 }
 

@@ -75,8 +75,11 @@ type Finding struct {
 	Severity Severity //
 	Pos      Position // where Path lands in the user's file
 	Path     string   // field path inside the document: "apiServer.extraArgs[enable-admission-plugins]"
-	Message  string   // lower-case, no trailing period, quotes the offending value
-	Fixes    []Fix    // alternative fixes; at most one is applied
+	Message  string   // one clause: lower-case, no trailing period, quotes the offending value
+	// Hint is the remedy: one sentence in the message's style, or empty. It is kept apart so that
+	// the message stays short where it is shown alone, as in admission warnings.
+	Hint  string
+	Fixes []Fix // alternative fixes; at most one is applied
 	// Doc is the document the finding is in, nil for a finding about a whole file or a script.
 	// Node is the node Pos comes from, in Doc's Root or, for a field the v1beta3 migration
 	// moved, in its Source.
@@ -136,7 +139,8 @@ func (p *Pass) ReportIn(doc *Document, path, format string, args ...any) {
 	p.Report(doc, Finding{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// Report reports a finding built by the rule, for findings that carry fixes or their own severity.
+// Report reports a finding built by the rule, for findings that carry a hint, fixes or their own
+// severity.
 // The rule ID, severity (when unset) and position are filled in; a script rule sets Pos itself.
 func (p *Pass) Report(doc *Document, f Finding) {
 	f.Rule = p.Rule.ID

@@ -140,7 +140,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		// 'kubeadm config validate' rejects a file with documents of other APIs; 'kubeadm init'
 		// ignores them. The linter sides with validate, as a CI gate should.
 		for _, d := range foreign {
-			d.addProblem(ProblemType, "apiVersion", fmt.Sprintf("unknown configuration API %q: 'kubeadm config validate' rejects the file, and 'kubeadm init' ignores the document", d.APIVersion))
+			d.Problems = append(d.Problems, Problem{Code: ProblemType, Path: "apiVersion",
+				Message: fmt.Sprintf("unknown configuration API %q", d.APIVersion),
+				Hint:    "move the document to a file of its own, as 'kubeadm config validate' rejects the file and 'kubeadm init' ignores the document"})
 		}
 		f.Docs = append(f.Docs, foreign...)
 		sort.Slice(f.Docs, func(i, j int) bool { return f.Docs[i].Index < f.Docs[j].Index })
@@ -328,10 +330,12 @@ func (d *Document) checkAPIVersion(opts *Options) {
 		d.addProblem(ProblemAPIVersion, "apiVersion", oldSpec("v1.36"))
 	case d.Version == "v1beta3" && opts.TargetMinor() >= 35:
 		d.Problems = append(d.Problems, Problem{Code: ProblemAPIVersion, Path: "apiVersion", Severity: SeverityWarning,
-			Message: "kubeadm.k8s.io/v1beta3 is deprecated and kubeadm v1.37 rejects it; migrate to v1beta4 with 'kubeadm-lint fix --migrate' or 'kubeadm config migrate'"})
+			Message: "kubeadm.k8s.io/v1beta3 is deprecated",
+			Hint:    "migrate to v1beta4 with 'kubeadm-lint fix --migrate' or 'kubeadm config migrate', as kubeadm v1.37 rejects v1beta3"})
 	case d.Version == "v1":
 		d.Problems = append(d.Problems, Problem{Code: ProblemExperimental, Path: "apiVersion", Severity: SeverityWarning,
-			Message: fmt.Sprintf("kubeadm.k8s.io/v1 is experimental: kubeadm v1.%d reads it only with --allow-experimental-api", opts.TargetMinor())})
+			Message: "kubeadm.k8s.io/v1 is experimental",
+			Hint:    fmt.Sprintf("pass --allow-experimental-api to kubeadm v1.%d, or use kubeadm.k8s.io/v1beta4", opts.TargetMinor())})
 	}
 }
 

@@ -45,7 +45,8 @@ type ignore struct {
 	rules       []string // as written
 	used        []bool   // per rule
 	reason      string
-	invalid     string // why the comment is not a valid directive
+	// invalid says why the comment is not a valid directive, and invalidHint how to write it.
+	invalid, invalidHint string
 }
 
 func (ig *ignore) covers(line int) bool {
@@ -105,34 +106,34 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 		}
 	}
 
-	report := func(id string, pos Position, format string, args ...any) {
+	report := func(id string, pos Position, msg, hint string) {
 		r := l.enabled(id)
 		if r == nil {
 			return
 		}
-		l.reporter(r, src.Name, &kept)(nil, Finding{Rule: id, Severity: r.Severity, Pos: pos, Message: fmt.Sprintf(format, args...)})
+		l.reporter(r, src.Name, &kept)(nil, Finding{Rule: id, Severity: r.Severity, Pos: pos, Message: msg, Hint: hint})
 	}
 	for _, ig := range ignores {
 		if ig.invalid != "" {
-			report(RuleInvalidIgnore, ig.pos, "%s", ig.invalid)
+			report(RuleInvalidIgnore, ig.pos, ig.invalid, ig.invalidHint)
 			continue
 		}
 		for i, id := range ig.rules {
 			switch up := strings.ToUpper(id); {
 			case !l.known[up]:
-				report(RuleInvalidIgnore, ig.pos, "ignore names unknown rule %q", id)
+				report(RuleInvalidIgnore, ig.pos, fmt.Sprintf("ignore names unknown rule %q", id), "name rules by their IDs, which 'kubeadm-lint rules' lists")
 			case isIgnoreRule(up):
-				report(RuleInvalidIgnore, ig.pos, "%s cannot be ignored by a comment; turn it off in .kubeadm-lint.yaml", up)
+				report(RuleInvalidIgnore, ig.pos, up+" cannot be ignored by a comment", "turn it off in .kubeadm-lint.yaml")
 			case !ig.used[i] && l.reportUnused && l.enabled(up) != nil:
 				if ig.wholeFile {
-					report(RuleUnusedIgnore, ig.pos, "ignore-file of %s suppresses nothing in this file", up)
+					report(RuleUnusedIgnore, ig.pos, "ignore-file of "+up+" suppresses nothing in this file", "remove "+up+" from the comment")
 				} else {
-					report(RuleUnusedIgnore, ig.pos, "ignore of %s suppresses nothing", up)
+					report(RuleUnusedIgnore, ig.pos, "ignore of "+up+" suppresses nothing", "remove "+up+" from the comment")
 				}
 			}
 		}
 		if ig.reason == "" {
-			report(RuleIgnoreWithoutReason, ig.pos, "ignore of %s gives no reason: say why after the rule IDs", strings.Join(ig.rules, ","))
+			report(RuleIgnoreWithoutReason, ig.pos, "ignore of "+strings.Join(ig.rules, ",")+" gives no reason", "say why after the rule IDs")
 		}
 	}
 	return kept
@@ -173,7 +174,8 @@ func parseIgnores(file string, comments []comment, lines []string, spans map[int
 		case "ignore-file":
 			ig.wholeFile = true
 		default:
-			ig.invalid = fmt.Sprintf("unknown directive %q: want kubeadm-lint:ignore or kubeadm-lint:ignore-file", directivePrefix+verb)
+			ig.invalid = fmt.Sprintf("unknown directive %q", directivePrefix+verb)
+			ig.invalidHint = "write kubeadm-lint:ignore or kubeadm-lint:ignore-file"
 			out = append(out, ig)
 			continue
 		}
@@ -181,7 +183,8 @@ func parseIgnores(file string, comments []comment, lines []string, spans map[int
 		ig.used = make([]bool, len(ig.rules))
 		switch {
 		case len(ig.rules) == 0:
-			ig.invalid = fmt.Sprintf("%s%s names no rule: write the rule IDs, then the reason", directivePrefix, verb)
+			ig.invalid = fmt.Sprintf("%s%s names no rule", directivePrefix, verb)
+			ig.invalidHint = "write the rule IDs, then the reason"
 		case !ig.wholeFile:
 			target := c.line
 			if !c.trailing {
@@ -195,7 +198,8 @@ func parseIgnores(file string, comments []comment, lines []string, spans map[int
 				}
 			}
 			if target == 0 {
-				ig.invalid = fmt.Sprintf("%s%s covers no line: put it at the end of the line, or on the line above", directivePrefix, verb)
+				ig.invalid = fmt.Sprintf("%s%s covers no line", directivePrefix, verb)
+				ig.invalidHint = "put it at the end of the line, or on the line above"
 			} else {
 				ig.first, ig.last = target, max(target, spans[target])
 			}

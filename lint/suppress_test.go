@@ -254,7 +254,7 @@ func TestSuppress(t *testing.T) {
 	}
 }
 
-// TestSuppressMessages pins the wording and position of the findings about ignores.
+// TestSuppressMessages pins the wording, hints and position of the findings about ignores.
 func TestSuppressMessages(t *testing.T) {
 	src := header + "a: good   # kubeadm-lint:ignore KL998\n  # kubeadm-lint:ignore KL999 typo\nb: good\n"
 	l, err := lint.New(lint.Config{Rules: []*lint.Rule{rules.KL011, rules.KL012, rules.KL013, flagBad}, ReportUnusedIgnores: true})
@@ -267,12 +267,12 @@ func TestSuppressMessages(t *testing.T) {
 	}
 	var got []string
 	for _, f := range res.Findings {
-		got = append(got, fmt.Sprintf("%s: %s %s %s", f.Pos, f.Severity, f.Rule, f.Message))
+		got = append(got, fmt.Sprintf("%s: %s %s %s (hint: %s)", f.Pos, f.Severity, f.Rule, f.Message, f.Hint))
 	}
 	want := []string{
-		"t.yaml:3:11: warning KL011 ignore of KL998 gives no reason: say why after the rule IDs",
-		"t.yaml:3:11: warning KL013 ignore of KL998 suppresses nothing",
-		`t.yaml:4:3: warning KL012 ignore names unknown rule "KL999"`,
+		"t.yaml:3:11: warning KL011 ignore of KL998 gives no reason (hint: say why after the rule IDs)",
+		"t.yaml:3:11: warning KL013 ignore of KL998 suppresses nothing (hint: remove KL998 from the comment)",
+		`t.yaml:4:3: warning KL012 ignore names unknown rule "KL999" (hint: name rules by their IDs, which 'kubeadm-lint rules' lists)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

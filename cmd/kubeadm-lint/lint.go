@@ -37,7 +37,7 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.VarP(&formatFlag{value: &o.format, set: &o.formatSet}, "format", "f", fmt.Sprintf("output format: %v; github when GITHUB_ACTIONS=true", output.FormatNames()))
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the findings: no summary line, and nothing at all when there are none")
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
-	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line under each finding (default when stdout is a terminal)")
+	f.BoolVar(&o.showSource, "show-source", false, "quote the offending line and print the hint under each finding (default when stdout is a terminal)")
 	f.BoolVar(&o.skipUnrelated, "skip-unrelated", false, "treat named files as a directory walk does: skip those without a kubeadm, kubelet or kube-proxy document, and succeed when none has one (for pre-commit)")
 	f.BoolVar(&o.scripts, "scripts", false, "read every file as a shell script and check its kubeadm command lines (*.sh always are)")
 	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")

@@ -2,10 +2,11 @@
 // manner of golang.org/x/tools/go/analysis/analysistest.
 //
 // A comment `# want KL123 "regexp"` on a line means that a KL123 finding whose message matches the
-// regexp must land on that line; one comment may hold several. Every want must be met and every
-// finding of the rule must be wanted. Files named pass_*.yaml must produce no finding of the rule,
-// and must decode: a finding of a decoding rule (KL001, KL005, KL006, KL007) or a document that
-// does not decode fails them, except in the cases of those rules and KL002. Files named
+// regexp must land on that line; `# want KL123 "regexp" hint "regexp"` also matches the finding's
+// hint. One comment may hold several. Every want must be met and every finding of the rule must be
+// wanted. Files named pass_*.yaml must produce no finding of the rule, and must decode: a finding
+// of a decoding rule (KL001, KL005, KL006, KL007) or a document that does not decode fails them,
+// except in the cases of those rules and KL002. Files named
 // fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
 // options: kubernetesVersion, hostProfile, cni, and the --host facts hostReadOnlyUsr,
 // hostNICs, hostResolvConfLoopback and hostCgroupDriver.
@@ -27,13 +28,14 @@ import (
 
 var (
 	wantComment = regexp.MustCompile(`#\s*want\s+(.*)$`)
-	wantItem    = regexp.MustCompile(`(KL\d{3})\s+("(?:[^"\\]|\\.)*")`)
+	wantItem    = regexp.MustCompile(`(KL\d{3})\s+("(?:[^"\\]|\\.)*")(?:\s+hint\s+("(?:[^"\\]|\\.)*"))?`)
 	optionsLine = regexp.MustCompile(`^#\s*options:\s*(.*)$`)
 )
 
 // Run checks rule against every *.yaml file in dir. The others run beside it, so that
-// suppression comments can name them; only rule's findings are checked.
-func Run(t *testing.T, dir string, rule *lint.Rule, others ...*lint.Rule) {
+// suppression comments can name them; only rule's findings are checked, and returned for checks
+// that hold for every finding.
+func Run(t *testing.T, dir string, rule *lint.Rule, others ...*lint.Rule) []lint.Finding {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
@@ -44,19 +46,33 @@ func Run(t *testing.T, dir string, rule *lint.Rule, others ...*lint.Rule) {
 	if len(files) == 0 {
 		t.Fatalf("no test files in %s", dir)
 	}
+	var found []lint.Finding
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) { runFile(t, file, rule, others) })
+		t.Run(filepath.Base(file), func(t *testing.T) { found = append(found, runFile(t, file, rule, others)...) })
 	}
+	return found
 }
 
 type want struct {
 	line int
 	rule string
 	re   *regexp.Regexp
+	hint *regexp.Regexp // nil: any hint
 	met  bool
 }
 
-func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) {
+func (w *want) matches(f lint.Finding) bool {
+	return w.line == f.Pos.Line && w.rule == f.Rule && w.re.MatchString(f.Message) && (w.hint == nil || w.hint.MatchString(f.Hint))
+}
+
+func (w *want) String() string {
+	if w.hint == nil {
+		return fmt.Sprintf("%q", w.re)
+	}
+	return fmt.Sprintf("%q with hint %q", w.re, w.hint)
+}
+
+func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []lint.Finding {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -96,26 +112,29 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) {
 	if strings.HasPrefix(base, "pass_") && !testsDecoding(rule.ID) {
 		checkDecodes(t, base, res)
 	}
+	var found []lint.Finding
 	for _, f := range res.Findings {
 		if f.Rule != rule.ID {
 			continue
 		}
+		found = append(found, f)
 		matched := false
 		for _, w := range wants {
-			if !w.met && w.line == f.Pos.Line && w.rule == f.Rule && w.re.MatchString(f.Message) {
+			if !w.met && w.matches(f) {
 				w.met, matched = true, true
 				break
 			}
 		}
 		if !matched {
-			t.Errorf("%s: unexpected %s %s (path %s): %s", f.Pos, f.Severity, f.Rule, f.Path, f.Message)
+			t.Errorf("%s: unexpected %s %s (path %s): %s (hint: %q)", f.Pos, f.Severity, f.Rule, f.Path, f.Message, f.Hint)
 		}
 	}
 	for _, w := range wants {
 		if !w.met {
-			t.Errorf("%s:%d: no %s finding matching %q", base, w.line, w.rule, w.re)
+			t.Errorf("%s:%d: no %s finding matching %s", base, w.line, w.rule, w)
 		}
 	}
+	return found
 }
 
 // undecodable are the rules whose findings mean that kubeadm cannot decode a document or a
@@ -171,17 +190,27 @@ func parseExpectations(src string) (lint.Options, []*want, error) {
 			return opts, nil, fmt.Errorf("line %d: malformed want comment %q", i+1, m[0])
 		}
 		for _, it := range items {
-			// Only \" is an escape; other backslashes belong to the regexp.
-			pattern := strings.ReplaceAll(it[2][1:len(it[2])-1], `\"`, `"`)
-			re, err := regexp.Compile(pattern)
+			re, err := compileQuoted(it[2])
 			if err != nil {
 				return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
 			}
-			wants = append(wants, &want{line: i + 1, rule: it[1], re: re})
+			w := &want{line: i + 1, rule: it[1], re: re}
+			if it[3] != "" {
+				if w.hint, err = compileQuoted(it[3]); err != nil {
+					return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
+				}
+			}
+			wants = append(wants, w)
 		}
 	}
 	sort.SliceStable(wants, func(i, j int) bool { return wants[i].line < wants[j].line })
 	return opts, wants, nil
+}
+
+// compileQuoted compiles a want's quoted regexp. Only \" is an escape; other backslashes belong
+// to the regexp.
+func compileQuoted(q string) (*regexp.Regexp, error) {
+	return regexp.Compile(strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`))
 }
 
 func setOptions(o *lint.Options, s string) error {

@@ -26,7 +26,8 @@ type (
 
 // Checkstyle prints checkstyle XML (version 4.3, the form reviewdog, Jenkins' warnings-ng and
 // most CI dashboards read). Every linted file is listed, with or without findings, as checkstyle
-// itself does; a column of 0 (none) is left out, as checkstyle leaves it out.
+// itself does; a column of 0 (none) is left out, as checkstyle leaves it out. Hints are left out
+// too: the format has no field for a remedy, and its readers show the message as one line.
 func Checkstyle(w io.Writer, r *Report, _ Options) error {
 	byFile := map[string][]checkstyleError{}
 	for _, f := range r.Findings {

@@ -10,8 +10,9 @@ import (
 )
 
 // GitHub prints GitHub Actions workflow commands, "::error file=…,line=…,col=…,title=KLnnn::message",
-// which the runner turns into annotations on the pull request's diff. The summary line follows as
-// plain text, which the runner leaves in the job log.
+// which the runner turns into annotations on the pull request's diff. A hint goes on the
+// annotation's second line, "hint: …", as annotations show every line of their message. The
+// summary line follows as plain text, which the runner leaves in the job log.
 func GitHub(w io.Writer, r *Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
@@ -24,7 +25,11 @@ func GitHub(w io.Writer, r *Report, opts Options) error {
 			}
 		}
 		props = append(props, "title="+escapeProperty(f.Rule))
-		fmt.Fprintf(bw, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(f.Message))
+		msg := f.Message
+		if f.Hint != "" {
+			msg += "\nhint: " + f.Hint
+		}
+		fmt.Fprintf(bw, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(msg))
 	}
 	if !opts.Quiet && r.Summary.Files > 0 {
 		fmt.Fprintln(bw, summaryLine(r.Summary, false))

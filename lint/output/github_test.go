@@ -26,6 +26,10 @@ func TestGitHub(t *testing.T) {
 			report: one(lint.Finding{Rule: "KL305", Severity: lint.SeverityInfo, Pos: lint.Position{File: "a.yaml", Line: 29, Column: 1}, Message: "m"}),
 			want:   "::notice file=a.yaml,line=29,col=1,title=KL305::m\n",
 		},
+		"a hint is the annotation's second line": {
+			report: one(lint.Finding{Rule: "KL203", Severity: lint.SeverityWarning, Pos: lint.Position{File: "a.yaml", Line: 3, Column: 1}, Message: "m", Hint: "do 100%"}),
+			want:   "::warning file=a.yaml,line=3,col=1,title=KL203::m%0Ahint: do 100%25\n",
+		},
 		"a finding without a line annotates the whole file": {
 			report: one(lint.Finding{Rule: "KL008", Severity: lint.SeverityError, Pos: lint.Position{File: "a.yaml"}, Message: "m"}),
 			want:   "::error file=a.yaml,title=KL008::m\n",
@@ -45,12 +49,12 @@ func TestGitHub(t *testing.T) {
 		},
 		"the summary follows as a plain log line": {
 			report: &Report{Findings: testReport().Findings[:1], Summary: Summary{Files: 1, Documents: 1, Warnings: 1}},
-			want:   "::warning file=a.yaml,line=3,col=1,title=KL203::no controlPlaneEndpoint\n0 errors, 1 warning, 0 infos in 1 file (1 document, 0 skipped)\n",
+			want:   "::warning file=a.yaml,line=3,col=1,title=KL203::no controlPlaneEndpoint%0Ahint: set a DNS name now\n0 errors, 1 warning, 0 infos in 1 file (1 document, 0 skipped)\n",
 		},
 		"quiet leaves out the summary": {
 			report: &Report{Findings: testReport().Findings[:1], Summary: Summary{Files: 1, Documents: 1, Warnings: 1}},
 			opts:   Options{Quiet: true},
-			want:   "::warning file=a.yaml,line=3,col=1,title=KL203::no controlPlaneEndpoint\n",
+			want:   "::warning file=a.yaml,line=3,col=1,title=KL203::no controlPlaneEndpoint%0Ahint: set a DNS name now\n",
 		},
 		"colour never reaches the log": {
 			report: &Report{Summary: Summary{Files: 1, Documents: 1, Errors: 2}},

@@ -14,6 +14,7 @@ type jsonFinding struct {
 	Column   int    `json:"column"`
 	Path     string `json:"path"`
 	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
 }
 
 type jsonReport struct {
@@ -28,7 +29,7 @@ func JSON(w io.Writer, r *Report, _ Options) error {
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File,
-			Line: f.Pos.Line, Column: f.Pos.Column, Path: f.Path, Message: f.Message,
+			Line: f.Pos.Line, Column: f.Pos.Column, Path: f.Path, Message: f.Message, Hint: f.Hint,
 		})
 	}
 	enc := json.NewEncoder(w)

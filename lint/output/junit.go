@@ -42,7 +42,9 @@ type (
 // per finding at or above --fail-on (errors by default), so that the report fails exactly when
 // the exit code does. Findings below that severity go to the testcase's <system-out>: they are
 // worth reading but must not turn the file red, and "skipped" would wrongly say it was not
-// linted. The failures counters count failing files, as JUnit counts failing tests.
+// linted. The failures counters count failing files, as JUnit counts failing tests. A hint
+// follows its finding's line in the failure body or system-out; the failure's message attribute,
+// which CI systems show as the headline, keeps the message alone.
 func JUnit(w io.Writer, r *Report, opts Options) error {
 	byFile := map[string][]int{}
 	for i, f := range r.Findings {
@@ -55,6 +57,9 @@ func JUnit(w io.Writer, r *Report, opts Options) error {
 		for _, i := range byFile[name] {
 			f := r.Findings[i]
 			line := fmt.Sprintf("%s: %s %s %s", f.Pos, f.Severity, f.Rule, f.Message)
+			if f.Hint != "" {
+				line += "\n  hint: " + f.Hint
+			}
 			if f.Severity >= opts.failOn() {
 				tc.Failures = append(tc.Failures, junitFailure{Message: f.Rule + ": " + f.Message, Type: f.Rule, Text: line})
 			} else {

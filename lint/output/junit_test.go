@@ -46,7 +46,7 @@ func TestJUnit(t *testing.T) {
 			cases:    []string{"a.yaml", "b.yaml", "c.yaml"},
 			failures: map[string][]string{"a.yaml": {"KL008"}},
 			out: map[string]string{
-				"a.yaml": "a.yaml:3:1: warning KL203 no controlPlaneEndpoint",
+				"a.yaml": "a.yaml:3:1: warning KL203 no controlPlaneEndpoint\n  hint: set a DNS name now",
 				"b.yaml": "b.yaml:29:1: info KL305 serverTLSBootstrap is true",
 			},
 			failed: 1,
@@ -96,6 +96,12 @@ func TestJUnit(t *testing.T) {
 					types = append(types, f.Type)
 					if !strings.HasPrefix(f.Message, f.Type+": ") || !strings.HasPrefix(f.Text, tc.Name+":") {
 						t.Errorf("%s: failure %+v lacks the rule or the position", tc.Name, f)
+					}
+					for _, fd := range tt.report.Findings {
+						if fd.Pos.File == tc.Name && fd.Rule == f.Type && fd.Hint != "" &&
+							(!strings.HasSuffix(f.Text, "\n  hint: "+fd.Hint) || strings.Contains(f.Message, fd.Hint)) {
+							t.Errorf("%s: failure %+v: want the hint in the body only", tc.Name, f)
+						}
 					}
 				}
 				if !slices.Equal(types, tt.failures[tc.Name]) {

@@ -47,7 +47,7 @@ func (s *Summary) Count(fs []lint.Finding) {
 
 // Options tune a writer. The zero value is a valid, plain configuration.
 type Options struct {
-	ShowSource bool // text: quote the source line with a caret under the column
+	ShowSource bool // text: quote the source line with a caret under the column, then the hint
 	// Color adds ANSI colours to text output. The caller decides: only for a terminal, and never
 	// when NO_COLOR is set.
 	Color bool

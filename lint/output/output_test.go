@@ -7,8 +7,8 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-// testRules and testReport are a small run over three files: a.yaml with a warning and an error,
-// b.yaml with an info, and c.yaml without findings.
+// testRules and testReport are a small run over three files: a.yaml with a warning that has a
+// hint and an error, b.yaml with an info, and c.yaml without findings.
 func testRules() []*lint.Rule {
 	return []*lint.Rule{
 		{ID: "KL008", Name: "kubeadm-validation", Summary: "kubeadm's own validation rejects a value", Severity: lint.SeverityError,
@@ -21,7 +21,7 @@ func testRules() []*lint.Rule {
 func testReport() *Report {
 	return &Report{
 		Findings: []lint.Finding{
-			{Rule: "KL203", Severity: lint.SeverityWarning, Pos: lint.Position{File: "a.yaml", Line: 3, Column: 1}, Message: "no controlPlaneEndpoint"},
+			{Rule: "KL203", Severity: lint.SeverityWarning, Pos: lint.Position{File: "a.yaml", Line: 3, Column: 1}, Message: "no controlPlaneEndpoint", Hint: "set a DNS name now"},
 			{Rule: "KL008", Severity: lint.SeverityError, Pos: lint.Position{File: "a.yaml", Line: 6, Column: 3}, Message: `networking.podSubnet: Invalid value: "10.244.0.0/33"`},
 			{Rule: "KL305", Severity: lint.SeverityInfo, Pos: lint.Position{File: "b.yaml", Line: 29, Column: 1}, Message: "serverTLSBootstrap is true"},
 		},

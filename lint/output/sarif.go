@@ -60,11 +60,15 @@ type (
 		Text string `json:"text"`
 	}
 	sarifResult struct {
-		RuleID    string          `json:"ruleId"`
-		RuleIndex int             `json:"ruleIndex"`
-		Level     string          `json:"level"`
-		Message   sarifMessage    `json:"message"`
-		Locations []sarifLocation `json:"locations"`
+		RuleID     string            `json:"ruleId"`
+		RuleIndex  int               `json:"ruleIndex"`
+		Level      string            `json:"level"`
+		Message    sarifMessage      `json:"message"`
+		Locations  []sarifLocation   `json:"locations"`
+		Properties *sarifResultProps `json:"properties,omitempty"`
+	}
+	sarifResultProps struct {
+		Hint string `json:"hint"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
@@ -88,6 +92,10 @@ type (
 // A finding without a line (0) gets no region: SARIF then reads it as being about the whole file,
 // which is true, where "line 1" would point at a line that has nothing to do with it. The rules'
 // fixes are edits to field paths, not to text ranges, so they are not written as SARIF fixes.
+//
+// A hint becomes the second sentence of message.text: GitHub code scanning shows only that text
+// (not message.markdown, nor property bags), and only its first sentence, the message, where
+// space is short. properties.hint repeats the hint for tools that want it apart.
 func SARIF(w io.Writer, r *Report, opts Options) error {
 	byID := map[string]*lint.Rule{}
 	for _, rule := range r.Rules {
@@ -113,11 +121,16 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 		if f.Pos.Line > 0 {
 			loc.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Column, 0)}
 		}
-		results = append(results, sarifResult{
+		res := sarifResult{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 			Message:   sarifMessage{Text: f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: loc}},
-		})
+		}
+		if f.Hint != "" {
+			res.Message.Text = strings.TrimSuffix(f.Message, ".") + ". " + sentence(f.Hint)
+			res.Properties = &sarifResultProps{Hint: f.Hint}
+		}
+		results = append(results, res)
 	}
 
 	log := sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{{
@@ -172,14 +185,15 @@ func fileURI(name string) string {
 	return (&url.URL{Path: name}).String()
 }
 
-// sentence capitalises a summary and ends it with a period, as SARIF descriptions are sentences.
+// sentence capitalises a summary or hint and ends it with a period, as SARIF descriptions are
+// sentences.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s
 	}
 	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
+	if !strings.ContainsAny(s[len(s)-1:], ".?!") {
 		s += "."
 	}
 	return s

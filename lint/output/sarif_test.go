@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -186,8 +187,16 @@ func checkSARIF(t *testing.T, data []byte, r *Report, opts Options) {
 		if res["level"] != levels[f.Severity] {
 			t.Errorf("%s: level = %v, want %s", where, res["level"], levels[f.Severity])
 		}
-		if obj(res["message"], where+": message")["text"] != f.Message {
-			t.Errorf("%s: message.text = %v", where, res["message"])
+		wantText, wantProps := f.Message, any(nil)
+		if f.Hint != "" {
+			wantText = f.Message + ". " + strings.ToUpper(f.Hint[:1]) + f.Hint[1:] + "."
+			wantProps = map[string]any{"hint": f.Hint}
+		}
+		if got := obj(res["message"], where+": message")["text"]; got != wantText {
+			t.Errorf("%s: message.text = %q, want %q", where, got, wantText)
+		}
+		if !reflect.DeepEqual(res["properties"], wantProps) {
+			t.Errorf("%s: properties = %v, want %v", where, res["properties"], wantProps)
 		}
 		locs := arr(res["locations"], where+": locations")
 		if len(locs) != 1 {

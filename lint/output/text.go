@@ -11,9 +11,10 @@ import (
 )
 
 // Text prints one finding per line, "file:line:col: severity KLnnn message", as compilers do, so
-// that editors and terminals link the position. The summary line comes last, where the eye lands
-// when the command returns; it is left out when no file was read, as the errors on stderr then
-// say everything.
+// that editors and terminals link the position. With ShowSource, the offending line, a caret and
+// the hint follow, indented; without it, the output stays one line per finding, for grep and
+// editors. The summary line comes last, where the eye lands when the command returns; it is left
+// out when no file was read, as the errors on stderr then say everything.
 func Text(w io.Writer, r *Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
@@ -29,6 +30,13 @@ func Text(w io.Writer, r *Report, opts Options) error {
 					caret = paint(ansiGreen, caret)
 				}
 				fmt.Fprintf(bw, "  %s\n  %s%s\n", line, caretPad(line, f.Pos.Column), caret)
+			}
+			if f.Hint != "" {
+				label := "hint:"
+				if opts.Color {
+					label = paint(ansiBold, label)
+				}
+				fmt.Fprintf(bw, "  %s %s\n", label, f.Hint)
 			}
 		}
 	}

@@ -40,6 +40,19 @@ func TestText(t *testing.T) {
 			opts: Options{ShowSource: true},
 			want: errLine + "    podSubnet: 10.244.0.0/33\n    ^\n",
 		},
+		"the hint follows the source line": {
+			report: &Report{
+				Findings: testReport().Findings[:1],
+				Sources:  map[string][]byte{"a.yaml": []byte("a: 1\nb: 2\nkind: ClusterConfiguration\n")},
+			},
+			opts: Options{ShowSource: true},
+			want: warning + "  kind: ClusterConfiguration\n  ^\n  hint: set a DNS name now\n",
+		},
+		"the hint shows without a source line": {
+			report: &Report{Findings: testReport().Findings[:1]},
+			opts:   Options{ShowSource: true, Color: true},
+			want:   "\x1b[1ma.yaml:3:1\x1b[0m: \x1b[1;33mwarning\x1b[0m KL203 no controlPlaneEndpoint\n  \x1b[1mhint:\x1b[0m set a DNS name now\n",
+		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

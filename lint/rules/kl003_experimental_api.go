@@ -8,22 +8,12 @@ var KL003 = &lint.Rule{
 	Summary:  "kubeadm.k8s.io/v1 is experimental and needs --allow-experimental-api",
 	Severity: lint.SeverityWarning,
 	Run:      reportProblems(lint.ProblemExperimental),
-	Doc: `kubeadm.k8s.io/v1 is still being designed (kubernetes/kubeadm#3160). kubeadm reads it only
-when --allow-experimental-api is passed, and its fields may change before it is final.
-
-Bad, unless you pass --allow-experimental-api on purpose:
-
-` + "```yaml" + `
+	Doc: doc(`
+kubeadm.k8s.io/v1 is still being designed (kubernetes/kubeadm#3160). kubeadm reads it only
+when --allow-experimental-api is passed, and its fields may change before it is final. The bad
+example is fine where --allow-experimental-api is passed on purpose.`, `
 apiVersion: kubeadm.k8s.io/v1
-kind: ClusterConfiguration
-` + "```" + `
-
-Good:
-
-` + "```yaml" + `
+kind: ClusterConfiguration`, `
 apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-` + "```" + `
-
-Source: kubeadm's validateSupportedVersion.`,
+kind: ClusterConfiguration`, `kubeadm's validateSupportedVersion.`),
 }

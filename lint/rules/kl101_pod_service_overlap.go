@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -23,11 +25,14 @@ var KL101 = &lint.Rule{
 				if !overlaps(pod, svc) {
 					continue
 				}
-				if svcWritten {
-					p.Reportf("networking.podSubnet", "podSubnet %s overlaps serviceSubnet %s: Service IPs and Pod IPs would collide", pod, svc)
-				} else {
-					p.Reportf("networking.podSubnet", "podSubnet %s overlaps kubeadm's default serviceSubnet %s: Service IPs and Pod IPs would collide", pod, svc)
+				f := lint.Finding{Path: "networking.podSubnet",
+					Message: fmt.Sprintf("podSubnet %s overlaps serviceSubnet %s", pod, svc),
+					Hint:    "move one of the subnets so that Service IPs and Pod IPs cannot collide"}
+				if !svcWritten {
+					f.Message = fmt.Sprintf("podSubnet %s overlaps kubeadm's default serviceSubnet %s", pod, svc)
+					f.Hint = "choose another podSubnet, or set a serviceSubnet outside it"
 				}
+				p.Report(p.Doc, f)
 			}
 		}
 	},

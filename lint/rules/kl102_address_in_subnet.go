@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"net"
 
 	netutils "k8s.io/utils/net"
@@ -38,7 +39,9 @@ var KL102 = &lint.Rule{
 		check := func(doc *lint.Document, path, what string, ip net.IP) {
 			for _, n := range nets {
 				if n.n.Contains(ip) {
-					p.ReportIn(doc, path, "%s %s lies inside the %s %s", what, ip, n.name, n.n)
+					p.Report(doc, lint.Finding{Path: path,
+						Message: fmt.Sprintf("%s %s lies inside the %s %s", what, ip, n.name, n.n),
+						Hint:    fmt.Sprintf("choose a %s outside the network of the nodes and endpoints", n.name)})
 					return
 				}
 			}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 	netutils "k8s.io/utils/net"
 
@@ -24,9 +26,13 @@ var KL103 = &lint.Rule{
 		}
 		switch {
 		case len(pod) != len(svc):
-			p.Reportf("networking.serviceSubnet", "podSubnet has %d address families and serviceSubnet %d: a dual-stack cluster needs both in both", len(pod), len(svc))
+			p.Report(p.Doc, lint.Finding{Path: "networking.serviceSubnet",
+				Message: fmt.Sprintf("podSubnet has %d address families and serviceSubnet %d", len(pod), len(svc)),
+				Hint:    "give both subnets the same families, one range of each for a dual-stack cluster"})
 		case netutils.IsIPv6CIDR(pod[0]) != netutils.IsIPv6CIDR(svc[0]):
-			p.Reportf("networking.serviceSubnet", "serviceSubnet lists %s first and podSubnet %s: the first family is the cluster's primary one and should agree", family(svc[0].IP), family(pod[0].IP))
+			p.Report(p.Doc, lint.Finding{Path: "networking.serviceSubnet",
+				Message: fmt.Sprintf("serviceSubnet lists %s first and podSubnet %s", family(svc[0].IP), family(pod[0].IP)),
+				Hint:    "list the same family first in both, as the first one is the cluster's primary family"})
 		}
 	},
 	Doc: doc(`

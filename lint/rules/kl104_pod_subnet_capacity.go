@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strconv"
 
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
@@ -35,7 +36,9 @@ var KL104 = &lint.Rule{
 				}
 			}
 			if d := mask - ones; d >= 0 && d < 3 {
-				p.Reportf("networking.podSubnet", "podSubnet %s split into /%d node CIDRs gives pod addresses to only %d node(s); the controller-manager leaves the rest without a podCIDR", n, mask, 1<<d)
+				p.Report(p.Doc, lint.Finding{Path: "networking.podSubnet",
+					Message: fmt.Sprintf("podSubnet %s split into /%d node CIDRs gives pod addresses to only %d node(s)", n, mask, 1<<d),
+					Hint:    fmt.Sprintf("widen podSubnet or raise the controller-manager's %s, as further nodes get no podCIDR", flag)})
 			}
 		}
 	},

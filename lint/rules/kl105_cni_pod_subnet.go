@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -27,15 +29,19 @@ var KL105 = &lint.Rule{
 		}
 		nets := subnets(c.Networking.PodSubnet)
 		if len(nets) == 0 {
-			p.Reportf("networking", "no podSubnet: %s's stock manifest expects %s, and the controller-manager allocates no node CIDRs without one", p.Options.CNI, want)
+			p.Report(p.Doc, lint.Finding{Path: "networking",
+				Message: "no podSubnet",
+				Hint:    fmt.Sprintf("set podSubnet to %s, the range %s's stock manifest expects", want, p.Options.CNI)})
 			return
 		}
 		if nets[0].String() != want {
-			msg := "podSubnet %s differs from %s's default %s: change the CNI's manifest to match, or podSubnet"
+			hint := "change the CNI's manifest to match, or podSubnet"
 			if p.Options.CNI == "cilium" {
-				msg += "; note that Cilium's default also contains kubeadm's default serviceSubnet 10.96.0.0/12"
+				hint += " (Cilium's default contains kubeadm's default serviceSubnet 10.96.0.0/12)"
 			}
-			p.Reportf("networking.podSubnet", msg, nets[0], p.Options.CNI, want)
+			p.Report(p.Doc, lint.Finding{Path: "networking.podSubnet",
+				Message: fmt.Sprintf("podSubnet %s differs from %s's default %s", nets[0], p.Options.CNI, want),
+				Hint:    hint})
 		}
 	},
 	Doc: doc(`

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	netutils "k8s.io/utils/net"
@@ -22,12 +23,16 @@ var KL106 = &lint.Rule{
 			parts := strings.Split(v, ",")
 			for _, part := range parts {
 				if netutils.ParseIPSloppy(strings.TrimSpace(part)) == nil {
-					p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "node-ip %q is not an IP address (or two, one per family, separated by a comma); the kubelet will not start", v)
+					p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+						Message: fmt.Sprintf("node-ip %q is not an IP address", v),
+						Hint:    "give one IP address, or one of each family separated by a comma, or the kubelet does not start"})
 					break
 				}
 			}
 			if len(parts) > 2 {
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "node-ip %q lists more than two addresses; the kubelet takes one per family", v)
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+					Message: fmt.Sprintf("node-ip %q lists more than two addresses", v),
+					Hint:    "give at most one address of each family"})
 			}
 		}
 	},

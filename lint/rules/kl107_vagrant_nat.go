@@ -15,12 +15,16 @@ var KL107 = &lint.Rule{
 	Run: func(p *lint.Pass) {
 		for _, nr := range nodeRegistrations(p.File) {
 			if nr.AdvertiseAddress == vagrantNAT && nr.Doc.Has(nr.AdvertisePath) {
-				p.ReportIn(nr.Doc, nr.AdvertisePath, "advertiseAddress %s is VirtualBox's NAT address, identical on every VM: other nodes cannot reach this API server there; use the host-only network's address", vagrantNAT)
+				p.Report(nr.Doc, lint.Finding{Path: nr.AdvertisePath,
+					Message: "advertiseAddress " + vagrantNAT + " is VirtualBox's NAT address, which every VM shares",
+					Hint:    "use the host-only network's address, where other nodes can reach this API server"})
 			}
 			if v, i, ok := nr.KubeletArgs.Get("node-ip"); ok {
 				for _, ip := range ips(v) {
 					if ip.String() == vagrantNAT {
-						p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "node-ip %s is VirtualBox's NAT address, identical on every VM; use the host-only network's address", vagrantNAT)
+						p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+							Message: "node-ip " + vagrantNAT + " is VirtualBox's NAT address, which every VM shares",
+							Hint:    "use the host-only network's address"})
 					}
 				}
 			}

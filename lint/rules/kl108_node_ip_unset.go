@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	netutils "k8s.io/utils/net"
@@ -19,11 +20,15 @@ var KL108 = &lint.Rule{
 				continue
 			}
 			if nr.ControlPlane && nr.Doc.Has(nr.AdvertisePath) && netutils.ParseIPSloppy(nr.AdvertiseAddress) != nil {
-				p.ReportIn(nr.Doc, "nodeRegistration", "advertiseAddress %s is set but the kubelet's node-ip is not: the kubelet registers the address of the default route's NIC, which may differ; add node-ip %s to kubeletExtraArgs", nr.AdvertiseAddress, nr.AdvertiseAddress)
+				p.Report(nr.Doc, lint.Finding{Path: "nodeRegistration",
+					Message: fmt.Sprintf("advertiseAddress %s is set but the kubelet's node-ip is not", nr.AdvertiseAddress),
+					Hint:    fmt.Sprintf("add node-ip %s to kubeletExtraArgs, or the kubelet registers the default route's address, which may differ", nr.AdvertiseAddress)})
 				continue
 			}
 			if h := p.Options.Host; h != nil && len(h.NICs) > 1 {
-				p.ReportIn(nr.Doc, "nodeRegistration", "this host has %d network interfaces (%s) and node-ip is unset: the kubelet registers the default route's address, which may be the wrong network", len(h.NICs), strings.Join(h.NICs, ", "))
+				p.Report(nr.Doc, lint.Finding{Path: "nodeRegistration",
+					Message: fmt.Sprintf("this host has %d network interfaces (%s) and node-ip is unset", len(h.NICs), strings.Join(h.NICs, ", ")),
+					Hint:    "set node-ip in kubeletExtraArgs, or the kubelet registers the default route's address, which may be on the wrong network"})
 			}
 		}
 	},

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	netutils "k8s.io/utils/net"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -23,7 +25,9 @@ var KL109 = &lint.Rule{
 				same = same || ip.Equal(adv)
 			}
 			if !same && len(ips(v)) > 0 {
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "node-ip %s differs from advertiseAddress %s: the API server and the node are reached on different networks", v, nr.AdvertiseAddress)
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+					Message: fmt.Sprintf("node-ip %s differs from advertiseAddress %s", v, nr.AdvertiseAddress),
+					Hint:    "use one address for both, unless the API server and the node are meant to be reached on different networks"})
 			}
 		}
 	},

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	netutils "k8s.io/utils/net"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -27,7 +29,9 @@ var KL110 = &lint.Rule{
 				v4 = v4 || !netutils.IsIPv6(ip)
 			}
 			if v4 != v6 {
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "the cluster is dual-stack but node-ip %s has one family: give one address of each, comma-separated, or the node gets no address of the other family", v)
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+					Message: fmt.Sprintf("the cluster is dual-stack but node-ip %s has one family", v),
+					Hint:    "give one address of each family, comma-separated, or the node gets no address of the other"})
 			}
 		}
 	},

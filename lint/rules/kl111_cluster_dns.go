@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	netutils "k8s.io/utils/net"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -35,7 +37,9 @@ var KL111 = &lint.Rule{
 			return // NodeLocal DNSCache listens on a link-local address such as 169.254.20.10
 		}
 		if ip == nil || !ip.Equal(want) {
-			p.Reportf("clusterDNS[0]", "clusterDNS %s is not %s, the address kubeadm gives the kube-dns Service in serviceSubnet %s: Pods would resolve nothing", kc.ClusterDNS[0], want, nets[0])
+			p.Report(p.Doc, lint.Finding{Path: "clusterDNS[0]",
+				Message: fmt.Sprintf("clusterDNS %s is not %s, kubeadm's kube-dns Service address in serviceSubnet %s", kc.ClusterDNS[0], want, nets[0]),
+				Hint:    fmt.Sprintf("set clusterDNS to %s, or Pods resolve nothing", want)})
 		}
 	},
 	Doc: doc(`

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -17,7 +19,9 @@ var KL112 = &lint.Rule{
 			return
 		}
 		if normalizeCIDRs(kp.ClusterCIDR) != normalizeCIDRs(c.Networking.PodSubnet) {
-			p.Reportf("clusterCIDR", "clusterCIDR %q differs from podSubnet %q: kube-proxy then masquerades the wrong traffic; leave clusterCIDR out and kubeadm fills it from podSubnet", kp.ClusterCIDR, c.Networking.PodSubnet)
+			p.Report(p.Doc, lint.Finding{Path: "clusterCIDR",
+				Message: fmt.Sprintf("clusterCIDR %q differs from podSubnet %q", kp.ClusterCIDR, c.Networking.PodSubnet),
+				Hint:    "leave clusterCIDR out so that kubeadm fills it in from podSubnet"})
 		}
 	},
 	Doc: doc(`

@@ -61,7 +61,9 @@ var KL113 = &lint.Rule{
 			if noProxyAt >= 0 {
 				at = lint.PathIndex(e.path, noProxyAt)
 			}
-			p.Reportf(at, "%s sends %s through a proxy but NO_PROXY lacks %s: calls to Services, Pods and webhooks go to the proxy and time out", e.path, envName(e.env[proxy]), strings.Join(missing, ", "))
+			p.Report(p.Doc, lint.Finding{Path: at,
+				Message: fmt.Sprintf("%s sets %s but NO_PROXY lacks %s", e.path, e.env[proxy].Name, strings.Join(missing, ", ")),
+				Hint:    "add them to NO_PROXY, or calls to Services, Pods and webhooks go to the proxy and time out"})
 		}
 	},
 	Doc: doc(`
@@ -80,5 +82,3 @@ apiServer:
   - name: NO_PROXY
     value: 10.96.0.0/12,10.244.0.0/16,.svc,cluster.local,192.168.10.0/24`, `the kubeadm troubleshooting guide ("kubeadm upgrade plan prints out context deadline exceeded"); kubernetes/kubeadm#324.`),
 }
-
-func envName(e kubeadmapi.EnvVar) string { return fmt.Sprintf("%s=%s", e.Name, e.Value) }

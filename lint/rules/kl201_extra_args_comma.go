@@ -25,7 +25,8 @@ var KL201 = &lint.Rule{
 				joined := strings.ReplaceAll(arg.Value, ","+arg.Name+"=", ",")
 				p.Report(l.Doc, lint.Finding{
 					Path:    l.At(i),
-					Message: "value " + quote(arg.Value) + " repeats " + quote(arg.Name+"=") + ": the flag gets that text literally; write the list as one value " + quote(joined),
+					Message: "value " + quote(arg.Value) + " repeats " + quote(arg.Name+"="),
+					Hint:    "write the list as one value, " + quote(joined) + ", as the flag takes the repeated name literally",
 					Fixes: []lint.Fix{{
 						Message: "join the values into one entry",
 						Edits:   []lint.Edit{{Path: l.At(i) + ".value", Value: joined}},

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -29,7 +30,9 @@ var KL202 = &lint.Rule{
 				if f != nil && f.Repeats() {
 					continue // a list or map flag collects every value
 				}
-				p.ReportIn(l.Doc, l.At(i), "%s is given again (first at %s): the component sees only %q; join the values into one entry", arg.Name, l.At(j), arg.Value)
+				p.Report(l.Doc, lint.Finding{Path: l.At(i),
+					Message: fmt.Sprintf("%s is given again (first at %s)", arg.Name, l.At(j)),
+					Hint:    fmt.Sprintf("join the values into one entry, as the component sees only %q", arg.Value)})
 			}
 		}
 	},

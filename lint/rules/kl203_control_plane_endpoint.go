@@ -12,7 +12,11 @@ var KL203 = &lint.Rule{
 	Run: func(p *lint.Pass) {
 		c, cdoc := clusterConfig(p.File)
 		if c != nil && c.ControlPlaneEndpoint == "" && p.File.Doc(lint.KindJoin) == nil {
-			p.ReportIn(cdoc, "controlPlaneEndpoint", "no controlPlaneEndpoint: the cluster is tied to this node's address and 'kubeadm join --control-plane' will refuse to add more control-plane nodes; set a DNS name or a load balancer address now, as it cannot be added later without re-issuing certificates")
+			p.Report(cdoc, lint.Finding{
+				Path:    "controlPlaneEndpoint",
+				Message: "no controlPlaneEndpoint",
+				Hint:    "set a DNS name or load-balancer address now, as no other control-plane node can join without one and adding it later means re-issuing certificates",
+			})
 		}
 		if j := p.File.Join(); j == nil || j.ControlPlane == nil || c == nil || c.ControlPlaneEndpoint != "" {
 			return
@@ -20,7 +24,8 @@ var KL203 = &lint.Rule{
 		p.Report(p.File.Doc(lint.KindJoin), lint.Finding{
 			Path:     "controlPlane",
 			Severity: lint.SeverityError,
-			Message:  "this control-plane join belongs to a cluster without controlPlaneEndpoint (see its ClusterConfiguration): kubeadm refuses to add a control-plane node to it",
+			Message:  "control-plane join to a cluster without controlPlaneEndpoint",
+			Hint:     "give the ClusterConfiguration a controlPlaneEndpoint, as kubeadm adds no control-plane node without one",
 		})
 	},
 	Doc: doc(`

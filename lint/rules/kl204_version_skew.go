@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -27,13 +28,17 @@ var KL204 = &lint.Rule{
 		tm, vm := int(target.Minor()), int(v.Minor())
 		switch {
 		case vm > tm+1:
-			p.ReportIn(cdoc, "kubernetesVersion", "kubernetesVersion %s is %d minor releases newer than kubeadm v1.%d: kubeadm deploys at most its own release and one newer; use kubeadm v1.%d", c.KubernetesVersion, vm-tm, tm, vm)
+			p.Report(cdoc, lint.Finding{Path: "kubernetesVersion",
+				Message: fmt.Sprintf("kubernetesVersion %s is %d minor releases newer than kubeadm v1.%d", c.KubernetesVersion, vm-tm, tm),
+				Hint:    fmt.Sprintf("use kubeadm v1.%d, as kubeadm deploys at most one release newer than its own", vm)})
 		case vm == tm+1:
 			p.Report(cdoc, lint.Finding{Path: "kubernetesVersion", Severity: lint.SeverityWarning,
-				Message: "kubernetesVersion " + c.KubernetesVersion + " is newer than kubeadm v1." + strconv.Itoa(tm) + ": kubeadm warns and the control plane may use settings this kubeadm does not know; use the matching kubeadm"})
+				Message: "kubernetesVersion " + c.KubernetesVersion + " is newer than kubeadm v1." + strconv.Itoa(tm),
+				Hint:    "use kubeadm v1." + strconv.Itoa(vm) + ", as this kubeadm may not know the settings its control plane needs"})
 		case p.File.Doc(lint.KindJoin) != nil && vm < tm:
 			p.Report(p.File.Doc(lint.KindJoin), lint.Finding{Path: "kind", Severity: lint.SeverityWarning,
-				Message: "this node joins a v1." + strconv.Itoa(vm) + " cluster with kubeadm v1." + strconv.Itoa(tm) + ": a newer kubeadm may need RBAC rules and configuration the cluster lacks; join with the cluster's kubeadm version"})
+				Message: "this node joins a v1." + strconv.Itoa(vm) + " cluster with kubeadm v1." + strconv.Itoa(tm),
+				Hint:    "join with kubeadm v1." + strconv.Itoa(vm) + ", as a newer kubeadm may need RBAC rules and configuration the cluster lacks"})
 		}
 	},
 	Doc: doc(`

@@ -31,7 +31,8 @@ var KL205 = &lint.Rule{
 			fixed := "registry.k8s.io" + strings.TrimPrefix(repo, "k8s.gcr.io")
 			p.Report(p.Doc, lint.Finding{
 				Path:    path,
-				Message: "image repository " + quote(repo) + " is frozen since April 2023 and holds no image of a supported release; use " + quote(fixed),
+				Message: "image repository " + quote(repo) + " is frozen since April 2023",
+				Hint:    "use " + quote(fixed) + ", as k8s.gcr.io holds no image of a supported release",
 				Fixes:   []lint.Fix{{Message: "use registry.k8s.io", Edits: []lint.Edit{{Path: path, Value: fixed}}}},
 			})
 		}

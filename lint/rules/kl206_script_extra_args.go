@@ -37,9 +37,9 @@ var KL206 = &lint.Rule{
 					value, pos = cmd[i+1].Text, cmd[i+1].Pos
 				}
 				if key, list, bad := commaValue(value); bad {
-					p.Report(nil, lint.Finding{Pos: pos, Path: flag, Message: fmt.Sprintf(
-						"%s %q carries a comma-separated value: kubeadm splits it into key=value pairs and fails or keeps only the last; use a config file with %s.extraArgs: [{name: %s, value: %q}]",
-						flag, value, field, key, list)})
+					p.Report(nil, lint.Finding{Pos: pos, Path: flag,
+						Message: fmt.Sprintf("%s %q carries a comma-separated value", flag, value),
+						Hint:    fmt.Sprintf("use a config file with %s.extraArgs: [{name: %s, value: %q}], as kubeadm splits the flag at every comma", field, key, list)})
 				}
 			}
 		}

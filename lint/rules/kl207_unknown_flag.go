@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -23,7 +24,9 @@ var KL207 = &lint.Rule{
 			case h.added != "":
 				p.Reportf(e.at(), "%s has no flag --%s (%s adds it)", comp, e.arg.Name, h.added)
 			case s != "":
-				p.Reportf(e.at(), "%s has no flag --%s: did you mean --%s?", comp, e.arg.Name, s)
+				p.Report(p.Doc, lint.Finding{Path: e.at(),
+					Message: fmt.Sprintf("%s has no flag --%s", comp, e.arg.Name),
+					Hint:    fmt.Sprintf("did you mean --%s?", s)})
 			default:
 				p.Reportf(e.at(), "%s has no flag --%s", comp, e.arg.Name)
 			}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -27,13 +28,18 @@ var KL211 = &lint.Rule{
 					p.ReportIn(pr.Doc, at, "%s has no feature gate %s", comp, pr.Gate)
 				}
 			case release.GateLocked:
-				p.ReportIn(pr.Doc, at, "feature gate %s is locked to %t in %s: remove the setting", pr.Gate, pr.comp.Gate(pr.Gate).Default, comp)
+				p.Report(pr.Doc, lint.Finding{Path: at,
+					Message: fmt.Sprintf("feature gate %s is locked to %t in %s", pr.Gate, pr.comp.Gate(pr.Gate).Default, comp),
+					Hint:    "remove the setting"})
 			case release.GateNeedsDisabled:
 				verb := "is"
 				if len(pr.Requires) > 1 {
 					verb = "are"
 				}
-				p.ReportIn(pr.Doc, at, "feature gate %s is enabled in %s but needs %s, which %s disabled", pr.Gate, comp, strings.Join(pr.Requires, " and "), verb)
+				needs := strings.Join(pr.Requires, " and ")
+				p.Report(pr.Doc, lint.Finding{Path: at,
+					Message: fmt.Sprintf("feature gate %s is enabled in %s but needs %s, which %s disabled", pr.Gate, comp, needs, verb),
+					Hint:    fmt.Sprintf("enable %s as well, or disable %s", needs, pr.Gate)})
 			}
 		}
 	},

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -16,7 +17,9 @@ var KL212 = &lint.Rule{
 	Run: func(p *lint.Pass) {
 		for _, pr := range gateProblems(p) {
 			if pr.Kind == release.GateDeprecated {
-				p.ReportIn(pr.Doc, pr.at(pr.Gate), "feature gate %s is deprecated in %s: a later release removes it and the component then exits at start", pr.Gate, what(pr.comp, pr.rel))
+				p.Report(pr.Doc, lint.Finding{Path: pr.at(pr.Gate),
+					Message: fmt.Sprintf("feature gate %s is deprecated in %s", pr.Gate, what(pr.comp, pr.rel)),
+					Hint:    "stop setting it, as a later release removes it and the component then exits at start"})
 			}
 		}
 		c, doc := clusterConfig(p.File)

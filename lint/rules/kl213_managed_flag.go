@@ -24,13 +24,16 @@ var KL213 = &lint.Rule{
 				continue
 			}
 			if v, i, ok := l.Get("service-cluster-ip-range"); ok && !sameSubnets(v, c.Networking.ServiceSubnet) {
-				p.ReportIn(cdoc, l.At(i)+".value", "service-cluster-ip-range %q differs from networking.serviceSubnet %q, from which kubeadm takes the API server certificate's and CoreDNS's Service IPs", v, c.Networking.ServiceSubnet)
+				p.Report(cdoc, lint.Finding{Path: l.At(i) + ".value",
+					Message: fmt.Sprintf("service-cluster-ip-range %q differs from networking.serviceSubnet %q", v, c.Networking.ServiceSubnet),
+					Hint:    "set networking.serviceSubnet instead, from which kubeadm also takes the API server certificate's and CoreDNS's Service IPs"})
 			}
 		}
 		api := args{Path: "apiServer.extraArgs", Args: c.APIServer.ExtraArgs}
 		if v, i, ok := api.Get("etcd-servers"); ok && c.Etcd.External == nil {
 			p.Report(cdoc, lint.Finding{Path: api.At(i) + ".value", Severity: lint.SeverityWarning,
-				Message: fmt.Sprintf("etcd-servers %q points the API server away from the etcd that kubeadm runs on this node: describe it in etcd.external instead", v)})
+				Message: fmt.Sprintf("etcd-servers %q points the API server away from the etcd that kubeadm runs on this node", v),
+				Hint:    "describe the external etcd in etcd.external instead"})
 		}
 		init := p.File.Init()
 		idoc := p.File.Doc(lint.KindInit)
@@ -39,10 +42,13 @@ var KL213 = &lint.Rule{
 		}
 		if v, i, ok := api.Get("advertise-address"); ok && idoc.Has("localAPIEndpoint.advertiseAddress") && v != init.LocalAPIEndpoint.AdvertiseAddress {
 			p.Report(cdoc, lint.Finding{Path: api.At(i) + ".value", Severity: lint.SeverityWarning,
-				Message: fmt.Sprintf("advertise-address %q differs from localAPIEndpoint.advertiseAddress %q, which kubeadm puts in the API server's certificate and its health checks", v, init.LocalAPIEndpoint.AdvertiseAddress)})
+				Message: fmt.Sprintf("advertise-address %q differs from localAPIEndpoint.advertiseAddress %q", v, init.LocalAPIEndpoint.AdvertiseAddress),
+				Hint:    "set only localAPIEndpoint.advertiseAddress, which kubeadm also puts in the API server's certificate and its health checks"})
 		}
 		if v, i, ok := api.Get("secure-port"); ok && v != strconv.Itoa(int(init.LocalAPIEndpoint.BindPort)) {
-			p.ReportIn(cdoc, api.At(i)+".value", "secure-port %q differs from localAPIEndpoint.bindPort %d, where kubeadm's kubeconfigs and health checks reach the API server: kubeadm waits for it forever", v, init.LocalAPIEndpoint.BindPort)
+			p.Report(cdoc, lint.Finding{Path: api.At(i) + ".value",
+				Message: fmt.Sprintf("secure-port %q differs from localAPIEndpoint.bindPort %d", v, init.LocalAPIEndpoint.BindPort),
+				Hint:    "set only localAPIEndpoint.bindPort, where kubeadm's kubeconfigs and health checks reach the API server, or kubeadm waits for it forever"})
 		}
 	},
 	Doc: doc(`

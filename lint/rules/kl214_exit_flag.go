@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -20,9 +21,13 @@ var KL214 = &lint.Rule{
 			// --version=v1.2.3 only sets the version the component reports; it runs on.
 			switch on, _ := strconv.ParseBool(e.arg.Value); {
 			case e.flag.Name == "version" && (on || e.arg.Value == "raw"):
-				p.Reportf(e.valueAt(), "--version=%s makes %s print its version and exit: the static Pod restarts forever", e.arg.Value, e.comp.Name)
+				p.Report(p.Doc, lint.Finding{Path: e.valueAt(),
+					Message: fmt.Sprintf("--version=%s makes %s print its version and exit", e.arg.Value, e.comp.Name),
+					Hint:    "remove the flag, or the static Pod restarts forever"})
 			case e.flag.Name == "help" && on:
-				p.Reportf(e.valueAt(), "--help=%s makes %s print its usage and exit: the static Pod restarts forever", e.arg.Value, e.comp.Name)
+				p.Report(p.Doc, lint.Finding{Path: e.valueAt(),
+					Message: fmt.Sprintf("--help=%s makes %s print its usage and exit", e.arg.Value, e.comp.Name),
+					Hint:    "remove the flag, or the static Pod restarts forever"})
 			}
 		}
 	},

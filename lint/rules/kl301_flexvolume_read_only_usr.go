@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -22,13 +23,16 @@ var KL301 = &lint.Rule{
 		if p.Options.HostProfile == "immutable-usr" {
 			why = "/usr is read-only on immutable-usr hosts (Flatcar, Fedora CoreOS)"
 		}
+		report := func(doc *lint.Document, path, msg, fix string) {
+			p.Report(doc, lint.Finding{Path: path, Message: msg, Hint: fix + " " + flexDir + ", as " + why})
+		}
 		for _, nr := range nodeRegistrations(p.File) {
 			v, i, ok := nr.KubeletArgs.Get("volume-plugin-dir")
 			switch {
 			case !ok:
-				p.ReportIn(nr.Doc, "nodeRegistration.kubeletExtraArgs", "kubelet volume-plugin-dir is unset and defaults to /usr/libexec/kubernetes/...; %s, so set it to %s", why, flexDir)
+				report(nr.Doc, "nodeRegistration.kubeletExtraArgs", "kubelet volume-plugin-dir is unset and defaults to /usr/libexec/kubernetes/...", "set it to")
 			case strings.HasPrefix(v, "/usr/"):
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "kubelet volume-plugin-dir %q is under /usr; %s, so use %s", v, why, flexDir)
+				report(nr.Doc, nr.KubeletArgs.At(i), fmt.Sprintf("kubelet volume-plugin-dir %q is under /usr", v), "use")
 			}
 		}
 		c, cdoc := clusterConfig(p.File)
@@ -39,9 +43,9 @@ var KL301 = &lint.Rule{
 		v, i, ok := cm.Get("flex-volume-plugin-dir")
 		switch {
 		case !ok:
-			p.ReportIn(cdoc, "controllerManager", "controller-manager flex-volume-plugin-dir is unset and defaults to /usr/libexec/kubernetes/...; %s, so set it to %s", why, flexDir)
+			report(cdoc, "controllerManager", "controller-manager flex-volume-plugin-dir is unset and defaults to /usr/libexec/kubernetes/...", "set it to")
 		case strings.HasPrefix(v, "/usr/"):
-			p.ReportIn(cdoc, cm.At(i), "controller-manager flex-volume-plugin-dir %q is under /usr; %s, so use %s", v, why, flexDir)
+			report(cdoc, cm.At(i), fmt.Sprintf("controller-manager flex-volume-plugin-dir %q is under /usr", v), "use")
 		}
 	},
 	Doc: doc(`

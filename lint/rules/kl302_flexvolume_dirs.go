@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -23,7 +24,9 @@ var KL302 = &lint.Rule{
 		}
 		for _, nr := range nodeRegistrations(p.File) {
 			if v, i, ok := nr.KubeletArgs.Get("volume-plugin-dir"); ok && strings.TrimSuffix(v, "/") != strings.TrimSuffix(cmDir, "/") {
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "kubelet volume-plugin-dir %q differs from the controller-manager's flex-volume-plugin-dir %q: drivers installed for one are invisible to the other", v, cmDir)
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+					Message: fmt.Sprintf("kubelet volume-plugin-dir %q differs from the controller-manager's %q", v, cmDir),
+					Hint:    "use one directory for volume-plugin-dir and flex-volume-plugin-dir, or drivers installed for one are invisible to the other"})
 			}
 		}
 		if p.Options.TargetMinor() < 36 {
@@ -34,7 +37,9 @@ var KL302 = &lint.Rule{
 				return
 			}
 		}
-		p.ReportIn(cdoc, cm.At(ci), "kubeadm v1.%d no longer mounts the FlexVolume directory into the controller-manager: add %q to controllerManager.extraVolumes", p.Options.TargetMinor(), cmDir)
+		p.Report(cdoc, lint.Finding{Path: cm.At(ci),
+			Message: fmt.Sprintf("kubeadm v1.%d no longer mounts the FlexVolume directory into the controller-manager", p.Options.TargetMinor()),
+			Hint:    fmt.Sprintf("add %q to controllerManager.extraVolumes", cmDir)})
 	},
 	Doc: doc(`
 The kubelet runs FlexVolume drivers from volume-plugin-dir and the controller-manager from

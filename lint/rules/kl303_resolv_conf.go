@@ -17,10 +17,13 @@ var KL303 = &lint.Rule{
 		}
 		if h := p.Options.Host; h != nil && h.ResolvConfLoopback {
 			p.Report(p.Doc, lint.Finding{Path: "resolvConf", Severity: lint.SeverityError,
-				Message: "resolvConf is /etc/resolv.conf and this host's nameserver there is a loopback address (systemd-resolved's stub): CoreDNS forwards to itself and CrashLoops with 'loop detected'; use /run/systemd/resolve/resolv.conf"})
+				Message: "resolvConf is /etc/resolv.conf, whose nameserver on this host is a loopback address",
+				Hint:    "use /run/systemd/resolve/resolv.conf, or CoreDNS forwards to itself and CrashLoops with 'loop detected'"})
 			return
 		}
-		p.Reportf("resolvConf", "resolvConf is /etc/resolv.conf and kubeadm will not replace it: on hosts with systemd-resolved its nameserver is 127.0.0.53 and CoreDNS loops; use /run/systemd/resolve/resolv.conf there")
+		p.Report(p.Doc, lint.Finding{Path: "resolvConf",
+			Message: "resolvConf is /etc/resolv.conf, which kubeadm will not replace",
+			Hint:    "use /run/systemd/resolve/resolv.conf on hosts with systemd-resolved, whose stub at 127.0.0.53 makes CoreDNS loop"})
 	},
 	Doc: doc(`
 CoreDNS forwards queries to the nameservers in the resolv.conf the kubelet gives it. With

@@ -11,11 +11,15 @@ var KL304 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
 		if kc := p.File.Kubelet(); kc != nil && !kc.RotateCertificates && p.File.Doc(lint.KindKubelet).Has("rotateCertificates") {
-			p.ReportIn(p.File.Doc(lint.KindKubelet), "rotateCertificates", "rotateCertificates is false: the kubelet's client certificate expires after one year and the node goes NotReady with x509 errors")
+			p.Report(p.File.Doc(lint.KindKubelet), lint.Finding{Path: "rotateCertificates",
+				Message: "rotateCertificates is false",
+				Hint:    "set it to true, or the kubelet's client certificate expires after one year and the node goes NotReady with x509 errors"})
 		}
 		for _, nr := range nodeRegistrations(p.File) {
 			if v, i, ok := nr.KubeletArgs.Get("rotate-certificates"); ok && v == "false" {
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "rotate-certificates=false: the kubelet's client certificate expires after one year and the node goes NotReady with x509 errors")
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+					Message: "rotate-certificates=false",
+					Hint:    "remove the flag, or the kubelet's client certificate expires after one year and the node goes NotReady with x509 errors"})
 			}
 		}
 	},

@@ -16,14 +16,18 @@ var KL305 = &lint.Rule{
 			return
 		}
 		if kc.ServerTLSBootstrap {
-			p.Reportf("serverTLSBootstrap", "serverTLSBootstrap is true: the kubelets' serving CSRs (kubernetes.io/kubelet-serving) need an approver, as the controller-manager never approves them; until then 'kubectl logs' and metrics-server fail")
+			p.Report(p.Doc, lint.Finding{Path: "serverTLSBootstrap",
+				Message: "serverTLSBootstrap is true",
+				Hint:    "deploy an approver for the kubelet-serving CSRs, which the controller-manager never approves, or 'kubectl logs' and metrics-server fail"})
 			return
 		}
 		at := "serverTLSBootstrap"
 		if !p.Doc.Has(at) {
 			at = "kind"
 		}
-		p.Reportf(at, "serverTLSBootstrap is off: the kubelet serves with a self-signed certificate, and metrics-server will need --kubelet-insecure-tls; the guide's fix is serverTLSBootstrap: true with a CSR approver")
+		p.Report(p.Doc, lint.Finding{Path: at,
+			Message: "serverTLSBootstrap is off",
+			Hint:    "set serverTLSBootstrap: true and deploy a CSR approver, or the kubelet's serving certificate is self-signed and metrics-server needs --kubelet-insecure-tls"})
 	},
 	Doc: doc(`
 By default the kubelet serves its API with a self-signed certificate that no cluster CA signed,

@@ -4,6 +4,8 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
+const hairpinHint = "use promiscuous-bridge or hairpin-veth, or a Pod that reaches itself through its Service loses the packets"
+
 var KL306 = &lint.Rule{
 	ID:       "KL306",
 	Name:     "hairpin-mode",
@@ -11,11 +13,11 @@ var KL306 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
 		if kc := p.File.Kubelet(); kc != nil && kc.HairpinMode == "none" {
-			p.ReportIn(p.File.Doc(lint.KindKubelet), "hairpinMode", "hairpinMode is none: a Pod that calls its own Service is load-balanced to itself and the packet is dropped; use promiscuous-bridge or hairpin-veth")
+			p.Report(p.File.Doc(lint.KindKubelet), lint.Finding{Path: "hairpinMode", Message: "hairpinMode is none", Hint: hairpinHint})
 		}
 		for _, nr := range nodeRegistrations(p.File) {
 			if v, i, ok := nr.KubeletArgs.Get("hairpin-mode"); ok && v == "none" {
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "hairpin-mode=none: a Pod that calls its own Service is load-balanced to itself and the packet is dropped; use promiscuous-bridge or hairpin-veth")
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i), Message: "hairpin-mode=none", Hint: hairpinHint})
 			}
 		}
 	},

@@ -25,11 +25,14 @@ var KL307 = &lint.Rule{
 		}
 		if h := p.Options.Host; h != nil && h.RuntimeCgroupDriver != "" && h.RuntimeCgroupDriver != driver {
 			p.Report(doc, lint.Finding{Path: path, Severity: lint.SeverityError,
-				Message: "the kubelet's cgroup driver is " + driver + " but this host's container runtime uses " + h.RuntimeCgroupDriver + ": the kubelet cannot start the control plane and 'kubeadm init' waits forever"})
+				Message: "the kubelet's cgroup driver is " + driver + " but this host's container runtime uses " + h.RuntimeCgroupDriver,
+				Hint:    "use the same driver for both, or the kubelet cannot start the control plane and 'kubeadm init' waits forever"})
 			return
 		}
 		if driver == "cgroupfs" {
-			p.ReportIn(doc, path, "cgroup driver cgroupfs: on a systemd host two managers then own the cgroups, and it must match the runtime's (containerd's SystemdCgroup, CRI-O's cgroup_manager); kubeadm's default is systemd")
+			p.Report(doc, lint.Finding{Path: path,
+				Message: "cgroup driver cgroupfs differs from kubeadm's default, systemd",
+				Hint:    "use systemd on systemd hosts, and the same driver in the runtime (containerd's SystemdCgroup, CRI-O's cgroup_manager)"})
 		}
 	},
 	Doc: doc(`

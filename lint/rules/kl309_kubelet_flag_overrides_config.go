@@ -59,10 +59,13 @@ var KL309 = &lint.Rule{
 				_ = node.Decode(&written)
 				if sameSetting(arg.Value, written) {
 					p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i), Severity: lint.SeverityWarning,
-						Message: fmt.Sprintf("--%s repeats KubeletConfiguration.%s: keep the setting in one place, the configuration file", arg.Name, field)})
+						Message: fmt.Sprintf("--%s repeats KubeletConfiguration.%s", arg.Name, field),
+						Hint:    "keep the setting in one place, the configuration file"})
 					continue
 				}
-				p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "--%s=%s overrides KubeletConfiguration.%s (%s): the kubelet uses the flag; remove one of them", arg.Name, arg.Value, field, render(written))
+				p.Report(nr.Doc, lint.Finding{Path: nr.KubeletArgs.At(i),
+					Message: fmt.Sprintf("--%s=%s overrides KubeletConfiguration.%s (%s)", arg.Name, arg.Value, field, render(written)),
+					Hint:    "remove one of them, as the kubelet uses the flag"})
 			}
 		}
 	},

@@ -21,10 +21,12 @@ var KL310 = &lint.Rule{
 			switch {
 			case strings.Contains(socket, "dockershim.sock"):
 				p.Report(nr.Doc, lint.Finding{Path: "nodeRegistration.criSocket", Severity: lint.SeverityError,
-					Message: "criSocket " + quote(socket) + " is dockershim, removed in v1.24: use containerd, CRI-O or cri-dockerd (unix:///var/run/cri-dockerd.sock)"})
+					Message: "criSocket " + quote(socket) + " is dockershim, removed in v1.24",
+					Hint:    "use containerd, CRI-O or cri-dockerd (unix:///var/run/cri-dockerd.sock)"})
 			case socket != "" && !strings.Contains(socket, "://"):
 				p.Report(nr.Doc, lint.Finding{Path: "nodeRegistration.criSocket",
-					Message: "criSocket " + quote(socket) + " has no URL scheme: kubeadm prepends unix:// with a deprecation warning; write " + quote("unix://"+socket),
+					Message: "criSocket " + quote(socket) + " has no URL scheme",
+					Hint:    "write " + quote("unix://"+socket) + ", as kubeadm prepends unix:// with a deprecation warning",
 					Fixes:   []lint.Fix{{Message: "add the unix:// scheme", Edits: []lint.Edit{{Path: "nodeRegistration.criSocket", Value: "unix://" + socket}}}}})
 			}
 		}

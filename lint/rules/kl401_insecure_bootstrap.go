@@ -11,13 +11,17 @@ var KL401 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
 		if j := p.File.Join(); j != nil && j.Discovery.BootstrapToken != nil && j.Discovery.BootstrapToken.UnsafeSkipCAVerification {
-			p.ReportIn(p.File.Doc(lint.KindJoin), "discovery.bootstrapToken.unsafeSkipCAVerification", "unsafeSkipCAVerification is true: the node trusts whatever answers at the API server address, so anyone on the path can impersonate the control plane; pin caCertHashes instead")
+			p.Report(p.File.Doc(lint.KindJoin), lint.Finding{Path: "discovery.bootstrapToken.unsafeSkipCAVerification",
+				Message: "unsafeSkipCAVerification is true",
+				Hint:    "pin caCertHashes instead, or anyone on the path to the API server can impersonate the control plane"})
 		}
 		if d := p.File.Doc(lint.KindInit); d != nil && d.Lookup("bootstrapTokens") != nil {
 			for i := range d.Lookup("bootstrapTokens").Content {
 				path := lint.PathIndex("bootstrapTokens", i)
 				if ttl := d.Lookup(path + ".ttl"); ttl != nil && (ttl.Value == "0" || ttl.Value == "0s") {
-					p.ReportIn(d, path+".ttl", "bootstrap token ttl %s never expires: anyone who reads it can join nodes forever; use a ttl and create tokens when needed", ttl.Value)
+					p.Report(d, lint.Finding{Path: path + ".ttl",
+						Message: "bootstrap token ttl " + ttl.Value + " never expires",
+						Hint:    "set a ttl and create tokens when needed, as anyone who reads this one can join nodes forever"})
 				}
 			}
 		}

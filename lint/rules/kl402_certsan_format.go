@@ -29,7 +29,8 @@ var KL402 = &lint.Rule{
 			path := lint.PathIndex("apiServer.certSANs", i)
 			p.Report(p.Doc, lint.Finding{
 				Path:    path,
-				Message: "certSAN " + quote(san) + " has " + what + ": a SAN is a bare DNS name or IP address; use " + quote(host),
+				Message: "certSAN " + quote(san) + " has " + what,
+				Hint:    "use " + quote(host) + ", as a SAN is a bare DNS name or IP address",
 				Fixes:   []lint.Fix{{Message: "keep only the host", Edits: []lint.Edit{{Path: path, Value: host}}}},
 			})
 		}

@@ -15,11 +15,15 @@ var KL501 = &lint.Rule{
 			if !ok || v != "external" {
 				continue
 			}
-			target := "the kubeadm-lint webhook, or 'kubeadm-lint emit' for a MutatingAdmissionPolicy"
+			with := "the kubeadm-lint webhook or 'kubeadm-lint emit'"
 			if p.Options.TargetMinor() >= 36 {
-				target += ", or a kubeproxydaemonset patch (kubeadm --patches, v1.36+)"
+				with = "the kubeadm-lint webhook, 'kubeadm-lint emit' or a kubeproxydaemonset patch"
 			}
-			p.ReportIn(nr.Doc, nr.KubeletArgs.At(i), "cloud-provider=external: nodes start tainted node.cloudprovider.kubernetes.io/uninitialized, which kubeadm's kube-proxy DaemonSet tolerates (operator Exists), so kube-proxy may start before the node has its addresses; narrow its tolerations with %s, and keep tolerating the taint if the cloud-controller-manager reaches the API server through the Service IP", target)
+			p.Report(nr.Doc, lint.Finding{
+				Path:    nr.KubeletArgs.At(i),
+				Message: "with cloud-provider=external, kube-proxy tolerates the node.cloudprovider.kubernetes.io/uninitialized taint",
+				Hint:    "narrow kube-proxy's tolerations with " + with + ", unless the cloud-controller-manager reaches the API server through the Service IP",
+			})
 		}
 	},
 	Doc: doc(`

@@ -16,7 +16,9 @@ var KL901 = &lint.Rule{
 		for _, d := range p.File.Docs {
 			switch d.Kind {
 			case lint.KindCluster, lint.KindKubelet, lint.KindKubeProxy:
-				p.ReportIn(d, "kind", "%s in a file whose only kubeadm kind is JoinConfiguration: 'kubeadm join' ignores it and takes the cluster's configuration from the kubeadm-config, kubelet-config and kube-proxy ConfigMaps", d.Kind)
+				p.Report(d, lint.Finding{Path: "kind",
+					Message: d.Kind + " in a file whose only kubeadm kind is JoinConfiguration",
+					Hint:    "change the cluster's kubeadm-config, kubelet-config or kube-proxy ConfigMap instead, as 'kubeadm join' ignores this document"})
 			}
 		}
 	},

@@ -1,0 +1,38 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+func TestJSON(t *testing.T) {
+	tests := map[string]struct {
+		finding  int // index into testReport().Findings
+		wantHint any // nil: no hint field at all
+	}{
+		"a hint is a field of its own":               {finding: 0, wantHint: "set a DNS name now"},
+		"a finding without a hint has no hint field": {finding: 2},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := testReport()
+			r.Findings = r.Findings[tt.finding : tt.finding+1]
+			var b bytes.Buffer
+			if err := JSON(&b, r, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			var out struct{ Findings []map[string]any }
+			if err := json.Unmarshal(b.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			hint, ok := out.Findings[0]["hint"]
+			if (tt.wantHint == nil) == ok || hint != tt.wantHint {
+				t.Errorf("hint = %#v (present %t), want %#v\n%s", hint, ok, tt.wantHint, b.String())
+			}
+			if out.Findings[0]["message"] != r.Findings[0].Message {
+				t.Errorf("message = %#v, want %q", out.Findings[0]["message"], r.Findings[0].Message)
+			}
+		})
+	}
+}
