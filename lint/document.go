@@ -1,12 +1,16 @@
 package lint
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubeproxyv1alpha1 "k8s.io/kube-proxy/config/v1alpha1"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+	kjson "sigs.k8s.io/json"
 )
 
 // Kinds of the documents the linter reads.
@@ -28,8 +32,8 @@ const (
 	kubeProxyVersion = "kubeproxy.config.k8s.io/v1alpha1"
 )
 
-// KubeadmKinds are the kinds of the kubeadm.k8s.io group.
-var KubeadmKinds = []string{KindInit, KindCluster, KindJoin, KindReset, KindUpgrade}
+// kubeadmKinds are the kinds of the kubeadm.k8s.io group.
+var kubeadmKinds = []string{KindInit, KindCluster, KindJoin, KindReset, KindUpgrade}
 
 // Document is one YAML document of a file that holds a configuration kind.
 type Document struct {
@@ -201,10 +205,56 @@ func object[T any](f *File, kind string) T {
 	return o
 }
 
-// splitAPIVersion splits "group/version"; a bare "v1" has no group.
-func splitAPIVersion(apiVersion string) (group, version string) {
-	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
-		return apiVersion[:i], apiVersion[i+1:]
+func hasTypeProblem(d *Document) bool { return d.hasProblem(ProblemType) }
+
+func (d *Document) hasProblem(code ProblemCode) bool {
+	for _, p := range d.Problems {
+		if p.Code == code {
+			return true
+		}
 	}
-	return "", apiVersion
+	return false
+}
+
+func (d *Document) addProblem(code ProblemCode, path, msg string) {
+	d.Problems = append(d.Problems, Problem{Code: code, Path: path, Message: msg})
+}
+
+// addStrictError records an unknown or duplicate field from sigs.k8s.io/json.
+func (d *Document) addStrictError(err error) {
+	var fe kjson.FieldError
+	path := ""
+	if errors.As(err, &fe) {
+		path = fe.FieldPath()
+	}
+	code := ProblemUnknownField
+	if strings.HasPrefix(err.Error(), "duplicate field") {
+		// Already reported from the YAML, with both lines.
+		return
+	}
+	d.addProblem(code, path, "strict decoding error: "+err.Error())
+}
+
+// addFieldError records a validation error, its field path made relative to the document.
+func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix string) {
+	path := strings.TrimPrefix(e.Field, trimPrefix)
+	if path == "<nil>" {
+		path = ""
+	}
+	// Some validators name a list but not the element; find the element from the bad value.
+	if bad, ok := e.BadValue.(string); ok {
+		var i int
+		if _, err := fmt.Sscanf(bad, "index %d", &i); err == nil {
+			path = PathIndex(path, i)
+		}
+		if seq := d.Lookup(path); seq != nil && seq.Kind == yaml.SequenceNode {
+			for i, item := range seq.Content {
+				if deref(item).Value == bad {
+					path = PathIndex(path, i)
+					break
+				}
+			}
+		}
+	}
+	d.addProblem(code, path, e.Error())
 }

@@ -8,6 +8,7 @@ package lint
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -152,3 +153,23 @@ func (p *Pass) Report(doc *Document, f Finding) {
 
 // AppliesTo reports whether the rule runs on documents of kind.
 func (r *Rule) AppliesTo(kind string) bool { return slices.Contains(r.Kinds, kind) }
+
+// SortFindings orders findings by file, line, column, rule and message.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Pos.Column != b.Pos.Column {
+			return a.Pos.Column < b.Pos.Column
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return strings.Compare(a.Message, b.Message) < 0
+	})
+}

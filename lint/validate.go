@@ -7,8 +7,12 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	kubeproxyv1alpha1 "k8s.io/kube-proxy/config/v1alpha1"
+	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	bootstraptokenv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/bootstraptoken/v1"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 	kubeadmscheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme"
@@ -17,6 +21,11 @@ import (
 	"k8s.io/kubernetes/cmd/kubeadm/app/constants"
 	"k8s.io/kubernetes/cmd/kubeadm/app/features"
 	kubeadmutil "k8s.io/kubernetes/cmd/kubeadm/app/util"
+	kubeletconfig "k8s.io/kubernetes/pkg/kubelet/apis/config"
+	kubeletvalidation "k8s.io/kubernetes/pkg/kubelet/apis/config/validation"
+	proxyconfig "k8s.io/kubernetes/pkg/proxy/apis/config"
+	proxyscheme "k8s.io/kubernetes/pkg/proxy/apis/config/scheme"
+	proxyvalidation "k8s.io/kubernetes/pkg/proxy/apis/config/validation"
 	netutils "k8s.io/utils/net"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
@@ -213,4 +222,119 @@ func checkKubernetesVersion(v string, target *version.Version) string {
 		return fmt.Sprintf("this version of kubeadm only supports deploying clusters with the control plane version >= %d.%d.0. Current version: %s", minimum.Major(), minimum.Minor(), v)
 	}
 	return ""
+}
+
+// validateKubelet runs the kubelet's own validation on the defaulted configuration. kubeadm does
+// not validate component configs, but the kubelet refuses to start with these errors.
+func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, scheme *runtime.Scheme) {
+	defaulted := ext.DeepCopy()
+	// The kubelet's defaulting panics on gates its registry refuses. KL211 reports them, against
+	// the target release's gates rather than the linked one's.
+	defaulted.FeatureGates = linkedGates(release.Kubelet, defaulted.FeatureGates)
+	scheme.Default(defaulted)
+	internal := &kubeletconfig.KubeletConfiguration{}
+	if err := scheme.Convert(defaulted, internal, nil); err != nil {
+		d.addProblem(ProblemComponentConfig, "", err.Error())
+		return
+	}
+	// kubeadm fills these before the kubelet sees the file.
+	if len(internal.ClusterDNS) == 0 {
+		internal.ClusterDNS = []string{"10.96.0.10"}
+	}
+	// These two checks read the cgroup version of the machine the linter runs on, which says
+	// nothing about the node the file is for.
+	internal.FailCgroupV1 = false
+	internal.SingleProcessOOMKill = nil
+	err := kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
+	for _, e := range flattenErrors(err) {
+		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())
+	}
+}
+
+// linkedGates returns gates when the linked release's component accepts them, and nil when it
+// would refuse them, so that its defaulting and validation see a configuration they accept.
+func linkedGates(component string, gates map[string]bool) map[string]bool {
+	if len(gates) == 0 {
+		return gates
+	}
+	linked, err := release.Load(release.Linked)
+	if err != nil {
+		return nil
+	}
+	var settings []release.GateSetting
+	for name, v := range gates {
+		settings = append(settings, release.GateSetting{Name: name, Value: v})
+	}
+	for _, pr := range linked.Component(component).CheckGates(settings) {
+		if pr.Kind != release.GateDeprecated {
+			return nil
+		}
+	}
+	return gates
+}
+
+// kubeletErrorPath takes the field name out of the kubelet's "invalid configuration: field (--flag)
+// ..." messages, which carry no field path.
+func kubeletErrorPath(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "invalid configuration: ")
+	if !ok {
+		return ""
+	}
+	end := strings.IndexAny(rest, " :")
+	if end < 0 {
+		return ""
+	}
+	return strings.TrimSuffix(rest[:end], ",")
+}
+
+func flattenErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if agg, ok := err.(interface{ Errors() []error }); ok {
+		var out []error
+		for _, e := range agg.Errors() {
+			out = append(out, flattenErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// validateKubeProxy runs kube-proxy's own validation on the defaulted configuration.
+func validateKubeProxy(d *Document, ext *kubeproxyv1alpha1.KubeProxyConfiguration) {
+	defaulted := ext.DeepCopy()
+	defaulted.FeatureGates = linkedGates(release.KubeProxy, defaulted.FeatureGates)
+	proxyscheme.Scheme.Default(defaulted)
+	internal := &proxyconfig.KubeProxyConfiguration{}
+	if err := proxyscheme.Scheme.Convert(defaulted, internal, nil); err != nil {
+		d.addProblem(ProblemComponentConfig, "", err.Error())
+		return
+	}
+	for _, e := range proxyvalidation.Validate(internal) {
+		e.Field = proxyFieldPath(strings.TrimPrefix(e.Field, "KubeProxyConfiguration."))
+		d.addFieldError(ProblemComponentConfig, e, "")
+	}
+}
+
+// proxyGoNames maps the Go names that kube-proxy's validation puts in its field paths to the
+// document's field names.
+var proxyGoNames = map[string]string{
+	"KubeProxyIPTablesConfiguration":  "iptables",
+	"KubeProxyIPVSConfiguration":      "ipvs",
+	"KubeProxyNFTablesConfiguration":  "nftables",
+	"KubeProxyConntrackConfiguration": "conntrack",
+	"KubeProxyWinkernelConfiguration": "winkernel",
+}
+
+func proxyFieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	for i, s := range parts {
+		if n, ok := proxyGoNames[s]; ok {
+			parts[i] = n
+		} else if s != "" {
+			parts[i] = strings.ToLower(s[:1]) + s[1:]
+		}
+	}
+	return strings.Join(parts, ".")
 }
