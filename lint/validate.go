@@ -7,10 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
-	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	kubeproxyv1alpha1 "k8s.io/kube-proxy/config/v1alpha1"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	bootstraptokenv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/bootstraptoken/v1"
@@ -226,14 +224,14 @@ func checkKubernetesVersion(v string, target *version.Version) string {
 
 // validateKubelet runs the kubelet's own validation on the defaulted configuration. kubeadm does
 // not validate component configs, but the kubelet refuses to start with these errors.
-func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, scheme *runtime.Scheme) {
+func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, k *kubelet) {
 	defaulted := ext.DeepCopy()
 	// The kubelet's defaulting panics on gates its registry refuses. KL211 reports them, against
 	// the target release's gates rather than the linked one's.
 	defaulted.FeatureGates = linkedGates(release.Kubelet, defaulted.FeatureGates)
-	scheme.Default(defaulted)
+	k.scheme.Default(defaulted)
 	internal := &kubeletconfig.KubeletConfiguration{}
-	if err := scheme.Convert(defaulted, internal, nil); err != nil {
+	if err := k.scheme.Convert(defaulted, internal, nil); err != nil {
 		d.addProblem(ProblemComponentConfig, "", err.Error())
 		return
 	}
@@ -245,7 +243,7 @@ func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, sche
 	// nothing about the node the file is for.
 	internal.FailCgroupV1 = false
 	internal.SingleProcessOOMKill = nil
-	err := kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
+	err := kubeletvalidation.ValidateKubeletConfiguration(internal, k.gates.forValidation(internal.FeatureGates))
 	for _, e := range flattenErrors(err) {
 		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())
 	}
