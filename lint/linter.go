@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 )
 
@@ -65,11 +64,12 @@ func New(cfg Config) (*Linter, error) {
 			return nil, fmt.Errorf("invalid configuration: cannot disable unknown rule %q", id)
 		}
 	}
+	shareGates()
 	ks, _, err := kubeletscheme.NewSchemeAndCodecs()
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
-	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubelet: &kubelet{scheme: ks, gates: newKubeletGates(utilfeature.DefaultFeatureGate)}}
+	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubelet: &kubelet{scheme: ks}}
 	for _, r := range cfg.Rules {
 		if !cfg.Disabled[r.ID] {
 			l.rules = append(l.rules, r)

@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	kubeproxyv1alpha1 "k8s.io/kube-proxy/config/v1alpha1"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	bootstraptokenv1 "k8s.io/kubernetes/cmd/kubeadm/app/apis/bootstraptoken/v1"
@@ -243,7 +244,7 @@ func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, k *k
 	// nothing about the node the file is for.
 	internal.FailCgroupV1 = false
 	internal.SingleProcessOOMKill = nil
-	err := kubeletvalidation.ValidateKubeletConfiguration(internal, k.gates.forValidation(internal.FeatureGates))
+	err := kubeletvalidation.ValidateKubeletConfiguration(internal, utilfeature.DefaultFeatureGate)
 	for _, e := range flattenErrors(err) {
 		d.addProblem(ProblemComponentConfig, kubeletErrorPath(e.Error()), e.Error())
 	}
