@@ -40,6 +40,8 @@ type sharedRegistry struct {
 type gateSet struct {
 	gate featuregate.MutableVersionedFeatureGate
 	err  error
+	// validate is the copy's Validate, which copies the registry once more, answered once.
+	validate func() []error
 }
 
 // DeepCopy returns a copy that costs nothing until it is changed.
@@ -63,6 +65,7 @@ func (r *sharedRegistry) set(gates map[string]bool) *gateSet {
 		}
 		s = &gateSet{gate: r.MutableVersionedFeatureGate.DeepCopy()}
 		s.err = s.gate.SetFromMap(gates)
+		s.validate = sync.OnceValue(s.gate.Validate)
 		r.sets[key] = s
 	}
 	return s
@@ -74,8 +77,15 @@ func (r *sharedRegistry) set(gates map[string]bool) *gateSet {
 type lazyCopy struct {
 	featuregate.MutableVersionedFeatureGate
 	registry *sharedRegistry
-	shared   bool // reads go to a shared gateSet
-	private  bool // the embedded gate is this copy's own
+	shared   *gateSet // reads go to it, until private
+	private  bool     // the embedded gate is this copy's own
+}
+
+func (c *lazyCopy) Validate() []error {
+	if c.shared != nil && !c.private {
+		return c.shared.validate()
+	}
+	return c.MutableVersionedFeatureGate.Validate()
 }
 
 func (c *lazyCopy) own() featuregate.MutableVersionedFeatureGate {
@@ -86,11 +96,11 @@ func (c *lazyCopy) own() featuregate.MutableVersionedFeatureGate {
 }
 
 func (c *lazyCopy) SetFromMap(m map[string]bool) error {
-	if c.private || c.shared {
+	if c.private || c.shared != nil {
 		return c.own().SetFromMap(m)
 	}
 	s := c.registry.set(m)
-	c.MutableVersionedFeatureGate, c.shared = s.gate, true
+	c.MutableVersionedFeatureGate, c.shared = s.gate, s
 	return s.err
 }
 
