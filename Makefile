@@ -82,12 +82,15 @@ migrate-goldens:
 # The CLI over the whole corpus (with KUBEADM=path/to/kubeadm, against 'kubeadm config validate'
 # on the same files), the Go benchmarks of Lint, and the webhook under load next to a no-op
 # kubewebhook server (hack/loadgen). Prints the figures, writes bench/results.md; asserts nothing.
-# With BASELINE_REV=REV, the corpus is also linted by the linter as of that commit, side by side.
+# With BASELINE_REV=REV, the corpus is also linted by the linter as of that commit, and its Go
+# benchmarks and CPU profile run from its source (bin/baseline-src), side by side.
 bench: build
-	@baseline=; if [ -n "$(BASELINE_REV)" ]; then \
-	  hack/build-rev.sh "$(BASELINE_REV)" $(BIN)/kubeadm-lint-baseline || exit 1; baseline=$(BIN)/kubeadm-lint-baseline; fi; \
+	@baseline=; src=; if [ -n "$(BASELINE_REV)" ]; then \
+	  src=$$(pwd)/$(BIN)/baseline-src; \
+	  hack/build-rev.sh "$(BASELINE_REV)" $(BIN)/kubeadm-lint-baseline "$$src" || exit 1; baseline=$(BIN)/kubeadm-lint-baseline; \
+	  ln -sfn $$(pwd)/../shared $(BIN)/shared; fi; \
 	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
-	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -out bench/results.md
+	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
 
 # The webhook's container image as an OCI archive, built without a Docker daemon.
 image:

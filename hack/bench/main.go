@@ -25,14 +25,18 @@ import (
 	"time"
 )
 
-// Goals from issue 7.
+// Goals from issue 12.
 const (
-	goalCorpusRatio = 50.0 // kubeadm-lint's corpus throughput over kubeadm's
+	goalCorpusRatio = 200.0 // kubeadm-lint's corpus throughput over kubeadm's
+	goalOneFile     = 0.5   // one file's wall time over one kubeadm run's
+	goalStartup     = 0.5   // 'version' over 'kubeadm version'
+	goalCorpusRSS   = 40.0  // MiB, peak RSS over the whole corpus
+	goalLintSpeedup = 10.0  // BenchmarkLint's time per call, the baseline's over this build's
 )
 
 type options struct {
 	goTool, linter, corpus, kubeadm, out string
-	baseline, baselineName               string
+	baseline, baselineName, baselineSrc  string
 	rounds, runs                         int
 	loadgenArgs                          string
 	skipGoBench, skipLoadgen             bool
@@ -46,6 +50,7 @@ func main() {
 	flag.StringVar(&o.kubeadm, "kubeadm", "", "kubeadm binary to compare with (optional)")
 	flag.StringVar(&o.baseline, "baseline", "", "an earlier kubeadm-lint binary to compare with over the corpus (optional)")
 	flag.StringVar(&o.baselineName, "baseline-name", "", "what the baseline is, for the report")
+	flag.StringVar(&o.baselineSrc, "baseline-src", "", "the baseline's source tree: its Go benchmarks and profile run beside this build's (optional)")
 	flag.IntVar(&o.rounds, "rounds", 5, "runs of the whole corpus in one process; the median counts")
 	flag.IntVar(&o.runs, "runs", 21, "runs of each single-process command; the median counts")
 	flag.StringVar(&o.out, "out", "", "write the results as Markdown to this file")
@@ -88,7 +93,7 @@ func run(o options) error {
 		s := &section{title: "Lint (Go benchmarks)", about: goBenchAbout}
 		sections = append(sections, s)
 		fmt.Println()
-		if err := command(s, o.goTool, "test", "-run", "^$", "-bench", ".", "-benchmem", "./lint"); err != nil {
+		if err := goBench(s, o); err != nil {
 			return err
 		}
 	}
@@ -134,10 +139,14 @@ median run counts. With a kubeadm binary, ` + "`kubeadm config validate --config
 (` + "`--allow-experimental-api`" + ` when the binary has it). The single-file comparison runs both commands on one
 file kubeadm accepts, interleaved, and takes the medians of wall and CPU time (user + system). Start-up is
 the same comparison for ` + "`version`" + `, which does no work besides initialising the process, and the
-init profile comes from ` + "`GODEBUG=inittrace=1`" + ` (per-package init clock, summed). Goals: at least 50 times
-kubeadm's corpus throughput; a single-file run no slower than one kubeadm run.`
+init profile comes from ` + "`GODEBUG=inittrace=1`" + ` (per-package init clock, summed). Goals (issue 12): at least
+200 times kubeadm's corpus throughput; a single-file run and 'version' at most half of kubeadm's wall time; a
+peak RSS over the corpus of at most 40 MiB.`
 
-const goBenchAbout = "`Lint` on a small, a typical and a large config with every rule (lint/bench_test.go)."
+const goBenchAbout = "`Lint` on a small, a typical and a large config with every rule (lint/bench_test.go). " +
+	"With a baseline, the baseline's source runs the same benchmarks, alternating with this build's, and the " +
+	"medians are compared (goal: at least 10 times faster); then a CPU profile of `BenchmarkLint/typical` in each " +
+	"gives its top functions by cumulative time."
 
 const loadgenAbout = `One process runs the real server (` + "`webhook.NewServer`" + `, JSON logs formatted and discarded,
 Prometheus metrics on), a no-op kubewebhook server with the same TLS and ` + "`http.Server`" + ` settings, and the
@@ -192,6 +201,7 @@ func cliBench(s *section, o options) error {
 	s.printf("  %.0f ms total (CPU %.0f ms), %.0f files/s, %.3f ms/file, %.3f ms/document (%d documents), peak RSS %.1f MiB\n",
 		ms(corpus.wall), ms(corpus.cpu), float64(len(files))/corpus.wall.Seconds(), ms(corpus.wall)/float64(len(files)),
 		ms(corpus.wall)/float64(max(docs, 1)), docs, float64(peak)/1024)
+	s.printf("  peak RSS (goal at most %.0f MiB): %s\n", goalCorpusRSS, verdict(float64(peak)/1024 <= goalCorpusRSS))
 
 	if o.baseline != "" {
 		// Interleaved, so that both builds see the same load.
@@ -249,8 +259,8 @@ func cliBench(s *section, o options) error {
 		s.printf("\none file, one process each (%s; median of %d, interleaved):\n", single, o.runs)
 		s.printf("  kubeadm-lint            %6.1f ms wall, %6.1f ms CPU\n", ms(ours.wall), ms(ours.cpu))
 		s.printf("  kubeadm config validate %6.1f ms wall, %6.1f ms CPU\n", ms(theirs.wall), ms(theirs.cpu))
-		s.printf("  kubeadm-lint takes %.2fx the wall time of one kubeadm run (goal at most 1x): %s\n",
-			ours.wall.Seconds()/theirs.wall.Seconds(), verdict(ours.wall <= theirs.wall))
+		ratio = ours.wall.Seconds() / theirs.wall.Seconds()
+		s.printf("  kubeadm-lint takes %.2fx the wall time of one kubeadm run (goal at most %.1fx): %s\n", ratio, goalOneFile, verdict(ratio <= goalOneFile))
 
 		ours, theirs, err = interleaved(o.runs, []string{o.linter, "version"}, []string{o.kubeadm, "version"})
 		if err != nil {
@@ -259,6 +269,8 @@ func cliBench(s *section, o options) error {
 		s.printf("\nstart-up alone, 'version' (median of %d, interleaved):\n", o.runs)
 		s.printf("  kubeadm-lint version    %6.1f ms wall, %6.1f ms CPU\n", ms(ours.wall), ms(ours.cpu))
 		s.printf("  kubeadm version         %6.1f ms wall, %6.1f ms CPU\n", ms(theirs.wall), ms(theirs.cpu))
+		ratio = ours.wall.Seconds() / theirs.wall.Seconds()
+		s.printf("  kubeadm-lint takes %.2fx the wall time of 'kubeadm version' (goal at most %.1fx): %s\n", ratio, goalStartup, verdict(ratio <= goalStartup))
 	}
 	if o.kubeadm == "" {
 		runs := make([]measure, 0, o.runs)
