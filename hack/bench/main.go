@@ -124,6 +124,10 @@ func run(o options) error {
 	for _, s := range sections {
 		fmt.Fprintf(&md, "\n## %s\n\n%s\n\n```\n%s```\n", s.title, s.about, strings.TrimLeft(s.out.String(), "\n"))
 	}
+	// The analysis of the figures is written by hand beside the results, and goes with them.
+	if notes, err := os.ReadFile(filepath.Join(filepath.Dir(o.out), "notes.md")); err == nil {
+		fmt.Fprintf(&md, "\n%s", notes)
+	}
 	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
 		return err
 	}
