@@ -31,6 +31,10 @@ func classify(root *yaml.Node, index int) (d *Document, foreign bool) {
 	switch {
 	case d.APIVersion == "" || d.Kind == "":
 		d.addProblem(ProblemType, "", fmt.Sprintf("invalid configuration for GroupVersionKind %q, kind %q: kind and apiVersion is mandatory information that must be specified", d.APIVersion, d.Kind))
+		if len(root.Content) == 0 && root.Style&yaml.FlowStyle == 0 {
+			// parseDocuments' stand-in for a part of only comments and blank lines.
+			d.Problems[len(d.Problems)-1].Hint = "kubeadm reads the text before the first '---' line, or between two, as a document: remove that '---' line or the lone comments next to it"
+		}
 	case group == kubeadmGroup:
 		d.Version = ver
 	case group == kubeletGroup || group == kubeProxyGroup:

@@ -32,7 +32,7 @@ var (
 func expect(t *testing.T, msg string) expectation {
 	t.Helper()
 	switch {
-	case strings.Contains(msg, "error converting YAML to JSON"):
+	case strings.Contains(msg, "error converting YAML to JSON"), strings.Contains(msg, "invalid Yaml document separator"):
 		return expectation{inputError: true}
 	case strings.Contains(msg, "old API spec"):
 		return expectation{rule: "KL002", paths: []string{"apiVersion"}}
