@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/kubeadm-lint/kubeadm-lint/config"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -29,6 +30,9 @@ type Inputs struct {
 	List []Input
 	// Excluded counts the files that the settings file excludes for every rule. They are not read.
 	Excluded int
+	// NotRegular counts the FIFOs, sockets and devices a walk met, and the links to them, which
+	// are skipped: reading a FIFO would block the run.
+	NotRegular int
 	// Errors are the arguments and directory entries that could not be looked at.
 	Errors []error
 }
@@ -64,26 +68,53 @@ func (p *Pipeline) Discover(args []string) *Inputs {
 			continue
 		}
 		info, err := os.Stat(arg)
-		if err != nil {
+		switch {
+		case err != nil:
 			in.Errors = append(in.Errors, pathError(arg, err))
 			continue
-		}
-		if !info.IsDir() {
+		case info.Mode().IsRegular():
 			add(arg, false)
 			continue
+		case !info.IsDir():
+			in.Errors = append(in.Errors, fmt.Errorf("%s: not a regular file", arg))
+			continue
+		}
+		root := arg
+		if l, err := os.Lstat(arg); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a link it starts from; with a trailing separator, it does.
+			root = arg + string(filepath.Separator)
 		}
 		var files []string
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
 				in.Errors = append(in.Errors, pathError(path, err))
 				return nil
+			case d.IsDir():
+				if path != root && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			case !strings.HasSuffix(d.Name(), ".yaml") && !strings.HasSuffix(d.Name(), ".yml") && !strings.HasSuffix(d.Name(), ".sh"):
+				return nil
 			}
-			if d.IsDir() && path != arg && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
+			mode := d.Type()
+			if p.Settings.Skips(path) {
+				mode = 0 // counted as excluded, and never looked at
 			}
-			if !d.IsDir() && (strings.HasSuffix(d.Name(), ".yaml") || strings.HasSuffix(d.Name(), ".yml") || strings.HasSuffix(d.Name(), ".sh")) {
-				files = append(files, path)
+			if mode&fs.ModeSymlink != 0 {
+				target, err := os.Stat(path)
+				if err != nil {
+					in.Errors = append(in.Errors, pathError(path, err)) // a dangling link or a loop
+					return nil
+				}
+				mode = target.Mode().Type()
 			}
+			if mode != 0 {
+				in.NotRegular++
+				return nil
+			}
+			files = append(files, path)
 			return nil
 		})
 		if err != nil {
@@ -103,11 +134,16 @@ func (p *Pipeline) Read(in Input) (lint.Source, error) {
 	src := lint.Source{Name: in.Name, Walked: in.Walked, Script: in.Script}
 	var r io.Reader = p.cfg.Stdin
 	if in.Name != StdinName {
-		f, err := os.Open(in.Name)
+		// Non-blocking, so that a file that became a FIFO since Discover looked cannot hang the
+		// run in open; the check below then refuses it.
+		f, err := os.OpenFile(in.Name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return src, pathError(in.Name, err)
 		}
 		defer f.Close()
+		if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+			return src, fmt.Errorf("%s: not a regular file", in.Name)
+		}
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, lint.MaxFileSize+1))

@@ -55,6 +55,7 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 
 	run := &Run{Report: &output.Report{Sources: map[string][]byte{}, Rules: p.cfg.Rules}, Errors: inputs.Errors}
 	rep, scripts := run.Report, 0
+	rep.Summary.NotRegular = inputs.NotRegular
 	for _, o := range outcomes {
 		if o.err != nil {
 			run.Errors = append(run.Errors, o.err)
@@ -71,7 +72,7 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 	}
 	lint.SortFindings(rep.Findings)
 	rep.Summary.Count(rep.Findings)
-	if len(run.Errors) == 0 && rep.Summary.Documents == 0 && scripts == 0 && inputs.Excluded == 0 && !p.cfg.AsWalked {
+	if len(run.Errors) == 0 && rep.Summary.Documents == 0 && scripts == 0 && inputs.Excluded == 0 && inputs.NotRegular == 0 && !p.cfg.AsWalked {
 		run.Errors = append(run.Errors, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
 	}
 	return run

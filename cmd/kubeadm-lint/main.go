@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"k8s.io/klog/v2"
 )
@@ -19,11 +21,40 @@ const (
 	exitUsage    = 2
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+func main() { os.Exit(process(os.Args[1:])) }
+
+// process is main with signals: SIGINT and SIGTERM cancel the run and end the process within
+// signalGrace, with the exit code shells give a process killed by the signal (130, 143),
+// whatever the run is blocked on; a read from a pipe, for one, never sees the context.
+func process(args []string) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var caught atomic.Value
+	go func() {
+		sig := <-sigs
+		caught.Store(sig)
+		cancel()
+		time.Sleep(signalGrace)
+		os.Exit(signalCode(sig))
+	}()
+	code := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+	if sig, ok := caught.Load().(os.Signal); ok {
+		return signalCode(sig)
+	}
+	return code
+}
+
+// signalGrace is how long a run may take to stop after a signal. fix writes through a
+// temporary file and a rename, so stopping it at any point leaves each file whole.
+const signalGrace = 300 * time.Millisecond
+
+func signalCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 // run is main without the process: tests call it in-process.

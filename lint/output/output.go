@@ -29,6 +29,8 @@ type Summary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Infos     int `json:"infos"`
+	// NotRegular counts the FIFOs, sockets and devices that a directory walk skipped.
+	NotRegular int `json:"notRegular,omitempty"`
 }
 
 // Count adds findings to the severity counters.
@@ -133,9 +135,13 @@ func summaryLine(s Summary, color bool) string {
 		}
 		return text
 	}
-	return fmt.Sprintf("%s, %s, %s in %s (%s, %d skipped)",
+	line := fmt.Sprintf("%s, %s, %s in %s (%s, %d skipped)",
 		count(s.Errors, lint.SeverityError), count(s.Warnings, lint.SeverityWarning), count(s.Infos, lint.SeverityInfo),
 		plural(s.Files, "file"), plural(s.Documents, "document"), s.Skipped)
+	if s.NotRegular > 0 {
+		line += fmt.Sprintf("; %s skipped (FIFOs, sockets or devices)", plural(s.NotRegular, "special file"))
+	}
+	return line
 }
 
 func plural(n int, word string) string {
