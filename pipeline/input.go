@@ -76,7 +76,7 @@ func (p *Pipeline) Discover(args []string) *Inputs {
 			add(arg, false)
 			continue
 		case !info.IsDir():
-			in.Errors = append(in.Errors, fmt.Errorf("%s: not a regular file", arg))
+			in.Errors = append(in.Errors, &lint.InputError{File: arg, Err: errNotRegular})
 			continue
 		}
 		root := arg
@@ -142,7 +142,7 @@ func (p *Pipeline) Read(in Input) (lint.Source, error) {
 		}
 		defer f.Close()
 		if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-			return src, fmt.Errorf("%s: not a regular file", in.Name)
+			return src, &lint.InputError{File: in.Name, Err: errNotRegular}
 		}
 		r = f
 	}
@@ -151,11 +151,14 @@ func (p *Pipeline) Read(in Input) (lint.Source, error) {
 	case err != nil:
 		return src, pathError(in.Name, err)
 	case len(data) > lint.MaxFileSize:
-		return src, fmt.Errorf("%s: file is larger than the %d MiB limit", in.Name, lint.MaxFileSize>>20)
+		return src, &lint.InputError{File: in.Name, Err: fmt.Errorf("file is larger than the %d MiB limit", lint.MaxFileSize>>20)}
 	}
 	src.Data = data
 	return src, nil
 }
+
+// errNotRegular is a FIFO, socket or device named as an input.
+var errNotRegular = errors.New("not a regular file")
 
 // pathError names the path once: os's "open PATH:" prefix goes.
 func pathError(path string, err error) error {
@@ -163,5 +166,5 @@ func pathError(path string, err error) error {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return fmt.Errorf("%s: %w", path, err)
+	return &lint.InputError{File: path, Err: err}
 }

@@ -70,10 +70,12 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 		rep.Summary.Skipped += o.res.File.Skipped
 		rep.Findings = append(rep.Findings, o.res.Findings...)
 	}
+	rep.Errors = run.Errors
 	lint.SortFindings(rep.Findings)
 	rep.Summary.Count(rep.Findings)
 	if len(run.Errors) == 0 && rep.Summary.Documents == 0 && scripts == 0 && inputs.Excluded == 0 && inputs.NotRegular == 0 && !p.cfg.AsWalked {
 		run.Errors = append(run.Errors, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
+		rep.Errors = run.Errors
 	}
 	return run
 }

@@ -40,5 +40,11 @@ func Checkstyle(w io.Writer, r *Report, _ Options) error {
 	for _, name := range r.files() {
 		doc.Files = append(doc.Files, checkstyleFile{Name: name, Errors: byFile[name]})
 	}
+	// An unreadable input is an error entry of its file, so that the report fails as the run does.
+	for _, e := range r.inputErrors() {
+		doc.Files = append(doc.Files, checkstyleFile{Name: e.File, Errors: []checkstyleError{
+			{Line: e.Line, Severity: "error", Message: e.Message, Source: toolName + ".input"},
+		}})
+	}
 	return writeXML(w, doc)
 }

@@ -31,6 +31,17 @@ func GitHub(w io.Writer, r *Report, opts Options) error {
 		}
 		fmt.Fprintf(bw, "::%s %s::%s\n", githubCommand(f.Severity), strings.Join(props, ","), escapeData(msg))
 	}
+	// An unreadable input fails the job; its annotation says which and why.
+	for _, e := range r.inputErrors() {
+		props := []string{"title=" + escapeProperty(toolName+": unreadable input")}
+		if e.File != "" {
+			props = append([]string{"file=" + escapeProperty(opts.relPath(e.File))}, props...)
+			if e.Line > 0 {
+				props = append(props[:1], append([]string{fmt.Sprintf("line=%d", e.Line)}, props[1:]...)...)
+			}
+		}
+		fmt.Fprintf(bw, "::error %s::%s\n", strings.Join(props, ","), escapeData(e.Message))
+	}
 	if !opts.Quiet && r.Summary.Files > 0 {
 		fmt.Fprintln(bw, summaryLine(r.Summary, false))
 	}

@@ -21,11 +21,23 @@ type jsonReport struct {
 	Version  int           `json:"version"`
 	Findings []jsonFinding `json:"findings"`
 	Summary  Summary       `json:"summary"`
+	// Errors are the inputs that could not be read; the run failed with exit code 2.
+	Errors []jsonError `json:"errors,omitempty"`
 }
 
-// JSON prints the versioned envelope {"version":1,"findings":[...],"summary":{...}}.
+type jsonError struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// JSON prints the versioned envelope {"version":1,"findings":[...],"summary":{...}}, with
+// "errors":[...] when inputs could not be read.
 func JSON(w io.Writer, r *Report, _ Options) error {
 	out := jsonReport{Version: 1, Findings: make([]jsonFinding, 0, len(r.Findings)), Summary: r.Summary}
+	for _, e := range r.inputErrors() {
+		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Message: e.Message})
+	}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File,

@@ -28,6 +28,7 @@ type (
 		Name      string         `xml:"name,attr"`
 		ClassName string         `xml:"classname,attr"`
 		Failures  []junitFailure `xml:"failure"`
+		Errors    []junitFailure `xml:"error"`
 		SystemOut string         `xml:"system-out,omitempty"`
 	}
 	junitFailure struct {
@@ -72,8 +73,24 @@ func JUnit(w io.Writer, r *Report, opts Options) error {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
+	// An unreadable input is a test that could not run: an <error>, counted in errors.
+	for _, e := range r.inputErrors() {
+		name := e.File
+		if name == "" {
+			name = "inputs"
+		}
+		text := e.Message
+		switch {
+		case e.Line > 0:
+			text = fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+		case e.File != "":
+			text = e.File + ": " + e.Message
+		}
+		suite.Cases = append(suite.Cases, junitCase{Name: name, ClassName: toolName, Errors: []junitFailure{{Message: e.Message, Type: "input", Text: text}}})
+		suite.Errors++
+	}
 	suite.Tests = len(suite.Cases)
-	doc := junitSuites{Name: toolName, Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	doc := junitSuites{Name: toolName, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Suites: []junitSuite{suite}}
 	return writeXML(w, doc)
 }
 

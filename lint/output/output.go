@@ -2,6 +2,7 @@
 package output
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -19,6 +20,30 @@ type Report struct {
 	Sources map[string][]byte
 	// Rules describes the rules that may appear in Findings, for formats that list them.
 	Rules []*lint.Rule
+	// Errors are the inputs that could not be read. They fail the run (exit 2), so every
+	// machine-readable format carries them: a report must fail when the run does.
+	Errors []error
+}
+
+// inputError is an unreadable input as the formats report it.
+type inputError struct {
+	File    string // empty when the error is about no one file
+	Line    int    // 0 when it has none
+	Message string
+}
+
+// inputErrors returns r.Errors with the file and line of each, where the error has them.
+func (r *Report) inputErrors() []inputError {
+	out := make([]inputError, 0, len(r.Errors))
+	for _, err := range r.Errors {
+		var ie *lint.InputError
+		if errors.As(err, &ie) {
+			out = append(out, inputError{File: ie.File, Line: ie.Line, Message: ie.Err.Error()})
+			continue
+		}
+		out = append(out, inputError{Message: err.Error()})
+	}
+	return out
 }
 
 // Summary counts what a run looked at and found.

@@ -28,8 +28,20 @@ type (
 	sarifRun struct {
 		Tool sarifTool `json:"tool"`
 		// yaml.v3 counts columns in characters, not in the UTF-16 units SARIF assumes by default.
-		ColumnKind string        `json:"columnKind"`
-		Results    []sarifResult `json:"results"`
+		ColumnKind  string            `json:"columnKind"`
+		Invocations []sarifInvocation `json:"invocations"`
+		Results     []sarifResult     `json:"results"`
+	}
+	// sarifInvocation says whether the run could read its inputs; code scanning shows the
+	// notifications of a failed one.
+	sarifInvocation struct {
+		ExecutionSuccessful        bool                `json:"executionSuccessful"`
+		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	}
+	sarifNotification struct {
+		Level     string          `json:"level"`
+		Message   sarifMessage    `json:"message"`
+		Locations []sarifLocation `json:"locations,omitempty"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -133,8 +145,20 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 		results = append(results, res)
 	}
 
+	inv := sarifInvocation{ExecutionSuccessful: len(r.Errors) == 0}
+	for _, e := range r.inputErrors() {
+		n := sarifNotification{Level: "error", Message: sarifMessage{Text: e.Message}}
+		if e.File != "" {
+			loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(opts.relPath(e.File))}}
+			if e.Line > 0 {
+				loc.Region = &sarifRegion{StartLine: e.Line}
+			}
+			n.Locations = []sarifLocation{{PhysicalLocation: loc}}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
 	log := sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{{
-		Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: results,
+		Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Invocations: []sarifInvocation{inv}, Results: results,
 	}}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
