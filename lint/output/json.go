@@ -36,7 +36,7 @@ type jsonError struct {
 func JSON(w io.Writer, r *Report, _ Options) error {
 	out := jsonReport{Version: 1, Findings: make([]jsonFinding, 0, len(r.Findings)), Summary: r.Summary}
 	for _, e := range r.inputErrors() {
-		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Message: e.Message})
+		out.Errors = append(out.Errors, jsonError(e))
 	}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
