@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,12 +65,57 @@ func TestFindingsCacheBounded(t *testing.T) {
 	c := newFindingsCache(4)
 	for i := range 20 {
 		k := cacheKey("kube-system/kubeadm-config[ClusterConfiguration]", fmt.Sprint(i))
-		c.put(k, []lint.Finding{{Rule: fmt.Sprint(i)}})
+		c.put(k, verdict{denial: fmt.Sprint(i)})
 		if n := len(c.entries); n > 4 {
 			t.Fatalf("after %d puts the cache holds %d entries, want at most 4", i+1, n)
 		}
-		if fs, ok := c.get(k); !ok || fs[0].Rule != fmt.Sprint(i) {
+		if vd, ok := c.get(k); !ok || vd.denial != fmt.Sprint(i) {
 			t.Fatalf("entry %d missing right after put", i)
+		}
+	}
+}
+
+// TestManyFindingsStayBounded: a kubeadm-config with thousands of errors gets a few warnings and a
+// denial of bounded size in enforce mode, never a response the API server cannot read, which
+// would fail open and admit it.
+func TestManyFindingsStayBounded(t *testing.T) {
+	linter, err := lint.New(lint.Config{Rules: rules.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, _ := fixture(t, "kubeadm-config-overlap.json")
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
+		t.Fatal(err)
+	}
+	var sans strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&sans, "  - https://bad-%d.example.com:6443\n", i)
+	}
+	data := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  certSANs:\n" + sans.String()
+	if err := unstructured.SetNestedField(obj.Object, data, "data", "ClusterConfiguration"); err != nil {
+		t.Fatal(err)
+	}
+	mar := model.NewAdmissionReviewV1(ar)
+	for _, mode := range []Mode{ModeWarn, ModeEnforce} {
+		v := configMapValidator{linter: linter, mode: mode, cache: newFindingsCache(findingsCacheSize)}
+		r, err := v.Validate(context.Background(), &mar, obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := 0
+		for _, w := range r.Warnings {
+			size += len(w)
+		}
+		if len(r.Warnings) > maxWarnings+1 || size > maxWarningBytes+200 || len(r.Message) > 4096 {
+			t.Errorf("%s: %d warnings of %d bytes and a %d-byte message, want at most %d warnings, about %d bytes and 4 KiB",
+				mode, len(r.Warnings), size, len(r.Message), maxWarnings+1, maxWarningBytes)
+		}
+		if !strings.Contains(r.Warnings[len(r.Warnings)-1], "more finding(s)") {
+			t.Errorf("%s: the last warning %q does not say how many findings were left out", mode, r.Warnings[len(r.Warnings)-1])
+		}
+		if wantValid := mode == ModeWarn; r.Valid != wantValid || !wantValid && !strings.Contains(r.Message, "and ") {
+			t.Errorf("%s: valid %v, message %q", mode, r.Valid, r.Message)
 		}
 	}
 }

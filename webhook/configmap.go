@@ -47,42 +47,38 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	}
 	source := fmt.Sprintf("%s/%s[%s]", kubeSystem, name(ar, obj), key)
 	hash := cacheKey(source, data)
-	if fs, ok := v.cache.get(hash); ok {
-		return v.result(source, fs), nil
+	if vd, ok := v.cache.get(hash); ok {
+		return vd.result(), nil
 	}
 	res, err := v.linter.Lint(ctx, lint.Source{Name: source, Data: []byte(data)})
 	var inputErr *lint.InputError
 	switch {
 	case errors.As(err, &inputErr):
 		// Not YAML at all: a finding like any other, not a failure of the webhook.
-		fs := []lint.Finding{inputErr.Finding()}
-		v.cache.put(hash, fs)
-		return v.result(source, fs), nil
+		res = &lint.Result{Findings: []lint.Finding{inputErr.Finding()}}
 	case err != nil:
 		return nil, err
 	}
-	// The cache outlives the parse: keep the findings, not the trees they point into.
-	for i := range res.Findings {
-		res.Findings[i].Doc, res.Findings[i].Node = nil, nil
-	}
-	v.cache.put(hash, res.Findings)
-	return v.result(source, res.Findings), nil
+	vd := v.judge(source, res.Findings)
+	v.cache.put(hash, vd)
+	return vd.result(), nil
 }
 
-// findingsCache remembers the findings of the last few ConfigMap contents. The API server posts
+// findingsCache remembers the verdicts on the last few ConfigMap contents, each a few
+// kilobytes at most. The API server posts
 // the same kubeadm ConfigMaps again and again (every kubeadm join, upgrade and re-apply), and
 // linting is most of the cost of a review. Linting depends only on the source name and content,
 // so a content hash is a safe key. It is bounded: a full cache drops a random entry.
 type findingsCache struct {
 	mu      sync.Mutex
 	max     int
-	entries map[[sha256.Size]byte][]lint.Finding
+	entries map[[sha256.Size]byte]verdict
 }
 
 const findingsCacheSize = 32
 
 func newFindingsCache(size int) *findingsCache {
-	return &findingsCache{max: size, entries: make(map[[sha256.Size]byte][]lint.Finding, size)}
+	return &findingsCache{max: size, entries: make(map[[sha256.Size]byte]verdict, size)}
 }
 
 func cacheKey(source, data string) [sha256.Size]byte {
@@ -95,9 +91,9 @@ func cacheKey(source, data string) [sha256.Size]byte {
 	return k
 }
 
-func (c *findingsCache) get(k [sha256.Size]byte) ([]lint.Finding, bool) {
+func (c *findingsCache) get(k [sha256.Size]byte) (verdict, bool) {
 	if c == nil {
-		return nil, false
+		return verdict{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -105,7 +101,7 @@ func (c *findingsCache) get(k [sha256.Size]byte) ([]lint.Finding, bool) {
 	return fs, ok
 }
 
-func (c *findingsCache) put(k [sha256.Size]byte, fs []lint.Finding) {
+func (c *findingsCache) put(k [sha256.Size]byte, vd verdict) {
 	if c == nil {
 		return
 	}
@@ -117,28 +113,58 @@ func (c *findingsCache) put(k [sha256.Size]byte, fs []lint.Finding) {
 			break
 		}
 	}
-	c.entries[k] = fs
+	c.entries[k] = vd
 }
 
-// result turns findings into warnings, and in enforce mode errors into a denial. Both carry the
-// message alone, without the hint: once a response's warnings pass 4096 characters in all, the
-// API server cuts each one to 256, and a denial joins every error into one line.
-func (v configMapValidator) result(source string, fs []lint.Finding) *validating.ValidatorResult {
-	r := &validating.ValidatorResult{Valid: true}
+// What one review returns is bounded, whatever the findings: the API server keeps about 4 KB of
+// warnings in all and cuts each beyond that, and a response too large for it to read fails
+// open, which in enforce mode would admit the config it should deny.
+const (
+	maxWarnings     = 10   // findings shown as warnings; one more says how many were left out
+	maxWarningBytes = 3000 // of warning text in all
+	maxDenied       = 5    // errors quoted in a denial
+)
+
+// verdict is what a review of some content returns, bounded as above. The cache keeps it.
+type verdict struct {
+	warnings []string
+	denial   string // empty to allow
+}
+
+func (vd verdict) result() *validating.ValidatorResult {
+	return &validating.ValidatorResult{Valid: vd.denial == "", Message: vd.denial, Warnings: vd.warnings}
+}
+
+// judge turns findings into warnings, and in enforce mode errors into a denial, however many
+// there are. Both carry the message alone, without the hint.
+func (v configMapValidator) judge(source string, fs []lint.Finding) verdict {
+	var vd verdict
 	var errs []string
+	size, nErrs := 0, 0
 	for _, f := range fs {
 		msg := fmt.Sprintf("%s: %s", f.Rule, f.Message)
 		if f.Pos.Line > 0 {
 			msg += fmt.Sprintf(" (line %d)", f.Pos.Line)
 		}
-		r.Warnings = append(r.Warnings, msg)
+		if len(vd.warnings) < maxWarnings && size+len(msg) <= maxWarningBytes {
+			vd.warnings = append(vd.warnings, msg)
+			size += len(msg)
+		}
 		if f.Severity == lint.SeverityError {
-			errs = append(errs, msg)
+			nErrs++
+			if len(errs) < maxDenied {
+				errs = append(errs, msg)
+			}
 		}
 	}
-	if v.mode == ModeEnforce && len(errs) > 0 {
-		r.Valid = false
-		r.Message = fmt.Sprintf("kubeadm-lint: %s has %d error(s): %s", source, len(errs), strings.Join(errs, "; "))
+	if left := len(fs) - len(vd.warnings); left > 0 {
+		vd.warnings = append(vd.warnings, fmt.Sprintf("kubeadm-lint: %d more finding(s) in %s not shown; lint the ConfigMap's data with the kubeadm-lint CLI for all of them", left, source))
 	}
-	return r
+	if v.mode == ModeEnforce && nErrs > 0 {
+		vd.denial = fmt.Sprintf("kubeadm-lint: %s has %d error(s): %s", source, nErrs, strings.Join(errs, "; "))
+		if nErrs > len(errs) {
+			vd.denial += fmt.Sprintf("; and %d more", nErrs-len(errs))
+		}
+	}
+	return vd
 }
