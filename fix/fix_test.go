@@ -182,6 +182,11 @@ func TestFixEdits(t *testing.T) {
 			in:    head + "clusterName: old # kubeadm-lint:ignore KL999 the old name stays\n",
 			edits: []edit{{path: "clusterName", value: "new"}},
 		},
+		"a value on the first line after a byte order mark": {
+			in:    "\ufeffclusterName: old\n" + head,
+			edits: []edit{{path: "clusterName", value: "new"}},
+			want:  "\ufeffclusterName: new\n" + head,
+		},
 		"a field that is not written is not added": {
 			in:    head + "clusterName: c\n",
 			edits: []edit{{path: "networking.dnsDomain", value: "cluster.local"}},

@@ -32,7 +32,7 @@ func newSource(b []byte, docs []*yaml.Node) *source {
 
 // blankBefore reports whether only spaces precede off on its line.
 func (s *source) blankBefore(off int) bool {
-	return strings.Trim(string(s.B[s.LineStart(off):off]), " ") == ""
+	return strings.Trim(string(s.B[s.LineStart(off):off]), " \ufeff") == ""
 }
 
 // start returns the offset where a node is written, anchor and tag included.

@@ -50,6 +50,9 @@ func (t *Text) Scan(nodes []*yaml.Node) *Scan {
 				continue
 			}
 			line := string(t.B[start:off])
+			if li == 0 {
+				line = string(t.B[start+t.bom : off])
+			}
 			s.Comments = append(s.Comments, Comment{
 				Off: off, Line: li + 1, Col: utf8.RuneCountInString(line) + 1,
 				Text: string(t.B[off+1 : end]), Trailing: strings.TrimSpace(line) != "",

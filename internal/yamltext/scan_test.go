@@ -26,6 +26,7 @@ func TestScan(t *testing.T) {
 		{name: "a block scalar ends at a line indented as its parent", src: "a:\n  b: >\n    # text\n  # real\n", want: []string{"4:3 real"}},
 		{name: "a hash inside a word is no comment", src: "a: b#c\n", want: nil},
 		{name: "columns count characters", src: "a: \"é\" # x\n", want: []string{"1:8+ x"}},
+		{name: "a byte order mark is no column", src: "\ufeffa: 1 # x\n", want: []string{"1:6+ x"}},
 		{name: "CRLF line breaks are not comment text", src: "a: 1 # x\r\nb: 2\r\n", want: []string{"1:6+ x"}},
 	}
 	for _, tt := range tests {

@@ -17,7 +17,10 @@ type Text struct {
 	B       []byte
 	starts  []int  // offset of the first byte of each line
 	Newline string // "\n", or "\r\n" when the text uses it
+	bom     int    // bytes of a leading byte order mark, which yaml.v3 does not count as a column
 }
+
+var byteOrderMark = []byte("\xef\xbb\xbf")
 
 // New indexes b.
 func New(b []byte) *Text {
@@ -29,6 +32,9 @@ func New(b []byte) *Text {
 	}
 	if i := bytes.IndexByte(b, '\n'); i > 0 && b[i-1] == '\r' {
 		t.Newline = "\r\n"
+	}
+	if bytes.HasPrefix(b, byteOrderMark) {
+		t.bom = len(byteOrderMark)
 	}
 	return t
 }
@@ -47,6 +53,9 @@ func (t *Text) Offset(line, col int) (int, error) {
 		return 0, fmt.Errorf("position %d:%d is outside the file", line, col)
 	}
 	off := t.starts[line-1]
+	if line == 1 {
+		off += t.bom
+	}
 	for c := 1; c < col; c++ {
 		if off >= len(t.B) || t.B[off] == '\n' {
 			return 0, fmt.Errorf("position %d:%d is past the end of its line", line, col)
