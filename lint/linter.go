@@ -165,6 +165,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		if r.Scripts {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // a caller with a deadline, such as the webhook, has given up
+		}
 		report := l.reporter(r, src.Name, &res.Findings)
 		if len(r.Kinds) == 0 {
 			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/slok/kubewebhook/v2/pkg/model"
@@ -117,5 +118,28 @@ func TestManyFindingsStayBounded(t *testing.T) {
 		if wantValid := mode == ModeWarn; r.Valid != wantValid || !wantValid && !strings.Contains(r.Message, "and ") {
 			t.Errorf("%s: valid %v, message %q", mode, r.Valid, r.Message)
 		}
+	}
+}
+
+// TestLintBudget: a review whose linting runs over its budget is allowed with a warning that says
+// so, and not cached.
+func TestLintBudget(t *testing.T) {
+	linter, err := lint.New(lint.Config{Rules: rules.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, _ := fixture(t, "kubeadm-config-overlap.json")
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
+		t.Fatal(err)
+	}
+	mar := model.NewAdmissionReviewV1(ar)
+	v := configMapValidator{linter: linter, mode: ModeEnforce, cache: newFindingsCache(findingsCacheSize), budget: time.Nanosecond}
+	r, err := v.Validate(context.Background(), &mar, obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Valid || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "not linted within") || len(v.cache.entries) != 0 {
+		t.Errorf("valid %v, warnings %q, %d cached; want allowed with one warning, nothing cached", r.Valid, r.Warnings, len(v.cache.entries))
 	}
 }

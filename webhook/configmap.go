@@ -1,12 +1,14 @@
 package webhook
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slok/kubewebhook/v2/pkg/model"
 	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
@@ -28,6 +30,7 @@ type configMapValidator struct {
 	linter *lint.Linter
 	mode   Mode
 	cache  *findingsCache
+	budget time.Duration // lintBudget, unless a test sets another
 }
 
 func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
@@ -50,9 +53,16 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	if vd, ok := v.cache.get(hash); ok {
 		return vd.result(), nil
 	}
-	res, err := v.linter.Lint(ctx, lint.Source{Name: source, Data: []byte(data)})
+	budget := cmp.Or(v.budget, lintBudget)
+	lintCtx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	res, err := v.linter.Lint(lintCtx, lint.Source{Name: source, Data: []byte(data)})
 	var inputErr *lint.InputError
 	switch {
+	case lintCtx.Err() != nil && ctx.Err() == nil:
+		// Over budget: allow, and say so, rather than hold the API server's request. Not cached:
+		// a quieter moment may finish it.
+		return &validating.ValidatorResult{Valid: true, Warnings: []string{fmt.Sprintf("kubeadm-lint: %s was not linted within %v; allowed without checking", source, budget)}}, nil
 	case errors.As(err, &inputErr):
 		// Not YAML at all: a finding like any other, not a failure of the webhook.
 		res = &lint.Result{Findings: []lint.Finding{inputErr.Finding()}}
@@ -115,6 +125,10 @@ func (c *findingsCache) put(k [sha256.Size]byte, vd verdict) {
 	}
 	c.entries[k] = vd
 }
+
+// lintBudget is the longest a review lints, well inside the webhook's timeoutSeconds (5 at
+// most), so that the API server never waits on it past its timeout.
+const lintBudget = 2 * time.Second
 
 // What one review returns is bounded, whatever the findings: the API server keeps about 4 KB of
 // warnings in all and cuts each beyond that, and a response too large for it to read fails
