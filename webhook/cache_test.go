@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/slok/kubewebhook/v2/pkg/model"
 	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
+	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -80,15 +81,7 @@ func TestFindingsCacheBounded(t *testing.T) {
 // denial of bounded size in enforce mode, never a response the API server cannot read, which
 // would fail open and admit it.
 func TestManyFindingsStayBounded(t *testing.T) {
-	linter, err := lint.New(lint.Config{Rules: rules.All()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ar, _ := fixture(t, "kubeadm-config-overlap.json")
-	obj := &unstructured.Unstructured{}
-	if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
-		t.Fatal(err)
-	}
+	linter, ar, obj := kubeadmConfigReview(t)
 	var sans strings.Builder
 	for i := range 2000 {
 		fmt.Fprintf(&sans, "  - https://bad-%d.example.com:6443\n", i)
@@ -124,15 +117,7 @@ func TestManyFindingsStayBounded(t *testing.T) {
 // TestLintBudget: a review whose linting runs over its budget is allowed with a warning that says
 // so, and not cached.
 func TestLintBudget(t *testing.T) {
-	linter, err := lint.New(lint.Config{Rules: rules.All()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ar, _ := fixture(t, "kubeadm-config-overlap.json")
-	obj := &unstructured.Unstructured{}
-	if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
-		t.Fatal(err)
-	}
+	linter, ar, obj := kubeadmConfigReview(t)
 	mar := model.NewAdmissionReviewV1(ar)
 	v := configMapValidator{linter: linter, mode: ModeEnforce, cache: newFindingsCache(findingsCacheSize), budget: time.Nanosecond}
 	r, err := v.Validate(context.Background(), &mar, obj)
@@ -142,4 +127,19 @@ func TestLintBudget(t *testing.T) {
 	if !r.Valid || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "not linted within") || len(v.cache.entries) != 0 {
 		t.Errorf("valid %v, warnings %q, %d cached; want allowed with one warning, nothing cached", r.Valid, r.Warnings, len(v.cache.entries))
 	}
+}
+
+// kubeadmConfigReview returns a linter with every rule and the review of a kubeadm-config write.
+func kubeadmConfigReview(t *testing.T) (*lint.Linter, *admissionv1.AdmissionReview, *unstructured.Unstructured) {
+	t.Helper()
+	linter, err := lint.New(lint.Config{Rules: rules.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, _ := fixture(t, "kubeadm-config-overlap.json")
+	obj := &unstructured.Unstructured{}
+	if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
+		t.Fatal(err)
+	}
+	return linter, ar, obj
 }
