@@ -57,7 +57,8 @@ type Document struct {
 	// Problems are what decoding and kubeadm's validation found; the KL0xx rules report them.
 	Problems []Problem
 
-	kindKey *yaml.Node // the "kind" key, where document-level findings land
+	kindKey *yaml.Node                    // the "kind" key, where document-level findings land
+	items   map[*yaml.Node]map[string]int // see itemIndex
 	// origin maps the nodes of a migrated Root to the nodes of Source they were copied from.
 	origin  map[*yaml.Node]*yaml.Node
 	removed bool // an API version kubeadm no longer reads: not decoded
@@ -236,6 +237,26 @@ func (d *Document) addStrictError(err error) {
 }
 
 // addFieldError records a validation error, its field path made relative to the document.
+// itemIndex maps each scalar value of a list to the index of its first item, built once per list,
+// so that thousands of errors about one list cost time in proportion to it, not its square.
+func (d *Document) itemIndex(seq *yaml.Node) map[string]int {
+	if idx, ok := d.items[seq]; ok {
+		return idx
+	}
+	idx := make(map[string]int, len(seq.Content))
+	for i, item := range seq.Content {
+		v := deref(item).Value
+		if _, seen := idx[v]; !seen {
+			idx[v] = i
+		}
+	}
+	if d.items == nil {
+		d.items = map[*yaml.Node]map[string]int{}
+	}
+	d.items[seq] = idx
+	return idx
+}
+
 func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix string) {
 	path := strings.TrimPrefix(e.Field, trimPrefix)
 	if path == "<nil>" {
@@ -248,11 +269,8 @@ func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix st
 			path = PathIndex(path, i)
 		}
 		if seq := d.Lookup(path); seq != nil && seq.Kind == yaml.SequenceNode {
-			for i, item := range seq.Content {
-				if deref(item).Value == bad {
-					path = PathIndex(path, i)
-					break
-				}
+			if i, ok := d.itemIndex(seq)[bad]; ok {
+				path = PathIndex(path, i)
 			}
 		}
 	}
