@@ -128,6 +128,7 @@ type Pass struct {
 	Script  []byte    // the source, for rules that read shell scripts
 	Options *Options
 	report  func(*Document, Finding)
+	budget  *budget
 }
 
 // Reportf reports a finding at path in the pass's document.
@@ -137,18 +138,59 @@ func (p *Pass) Reportf(path, format string, args ...any) {
 
 // ReportIn reports a finding at path in doc, for rules that look across documents.
 func (p *Pass) ReportIn(doc *Document, path, format string, args ...any) {
-	p.Report(doc, Finding{Path: path, Message: fmt.Sprintf(format, args...)})
+	if !p.budget.take(doc) {
+		return // the message of a finding nobody sees is not worth formatting
+	}
+	p.report(doc, p.fill(Finding{Path: path, Message: fmt.Sprintf(format, args...)}))
 }
 
-// Report reports a finding built by the rule, for findings that carry a hint, fixes or their own
-// severity.
+// Report reports a finding built by the rule, for findings that carry fixes or their own severity.
 // The rule ID, severity (when unset) and position are filled in; a script rule sets Pos itself.
 func (p *Pass) Report(doc *Document, f Finding) {
+	if p.budget.take(doc) {
+		p.report(doc, p.fill(f))
+	}
+}
+
+func (p *Pass) fill(f Finding) Finding {
 	f.Rule = p.Rule.ID
 	if f.Severity == 0 {
 		f.Severity = p.Rule.Severity
 	}
-	p.report(doc, f)
+	return f
+}
+
+// MaxFindingsPerRule is how many findings one rule reports in one document. One more finding
+// counts the rest: a list of 100,000 bad names is one mistake repeated, and reporting each costs
+// time and output in proportion, in terminals, CI logs and admission reviews alike.
+const MaxFindingsPerRule = 100
+
+// budget counts one rule's findings per document in one Lint.
+type budget struct {
+	shown, dropped map[*Document]int
+}
+
+func (b *budget) take(d *Document) bool {
+	if b == nil {
+		return true
+	}
+	if b.shown == nil {
+		b.shown, b.dropped = map[*Document]int{}, map[*Document]int{}
+	}
+	if b.shown[d] >= MaxFindingsPerRule {
+		b.dropped[d]++
+		return false
+	}
+	b.shown[d]++
+	return true
+}
+
+// summarise reports, for each document where the rule went over its budget, how many findings
+// were left out, at the document's kind.
+func (b *budget) summarise(r *Rule, report func(*Document, Finding)) {
+	for d, n := range b.dropped {
+		report(d, Finding{Rule: r.ID, Severity: r.Severity, Message: fmt.Sprintf("%d more %s findings in this document are not shown", n, r.ID)})
+	}
 }
 
 // AppliesTo reports whether the rule runs on documents of kind.

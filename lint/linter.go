@@ -168,16 +168,17 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		if err := ctx.Err(); err != nil {
 			return nil, err // a caller with a deadline, such as the webhook, has given up
 		}
-		report := l.reporter(r, src.Name, &res.Findings)
+		report, b := l.reporter(r, src.Name, &res.Findings), &budget{}
 		if len(r.Kinds) == 0 {
-			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report})
-			continue
-		}
-		for _, d := range f.Docs {
-			if r.AppliesTo(d.Kind) {
-				r.Run(&Pass{Rule: r, File: f, Doc: d, Options: &l.opts, report: report})
+			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report, budget: b})
+		} else {
+			for _, d := range f.Docs {
+				if r.AppliesTo(d.Kind) {
+					r.Run(&Pass{Rule: r, File: f, Doc: d, Options: &l.opts, report: report, budget: b})
+				}
 			}
 		}
+		b.summarise(r, report)
 	}
 	f.memo = nil // what the rules derived is theirs; the result does not keep it alive
 	res.Findings = l.suppress(src, nodes, res.Findings)

@@ -2,6 +2,8 @@ package lint_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -48,5 +50,36 @@ func TestConfigSeverityAndDisabled(t *testing.T) {
 	}
 	if _, err := lint.New(lint.Config{Rules: rules.All(), Disabled: map[string]bool{"KL999": true}}); err == nil {
 		t.Error("disabling an unknown rule must fail")
+	}
+}
+
+// TestFindingsCappedPerRule: a rule reports at most MaxFindingsPerRule findings in a document, and
+// one more that counts the rest.
+func TestFindingsCappedPerRule(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  certSANs:\n")
+	for i := range 250 {
+		fmt.Fprintf(&b, "  - bad_%d!\n", i)
+	}
+	l, err := lint.New(lint.Config{Rules: rules.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Lint(context.Background(), lint.Source{Name: "in.yaml", Data: []byte(b.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var last lint.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "KL008" {
+			n++
+			if strings.Contains(f.Message, "more") {
+				last = f
+			}
+		}
+	}
+	if n != lint.MaxFindingsPerRule+1 || last.Message != "150 more KL008 findings in this document are not shown" || last.Pos.Line != 2 {
+		t.Errorf("%d KL008 findings, the count %q at line %d; want %d and 150 more at the kind, line 2", n, last.Message, last.Pos.Line, lint.MaxFindingsPerRule+1)
 	}
 }
