@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Step names a point in a write, for fault injection.
@@ -38,6 +40,32 @@ func NewWriter(cfg WriterConfig) *Writer {
 	return &Writer{hook: cfg.Hook}
 }
 
+// tempInfix marks the temporary files Replace writes beside a file: ".NAME.kubeadm-lint-NNNN".
+const tempInfix = ".kubeadm-lint-"
+
+// staleAfter is how old a temporary file of ours must be before Replace takes it for the
+// leftover of a run that was killed: no fix of a 4 MiB file takes that long, so a live run's
+// file is never removed.
+const staleAfter = 10 * time.Minute
+
+// removeStale removes the temporary files that killed runs left beside base. It is best effort:
+// a file it cannot remove stays, and the fix goes on.
+func removeStale(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + tempInfix
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
 // Replace writes data to path, which must still hold old: a file changed since it was read is
 // left alone rather than overwritten with a fix of its previous content. The file keeps its
 // permission bits and, where the writer may set them, its owner and group; a symbolic link is
@@ -55,7 +83,8 @@ func (w *Writer) Replace(path string, old, data []byte) (err error) {
 		return fmt.Errorf("%s is not a regular file", path)
 	}
 	dir, base := filepath.Dir(target), filepath.Base(target)
-	tmp, err := os.CreateTemp(dir, "."+base+".kubeadm-lint-*")
+	removeStale(dir, base)
+	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
 	if err != nil {
 		return fmt.Errorf("creating a temporary file: %w", err)
 	}

@@ -251,3 +251,34 @@ func checkFile(t *testing.T, path string, want []byte, mode os.FileMode) {
 		}
 	}
 }
+
+// TestReplaceRemovesStaleTemporaryFiles: the temporary files a killed run left beside a file go
+// when the file is next replaced; a recent one, which may be another run's, stays.
+func TestReplaceRemovesStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stale, recent := filepath.Join(dir, ".c.yaml.kubeadm-lint-111"), filepath.Join(dir, ".c.yaml.kubeadm-lint-222")
+	other := filepath.Join(dir, ".d.yaml.kubeadm-lint-333") // another file's
+	for _, p := range []string{stale, recent, other} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hourAgo := time.Now().Add(-time.Hour)
+	for _, p := range []string{stale, other} {
+		if err := os.Chtimes(p, hourAgo, hourAgo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fix.NewWriter(fix.WriterConfig{}).Replace(path, []byte("old\n"), []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{stale: false, recent: true, other: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+}
