@@ -88,6 +88,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("d: CoreDNS is unchanged by default and fixed with the option", e.coreDNS)
 	t.Run("e: an overlapping podSubnet warns, or is denied in enforce mode", e.kubeadmConfigOverlap)
 	t.Run("f: the kubeadm-config kubeadm uploads is accepted without warnings", e.kubeadmConfigClean)
+	t.Run("e2: a kubeadm-config with 20,000 errors is denied in enforce mode, with a bounded answer", e.kubeadmConfigManyErrors)
 	t.Run("h: dry-run requests get the same answers and store nothing", e.dryRun)
 	t.Run("i: rotating the serving certificate under load fails no request", e.certRotation)
 	t.Run("g: with the webhook down or hung, writes still succeed within the timeout", e.webhookDown)
@@ -274,6 +275,30 @@ networking:
   serviceSubnet: 10.96.0.0/12
   podSubnet: 10.96.0.0/16
 `
+
+// kubeadmConfigManyErrors: an answer too large for the API server to read would fail open and
+// admit the config; the webhook's answer is bounded, so the denial holds.
+func (e *env) kubeadmConfigManyErrors(t *testing.T) {
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.37.2\napiServer:\n  certSANs:\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "  - bad_%d!\n", i)
+	}
+	cms := e.client.CoreV1().ConfigMaps("kube-system")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kubeadm-config"}, Data: map[string]string{"ClusterConfiguration": b.String()}}
+	e.useWebhook(t, func(c *webhook.Config) { c.ConfigMaps.Mode = webhook.ModeEnforce })
+	t.Cleanup(func() { e.useWebhook(t, nil) })
+	_, err := cms.Create(ctx, cm, metav1.CreateOptions{})
+	if err == nil || !strings.Contains(err.Error(), "KL008") || !strings.Contains(err.Error(), "more") || len(err.Error()) > 4096 {
+		t.Errorf("create returned %.300v (%d bytes), want a denial naming KL008 and counting the rest, under 4 KiB", err, len(fmt.Sprint(err)))
+	}
+	// The kubeadm-config that kubeadm uploaded in f may be there; this one must not be.
+	if got, err := cms.Get(ctx, "kubeadm-config", metav1.GetOptions{}); err == nil && got.Data["ClusterConfiguration"] == cm.Data["ClusterConfiguration"] {
+		t.Error("the denied ConfigMap was stored")
+	}
+	e.warns.Take()
+}
 
 func (e *env) kubeadmConfigOverlap(t *testing.T) {
 	ctx := context.Background()
