@@ -32,6 +32,9 @@ func NewCertReloader(certFile, keyFile string, logger *slog.Logger) (*CertReload
 	return r, nil
 }
 
+// NotAfter is when the certificate being served expires.
+func (r *CertReloader) NotAfter() time.Time { return r.cert.Load().Leaf.NotAfter }
+
 // GetCertificate is a tls.Config.GetCertificate.
 func (r *CertReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	return r.cert.Load(), nil
@@ -74,6 +77,11 @@ func (r *CertReloader) reload() (changed bool, err error) {
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		return false, fmt.Errorf("loading serving certificate %s: %w", r.certFile, err)
+	}
+	// A pair outside its validity would fail every handshake; the one served is better.
+	if now := time.Now(); now.Before(cert.Leaf.NotBefore) || now.After(cert.Leaf.NotAfter) {
+		return false, fmt.Errorf("serving certificate %s is not valid now: valid from %s to %s",
+			r.certFile, cert.Leaf.NotBefore.UTC().Format(time.RFC3339), cert.Leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
 	r.certPEM, r.keyPEM = certPEM, keyPEM
 	r.cert.Store(&cert)

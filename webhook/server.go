@@ -41,6 +41,10 @@ func NewServer(cfg Config, logger *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, certs: certs, webhook: wh, reg: reg}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "kubeadm_lint_webhook_serving_certificate_expiry_timestamp_seconds",
+		Help: "When the serving certificate expires, in seconds since the Unix epoch.",
+	}, func() float64 { return float64(certs.NotAfter().Unix()) }))
 	if s.tlsLn, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return nil, fmt.Errorf("listening for reviews: %w", err)
 	}
@@ -111,7 +115,14 @@ func (s *Server) healthHandler() http.Handler {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
-		fmt.Fprintln(w, "ok")
+		// An expired certificate fails every handshake: not ready, so that the Service routes
+		// around this replica and the probe says why.
+		expiry := s.certs.NotAfter().UTC().Format(time.RFC3339)
+		if time.Now().After(s.certs.NotAfter()) {
+			http.Error(w, "serving certificate expired at "+expiry, http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok; serving certificate expires at "+expiry)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
 	return mux

@@ -286,3 +286,57 @@ func TestCertRotation(t *testing.T) {
 		t.Errorf("requests by certificate serial %v, want some with the old and some with the new (%s)", got, newSerial)
 	}
 }
+
+// TestExpiredPairIsNotServed: a pair outside its validity on disk is refused, so the pair being
+// served stays.
+func TestExpiredPairIsNotServed(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
+	writeCerts(t, certFile, keyFile)
+	r, err := NewCertReloader(certFile, keyFile, testLogger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := r.NotAfter()
+	expired, err := cert.Generate([]string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")}, -time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, expired.Key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, expired.Cert, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.reload(); err == nil || !strings.Contains(err.Error(), "not valid now") {
+		t.Errorf("reloading an expired pair: %v, want it refused", err)
+	}
+	if got := r.NotAfter(); !got.Equal(served) {
+		t.Errorf("the served certificate changed to one expiring %v", got)
+	}
+	if _, err := NewCertReloader(certFile, keyFile, testLogger); err == nil {
+		t.Error("starting with an expired pair succeeded")
+	}
+}
+
+// TestHealthShowsCertificateExpiry: /readyz and the metrics tell when the serving certificate
+// expires.
+func TestHealthShowsCertificateExpiry(t *testing.T) {
+	ts := startServer(t, nil)
+	get := func(path string) string {
+		resp, err := http.Get("http://" + ts.HealthAddr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	want := "serving certificate expires at " + ts.certs.NotAfter().UTC().Format(time.RFC3339)
+	if body := get("/readyz"); !strings.Contains(body, want) {
+		t.Errorf("/readyz says %q, want %q", body, want)
+	}
+	if body := get("/metrics"); !strings.Contains(body, "kubeadm_lint_webhook_serving_certificate_expiry_timestamp_seconds") {
+		t.Error("/metrics has no serving certificate expiry")
+	}
+}
