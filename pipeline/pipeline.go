@@ -35,6 +35,10 @@ type Config struct {
 	// AsWalked reads named files as a directory walk finds them: one without a configuration
 	// document is skipped, not reported.
 	AsWalked bool
+	// KeepSources keeps each file's text in the report, for output that quotes the offending
+	// line. Without it, a file's text is dropped once it is linted, so that a run holds only its
+	// findings, whatever the number and size of its files.
+	KeepSources bool
 }
 
 // Flags are the settings that the command line and the settings file can both give. An empty

@@ -32,10 +32,15 @@ func (p *Pipeline) Failed(r *Run) bool {
 // findings in a sorted report.
 func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 	inputs := p.Discover(args)
+	// Each outcome keeps the findings and counts of one file, not its text or its parse: at most
+	// GOMAXPROCS files are in memory at once.
 	type outcome struct {
-		src lint.Source
-		res *lint.Result
-		err error
+		name          string
+		data          []byte // only with KeepSources
+		script        bool
+		docs, skipped int
+		findings      []lint.Finding
+		err           error
 	}
 	outcomes := make([]outcome, len(inputs.List))
 	var wg sync.WaitGroup
@@ -46,8 +51,23 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			o := &outcomes[i]
-			if o.src, o.err = p.Read(in); o.err == nil {
-				o.res, o.err = p.Lint(ctx, o.src)
+			o.name, o.script = in.Name, in.Script
+			src, err := p.Read(in)
+			if err != nil {
+				o.err = err
+				return
+			}
+			res, err := p.Lint(ctx, src)
+			if err != nil {
+				o.err = err
+				return
+			}
+			for i := range res.Findings {
+				res.Findings[i].Doc, res.Findings[i].Node = nil, nil // they would keep the parse alive
+			}
+			o.docs, o.skipped, o.findings = len(res.File.Docs), res.File.Skipped, res.Findings
+			if p.cfg.KeepSources {
+				o.data = src.Data
 			}
 		}()
 	}
@@ -61,14 +81,17 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 			run.Errors = append(run.Errors, o.err)
 			continue
 		}
-		if o.src.Script {
+		if o.script {
 			scripts++
 		}
-		rep.Sources[o.src.Name] = o.src.Data
+		if o.data != nil {
+			rep.Sources[o.name] = o.data
+		}
+		rep.Files = append(rep.Files, o.name)
 		rep.Summary.Files++
-		rep.Summary.Documents += len(o.res.File.Docs)
-		rep.Summary.Skipped += o.res.File.Skipped
-		rep.Findings = append(rep.Findings, o.res.Findings...)
+		rep.Summary.Documents += o.docs
+		rep.Summary.Skipped += o.skipped
+		rep.Findings = append(rep.Findings, o.findings...)
 	}
 	rep.Errors = run.Errors
 	lint.SortFindings(rep.Findings)

@@ -102,19 +102,21 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if o.host {
 		cfg.Host = readHost("/")
 	}
+	tty := false
+	if f, ok := a.stdout.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	showSource := o.showSource || (tty && format == "text")
+	cfg.KeepSources = showSource
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err
 	}
 	run := p.Run(ctx, args)
 
-	tty := false
-	if f, ok := a.stdout.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
 	workDir, _ := os.Getwd() // without it, absolute paths stay absolute
 	outOpts := output.Options{
-		ShowSource: o.showSource || (tty && format == "text"),
+		ShowSource: showSource,
 		// https://no-color.org: any non-empty NO_COLOR turns colour off.
 		Color:       tty && os.Getenv("NO_COLOR") == "",
 		Quiet:       o.quiet,

@@ -97,6 +97,12 @@ func run(o options) error {
 			return err
 		}
 	}
+	mem := &section{title: "Memory with many large files", about: memoryAbout}
+	sections = append(sections, mem)
+	fmt.Println()
+	if err := memoryBench(mem, o); err != nil {
+		return err
+	}
 	if !o.skipLoadgen {
 		s := &section{title: "Webhook (hack/loadgen)", about: loadgenAbout}
 		sections = append(sections, s)

@@ -16,7 +16,10 @@ import (
 type Report struct {
 	Findings []lint.Finding // sorted
 	Summary  Summary
-	// Sources holds each file's text, for writers that quote the offending line.
+	// Files names every file linted, for formats that list files without findings too.
+	Files []string
+	// Sources holds each file's text, for writers that quote the offending line; it may be
+	// empty when none is asked to.
 	Sources map[string][]byte
 	// Rules describes the rules that may appear in Findings, for formats that list them.
 	Rules []*lint.Rule
@@ -128,7 +131,7 @@ func Lookup(format string) (Writer, error) {
 // files lists every linted file, sorted. Sources has one entry per linted file, findings or not;
 // findings are added in case a caller filled Sources only partly.
 func (r *Report) files() []string {
-	var names []string
+	names := slices.Clone(r.Files)
 	for name := range r.Sources {
 		names = append(names, name)
 	}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+const memoryAbout = `Files of just under 4 MiB (the per-file limit) each, generated on the fly: a small ClusterConfiguration
+under a long comment, so that reading and parsing dominate. One process lints 1, 10 and 100 of them; the peak
+RSS must not grow with the number of files (goal: about 100 MiB at most). With a baseline, the baseline
+lints the same files. 1,000 files would be 4 GB of temporary files, more than this VM's disk comfortably
+holds for a benchmark, so the series stops at 100.`
+
+// memoryBench reports peak RSS against the number of large files.
+func memoryBench(s *section, o options) error {
+	dir, err := os.MkdirTemp("", "bench-memory")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	const size = 4<<20 - 4096
+	head := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncontrolPlaneEndpoint: cp.example.com:6443\n"
+	line := "# " + strings.Repeat("x", 76) + "\n"
+	body := head + strings.Repeat(line, (size-len(head))/len(line))
+	var files []string
+	for i := range 100 {
+		f := filepath.Join(dir, fmt.Sprintf("f%03d.yaml", i))
+		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
+			return err
+		}
+		files = append(files, f)
+	}
+	for _, n := range []int{1, 10, 100} {
+		r, err := timed(o.linter, files[:n]...)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("  %3d files of %.1f MiB: peak RSS %6.1f MiB, %5.2f s", n, float64(len(body))/(1<<20), float64(r.maxRSS)/1024, r.wall.Seconds())
+		if o.baseline != "" {
+			b, err := timed(o.baseline, files[:n]...)
+			if err != nil {
+				return err
+			}
+			line += fmt.Sprintf("; baseline %6.1f MiB, %5.2f s", float64(b.maxRSS)/1024, b.wall.Seconds())
+		}
+		s.printf("%s\n", line)
+	}
+	return nil
+}
