@@ -337,7 +337,7 @@ func (d *Document) reportDuplicateKeys(n *yaml.Node, path string, left *int) {
 			}
 			if k.Tag != "!!merge" && seen[k.Value] {
 				d.Problems = append(d.Problems, Problem{
-					Code: ProblemDuplicateField, Path: p,
+					Code: ProblemDuplicateField, Path: p, Node: k,
 					Message: fmt.Sprintf("duplicate field %q", p),
 					Hint:    fmt.Sprintf("merge it with the earlier %q into one entry", k.Value),
 				})

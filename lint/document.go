@@ -66,10 +66,12 @@ type Document struct {
 
 // Problem is an error found while decoding or validating a document.
 type Problem struct {
-	Code     ProblemCode
-	Path     string
-	Message  string
-	Hint     string   // the linter's own remedy; kubeadm's errors have none
+	Code    ProblemCode
+	Path    string
+	Message string
+	Hint    string // the linter's own remedy; kubeadm's errors have none
+	// Node is where the problem is written, when Path cannot tell: the second of two equal keys.
+	Node     *yaml.Node
 	Severity Severity // overrides the rule's default when set
 }
 

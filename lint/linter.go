@@ -210,7 +210,10 @@ func (l *Linter) reporter(r *Rule, file string, into *[]Finding) func(*Document,
 		fd.Pos.File = file
 		switch {
 		case d != nil:
-			fd.Doc, fd.Node = d, d.anchor(fd.Path)
+			fd.Doc = d
+			if fd.Node == nil { // a rule may name the node when the path is ambiguous
+				fd.Node = d.anchor(fd.Path)
+			}
 			fd.Pos.Line, fd.Pos.Column = 1, 1
 			if fd.Node != nil {
 				fd.Pos.Line, fd.Pos.Column = fd.Node.Line, fd.Node.Column

@@ -10,7 +10,7 @@ func reportProblems(code lint.ProblemCode) func(*lint.Pass) {
 		for _, d := range p.File.Docs {
 			for _, pr := range d.Problems {
 				if pr.Code == code {
-					p.Report(d, lint.Finding{Path: pr.Path, Message: pr.Message, Hint: pr.Hint, Severity: pr.Severity})
+					p.Report(d, lint.Finding{Path: pr.Path, Node: pr.Node, Message: pr.Message, Hint: pr.Hint, Severity: pr.Severity})
 				}
 			}
 		}
