@@ -80,7 +80,7 @@ func internalObject(kind string) runtime.Object {
 
 // decode runs kubeadm's strict decoding on a document and records every problem instead of
 // stopping at the first: after a type error it drops the offending value and decodes again.
-func decode(ctx context.Context, d *Document, k *kubelet) error {
+func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme) error {
 	// Converting first bounds alias expansion before any other walk of the tree.
 	j, err := toJSON(d.Root, nil)
 	if err != nil {
@@ -128,7 +128,7 @@ func decode(ctx context.Context, d *Document, k *kubelet) error {
 	switch o := ext.(type) {
 	case *kubeletv1beta1.KubeletConfiguration:
 		d.Object = o
-		validateKubelet(d, o, k)
+		validateKubelet(d, o, kubeletScheme)
 	case *kubeproxyv1alpha1.KubeProxyConfiguration:
 		d.Object = o
 		validateKubeProxy(d, o)

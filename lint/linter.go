@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 )
 
@@ -33,7 +34,8 @@ type Linter struct {
 	// replaced maps the retired IDs that rules took over to the rules' IDs.
 	replaced     map[string]string
 	reportUnused bool
-	kubelet      *kubelet
+	// kubeletScheme is built once: building it costs more than linting a file.
+	kubeletScheme *runtime.Scheme
 }
 
 var ruleID = regexp.MustCompile(`^KL\d{3}$`)
@@ -69,7 +71,7 @@ func New(cfg Config) (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
-	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubelet: &kubelet{scheme: ks}}
+	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
 		if !cfg.Disabled[r.ID] {
 			l.rules = append(l.rules, r)
@@ -249,7 +251,7 @@ func (l *Linter) load(ctx context.Context, f *File) error {
 		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
 			continue
 		}
-		if err := decode(ctx, d, l.kubelet); err != nil {
+		if err := decode(ctx, d, l.kubeletScheme); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}

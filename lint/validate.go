@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/version"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
@@ -225,14 +226,14 @@ func checkKubernetesVersion(v string, target *version.Version) string {
 
 // validateKubelet runs the kubelet's own validation on the defaulted configuration. kubeadm does
 // not validate component configs, but the kubelet refuses to start with these errors.
-func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, k *kubelet) {
+func validateKubelet(d *Document, ext *kubeletv1beta1.KubeletConfiguration, scheme *runtime.Scheme) {
 	defaulted := ext.DeepCopy()
 	// The kubelet's defaulting panics on gates its registry refuses. KL211 reports them, against
 	// the target release's gates rather than the linked one's.
 	defaulted.FeatureGates = linkedGates(release.Kubelet, defaulted.FeatureGates)
-	k.scheme.Default(defaulted)
+	scheme.Default(defaulted)
 	internal := &kubeletconfig.KubeletConfiguration{}
-	if err := k.scheme.Convert(defaulted, internal, nil); err != nil {
+	if err := scheme.Convert(defaulted, internal, nil); err != nil {
 		d.addProblem(ProblemComponentConfig, "", err.Error())
 		return
 	}
