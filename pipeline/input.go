@@ -98,21 +98,15 @@ func (p *Pipeline) Discover(args []string) *Inputs {
 			case !strings.HasSuffix(d.Name(), ".yaml") && !strings.HasSuffix(d.Name(), ".yml") && !strings.HasSuffix(d.Name(), ".sh"):
 				return nil
 			}
-			mode := d.Type()
-			if p.Settings.Skips(path) {
-				mode = 0 // counted as excluded, and never looked at
-			}
-			if mode&fs.ModeSymlink != 0 {
-				target, err := os.Stat(path)
-				if err != nil {
+			if !p.Settings.Skips(path) { // an excluded file is only counted, by add
+				switch ok, err := regularFile(path, d); {
+				case err != nil:
 					in.Errors = append(in.Errors, pathError(path, err)) // a dangling link or a loop
 					return nil
+				case !ok:
+					in.NotRegular++
+					return nil
 				}
-				mode = target.Mode().Type()
-			}
-			if mode != 0 {
-				in.NotRegular++
-				return nil
 			}
 			files = append(files, path)
 			return nil
@@ -126,6 +120,18 @@ func (p *Pipeline) Discover(args []string) *Inputs {
 		}
 	}
 	return in
+}
+
+// regularFile reports whether a walked entry is, or links to, a regular file.
+func regularFile(path string, d fs.DirEntry) (bool, error) {
+	if d.Type()&fs.ModeSymlink == 0 {
+		return d.Type().IsRegular(), nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return false, err
+	}
+	return info.Mode().IsRegular(), nil
 }
 
 // Read reads an input, at most lint.MaxFileSize bytes of it: a larger one fails without costing

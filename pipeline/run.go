@@ -93,12 +93,11 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 		rep.Summary.Skipped += o.skipped
 		rep.Findings = append(rep.Findings, o.findings...)
 	}
-	rep.Errors = run.Errors
 	lint.SortFindings(rep.Findings)
 	rep.Summary.Count(rep.Findings)
 	if len(run.Errors) == 0 && rep.Summary.Documents == 0 && scripts == 0 && inputs.Excluded == 0 && inputs.NotRegular == 0 && !p.cfg.AsWalked {
 		run.Errors = append(run.Errors, fmt.Errorf("no kubeadm, kubelet or kube-proxy configuration found in %v", args))
-		rep.Errors = run.Errors
 	}
+	rep.Errors = run.Errors
 	return run
 }
