@@ -175,9 +175,12 @@ func (b *budget) take(d *Document) bool {
 		return true
 	}
 	if b.shown == nil {
-		b.shown, b.dropped = map[*Document]int{}, map[*Document]int{}
+		b.shown = map[*Document]int{}
 	}
 	if b.shown[d] >= MaxFindingsPerRule {
+		if b.dropped == nil {
+			b.dropped = map[*Document]int{}
+		}
 		b.dropped[d]++
 		return false
 	}

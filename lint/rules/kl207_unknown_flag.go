@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
