@@ -68,7 +68,13 @@ type Position struct {
 	Column int
 }
 
-func (p Position) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
+// String is "file:line:col", or the file alone when there is no line.
+func (p Position) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
 
 // Finding is one problem a rule found.
 type Finding struct {
@@ -117,7 +123,9 @@ type Rule struct {
 	// Replaces lists retired rule IDs whose checks this rule took over. Settings and
 	// suppression comments that name one apply to this rule, so that they keep working.
 	Replaces []string
-	Run      func(*Pass)
+	// Run is nil for the cluster rules of package audit, which the linter knows by ID, so that
+	// settings and suppressions may name them, but never runs.
+	Run func(*Pass)
 }
 
 // Pass is a rule's view of one document, or of one file for rules without kinds.

@@ -42,7 +42,11 @@ const RuleConfigType = "KL001"
 // they report findings, such as the webhook in an admission review: KL001, an error, at the line
 // the YAML parser reports. The CLI does not use it: it exits 2 on an InputError instead.
 func (e *InputError) Finding() Finding {
-	return Finding{Rule: RuleConfigType, Severity: SeverityError, Pos: Position{File: e.File, Line: e.Line}, Message: e.Err.Error()}
+	pos := Position{File: e.File, Line: e.Line}
+	if pos.Line > 0 {
+		pos.Column = 1 // the parser names no column, and 0 would read as none
+	}
+	return Finding{Rule: RuleConfigType, Severity: SeverityError, Pos: pos, Message: e.Err.Error()}
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

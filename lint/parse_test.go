@@ -24,7 +24,7 @@ func TestInputErrorFinding(t *testing.T) {
 		{
 			name: "invalid YAML is a KL001 error at the line the parser reports",
 			data: "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n\tpodSubnet: 10.244.0.0/16\n",
-			want: lint.Finding{Rule: "KL001", Severity: lint.SeverityError, Pos: lint.Position{File: "cm.yaml", Line: 4},
+			want: lint.Finding{Rule: "KL001", Severity: lint.SeverityError, Pos: lint.Position{File: "cm.yaml", Line: 4, Column: 1},
 				Message: "invalid YAML: found character that cannot start any token"},
 		},
 		{

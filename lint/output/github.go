@@ -17,15 +17,19 @@ func GitHub(w io.Writer, r *Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
 		props := []string{"file=" + escapeProperty(opts.relPath(f.Pos.File))}
+		msg := f.Message
+		if r.Cluster {
+			// An object is no file of the repository: the annotation names it in its text.
+			props, msg = nil, f.Pos.String()+": "+msg
+		}
 		// A position of 0 means none: the annotation then belongs to the whole file.
-		if f.Pos.Line > 0 {
+		if f.Pos.Line > 0 && !r.Cluster {
 			props = append(props, fmt.Sprintf("line=%d", f.Pos.Line))
 			if f.Pos.Column > 0 {
 				props = append(props, fmt.Sprintf("col=%d", f.Pos.Column))
 			}
 		}
 		props = append(props, "title="+escapeProperty(f.Rule))
-		msg := f.Message
 		if f.Hint != "" {
 			msg += "\nhint: " + f.Hint
 		}
@@ -42,7 +46,7 @@ func GitHub(w io.Writer, r *Report, opts Options) error {
 		}
 		fmt.Fprintf(bw, "::error %s::%s\n", strings.Join(props, ","), escapeData(e.Message))
 	}
-	if !opts.Quiet && r.Summary.Files > 0 {
+	if !opts.Quiet && !r.Summary.empty() {
 		fmt.Fprintln(bw, summaryLine(r.Summary, false))
 	}
 	return bw.Flush()

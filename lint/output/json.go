@@ -9,7 +9,8 @@ import (
 type jsonFinding struct {
 	Rule     string `json:"rule"`
 	Severity string `json:"severity"`
-	File     string `json:"file"`
+	File     string `json:"file,omitempty"`
+	Object   string `json:"object,omitempty"` // in a cluster audit, instead of file
 	Line     int    `json:"line"`
 	Column   int    `json:"column"`
 	Path     string `json:"path"`
@@ -39,10 +40,14 @@ func JSON(w io.Writer, r *Report, _ Options) error {
 		out.Errors = append(out.Errors, jsonError(e))
 	}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
+		jf := jsonFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File,
 			Line: f.Pos.Line, Column: f.Pos.Column, Path: f.Path, Message: f.Message, Hint: f.Hint,
-		})
+		}
+		if r.Cluster {
+			jf.File, jf.Object = "", f.Pos.File
+		}
+		out.Findings = append(out.Findings, jf)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

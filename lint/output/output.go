@@ -26,6 +26,10 @@ type Report struct {
 	// Errors are the inputs that could not be read. They fail the run (exit 2), so every
 	// machine-readable format carries them: a report must fail when the run does.
 	Errors []error
+	// Cluster is set for an audit of a cluster: each finding's Pos.File then names an object,
+	// "node/cp-1" or "configmap/kube-system/kubeadm-config[ClusterConfiguration]", not a file,
+	// and has a line only inside a ConfigMap key.
+	Cluster bool
 }
 
 // inputError is an unreadable input as the formats report it.
@@ -59,7 +63,13 @@ type Summary struct {
 	Infos     int `json:"infos"`
 	// NotRegular counts the FIFOs, sockets and devices that a directory walk skipped.
 	NotRegular int `json:"notRegular,omitempty"`
+	// Objects counts what a cluster audit read: ConfigMaps, nodes, Pods and the rest.
+	Objects int `json:"objects,omitempty"`
 }
+
+// empty reports whether the run looked at nothing, when a summary line would say nothing the
+// errors on stderr do not.
+func (s Summary) empty() bool { return s.Files == 0 && s.Objects == 0 }
 
 // Count adds findings to the severity counters.
 func (s *Summary) Count(fs []lint.Finding) {
@@ -163,9 +173,11 @@ func summaryLine(s Summary, color bool) string {
 		}
 		return text
 	}
-	line := fmt.Sprintf("%s, %s, %s in %s (%s, %d skipped)",
-		count(s.Errors, lint.SeverityError), count(s.Warnings, lint.SeverityWarning), count(s.Infos, lint.SeverityInfo),
-		plural(s.Files, "file"), plural(s.Documents, "document"), s.Skipped)
+	counts := fmt.Sprintf("%s, %s, %s", count(s.Errors, lint.SeverityError), count(s.Warnings, lint.SeverityWarning), count(s.Infos, lint.SeverityInfo))
+	if s.Files == 0 && s.Objects > 0 {
+		return fmt.Sprintf("%s in %s", counts, plural(s.Objects, "object"))
+	}
+	line := fmt.Sprintf("%s in %s (%s, %d skipped)", counts, plural(s.Files, "file"), plural(s.Documents, "document"), s.Skipped)
 	if s.NotRegular > 0 {
 		line += fmt.Sprintf("; %s skipped (FIFOs, sockets or devices)", plural(s.NotRegular, "special file"))
 	}

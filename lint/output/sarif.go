@@ -2,6 +2,7 @@ package output
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"slices"
@@ -82,8 +83,15 @@ type (
 	sarifResultProps struct {
 		Hint string `json:"hint"`
 	}
+	// A location is physical for a file, and logical for an object of a cluster, which has none.
 	sarifLocation struct {
-		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+		PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
+		LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+		Message          *sarifMessage          `json:"message,omitempty"`
+	}
+	sarifLogicalLocation struct {
+		FullyQualifiedName string `json:"fullyQualifiedName"`
+		Kind               string `json:"kind"`
 	}
 	sarifPhysicalLocation struct {
 		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
@@ -129,14 +137,10 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 
 	results := make([]sarifResult, 0, len(r.Findings))
 	for _, f := range r.Findings {
-		loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(opts.relPath(f.Pos.File))}}
-		if f.Pos.Line > 0 {
-			loc.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: max(f.Pos.Column, 0)}
-		}
 		res := sarifResult{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 			Message:   sarifMessage{Text: f.Message},
-			Locations: []sarifLocation{{PhysicalLocation: loc}},
+			Locations: []sarifLocation{sarifLocationOf(f.Pos, r.Cluster, opts)},
 		}
 		if f.Hint != "" {
 			res.Message.Text = strings.TrimSuffix(f.Message, ".") + ". " + sentence(f.Hint)
@@ -153,7 +157,7 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 			if e.Line > 0 {
 				loc.Region = &sarifRegion{StartLine: e.Line}
 			}
-			n.Locations = []sarifLocation{{PhysicalLocation: loc}}
+			n.Locations = []sarifLocation{{PhysicalLocation: &loc}}
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
@@ -163,6 +167,24 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// sarifLocationOf places a finding: in a file, at its line and column; in a cluster, at the
+// object, with the line and column inside a ConfigMap key said in the location's message, as
+// a logical location has no region.
+func sarifLocationOf(pos lint.Position, cluster bool, opts Options) sarifLocation {
+	if cluster {
+		loc := sarifLocation{LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: pos.File, Kind: "resource"}}}
+		if pos.Line > 0 {
+			loc.Message = &sarifMessage{Text: fmt.Sprintf("line %d, column %d of %s", pos.Line, pos.Column, pos.File)}
+		}
+		return loc
+	}
+	loc := &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(opts.relPath(pos.File))}}
+	if pos.Line > 0 {
+		loc.Region = &sarifRegion{StartLine: pos.Line, StartColumn: max(pos.Column, 0)}
+	}
+	return sarifLocation{PhysicalLocation: loc}
 }
 
 // sarifRuleFor describes a rule; a rule the report does not know (a caller that left Rules empty)

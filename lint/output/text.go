@@ -40,7 +40,7 @@ func Text(w io.Writer, r *Report, opts Options) error {
 			}
 		}
 	}
-	if !opts.Quiet && r.Summary.Files > 0 {
+	if !opts.Quiet && !r.Summary.empty() {
 		fmt.Fprintln(bw, summaryLine(r.Summary, opts.Color))
 	}
 	return bw.Flush()
