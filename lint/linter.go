@@ -73,7 +73,7 @@ func New(cfg Config) (*Linter, error) {
 	}
 	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
-		if !cfg.Disabled[r.ID] {
+		if !cfg.Disabled[r.ID] && r.Run != nil {
 			l.rules = append(l.rules, r)
 		}
 	}

@@ -73,6 +73,23 @@ func New(cfg Config) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	return build(cfg, settings)
+}
+
+// ForRelease returns a pipeline like p that lints for release, the one a cluster runs, unless
+// the command line chose another: a cluster's own release wins over the settings file's.
+func (p *Pipeline) ForRelease(release string) (*Pipeline, error) {
+	if p.cfg.Flags.KubernetesVersion != "" {
+		return p, nil
+	}
+	cfg := p.cfg
+	cfg.Flags.KubernetesVersion = release
+	return build(cfg, p.Settings)
+}
+
+// build merges the flags with the settings and builds the linter.
+func build(cfg Config, settings *config.File) (*Pipeline, error) {
+	var err error
 	f := cfg.Flags
 	pick := func(flag, setting, fallback string) string {
 		switch {

@@ -19,6 +19,7 @@ import (
 
 	"k8s.io/klog/v2"
 
+	"github.com/kubeadm-lint/kubeadm-lint/audit"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
@@ -80,14 +81,15 @@ func buildCLI(root, dir string) (string, error) {
 // generate returns the content of every generated file, by slash-separated path under root.
 func generate(root, cli string) (map[string]string, error) {
 	files := map[string]string{}
-	for _, r := range rules.All() {
+	documented := append(rules.All(), audit.Rules()...)
+	for _, r := range documented {
 		files["docs/rules/"+r.ID+".md"] = rules.Markdown(r)
 	}
 	data, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		return nil, err
 	}
-	readme, err := rules.ReplaceTable(string(data))
+	readme, err := rules.ReplaceTable(string(data), documented)
 	if err != nil {
 		return nil, fmt.Errorf("README.md: %w", err)
 	}

@@ -8,9 +8,9 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-// Lookup finds a rule by ID (case-insensitive), by name, or by a retired ID it replaces.
-func Lookup(key string) *lint.Rule {
-	for _, r := range All() {
+// Lookup finds a rule of rs by ID (case-insensitive), by name, or by a retired ID it replaces.
+func Lookup(rs []*lint.Rule, key string) *lint.Rule {
+	for _, r := range rs {
 		if strings.EqualFold(r.ID, key) || r.Name == key || slices.ContainsFunc(r.Replaces, func(id string) bool { return strings.EqualFold(id, key) }) {
 			return r
 		}
@@ -39,7 +39,7 @@ func Markdown(r *lint.Rule) string {
 func Table(rs []*lint.Rule) string {
 	var b strings.Builder
 	b.WriteString("| ID | Name | Severity | What it catches |\n|---|---|---|---|\n")
-	for _, r := range rs {
+	for _, r := range byID(rs) {
 		fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, r.Summary)
 	}
 	return b.String()
@@ -57,12 +57,19 @@ const (
 	tableEnd   = "<!-- END RULES -->"
 )
 
-// ReplaceTable puts the current rule table between the README's markers.
-func ReplaceTable(readme string) (string, error) {
+// ReplaceTable puts the table of rs between the README's markers.
+func ReplaceTable(readme string, rs []*lint.Rule) (string, error) {
 	i := strings.Index(readme, tableBegin)
 	j := strings.Index(readme, tableEnd)
 	if i < 0 || j < i {
 		return "", fmt.Errorf("rule table markers %q and %q not found", strings.TrimSpace(tableBegin), tableEnd)
 	}
-	return readme[:i+len(tableBegin)] + Table(All()) + readme[j:], nil
+	return readme[:i+len(tableBegin)] + Table(rs) + readme[j:], nil
+}
+
+// byID returns the rules sorted by ID: lists of them read in ID order, whatever their source.
+func byID(rs []*lint.Rule) []*lint.Rule {
+	out := slices.Clone(rs)
+	slices.SortFunc(out, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
