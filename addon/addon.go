@@ -19,6 +19,10 @@ const (
 	CoreDNSName    = "coredns"
 	CoreDNSPodName = "coredns" // the container in kubeadm's CoreDNS Deployment
 	Namespace      = "kube-system"
+
+	// WebhookDomain ends the names of kubeadm-lint's webhooks: "kube-proxy.kubeadm-lint.dev"
+	// keeps the kube-proxy fix, and the cluster audit looks for it by that name.
+	WebhookDomain = "kubeadm-lint.dev"
 )
 
 // DefaultTolerations are the guide's kube-proxy tolerations: critical add-ons and control-plane

@@ -1,0 +1,160 @@
+// Package audit checks a running kubeadm cluster through its API server. The kubeadm ConfigMaps
+// are linted with the same core and rules as files, for the cluster's own release; the checks
+// here look at what only a cluster has: nodes, certificate signing requests, the add-ons' Pods,
+// the RBAC that 'kubeadm join' needs, admission webhooks and certificates.
+//
+// An audit only reads. It lists each resource type once, a page at a time, and keeps a summary
+// of what it needs rather than the objects, so that its memory follows the findings, not the
+// cluster's size.
+package audit
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// Linter lints one kubeadm ConfigMap key as a file. pipeline.Pipeline is one: its settings
+// apply to the ConfigMaps as they do to files.
+type Linter interface {
+	Lint(ctx context.Context, src lint.Source) (*lint.Result, error)
+}
+
+// Config configures an audit.
+type Config struct {
+	Client kubernetes.Interface
+	// REST is the configuration Client was made from: the audit reads the API server's address
+	// and the CA it trusts from it.
+	REST *rest.Config
+	// Linter returns the linter for a kubeadm release, "v1.37": the one the cluster runs.
+	Linter func(release string) (Linter, error)
+	// Severity and Disabled apply the settings file to the cluster rules, by rule ID.
+	Severity map[string]lint.Severity
+	Disabled map[string]bool
+	// Now is the time certificates and requests are judged at; zero is the time of the call.
+	Now time.Time
+	// PageSize is how many objects one list request asks for; zero is 500, as kubectl asks.
+	PageSize int64
+}
+
+// Report is what an audit found.
+type Report struct {
+	Findings []lint.Finding // sorted
+	// Objects names what was linted or had findings, for formats that list every input.
+	Objects []string
+	// Sources holds the text of each linted ConfigMap key, by the name its findings carry.
+	Sources map[string][]byte
+	// Release is the kubeadm release the ConfigMaps were linted for.
+	Release string
+	// Checked counts the objects the audit read.
+	Checked int
+}
+
+// Run audits the cluster. An error means the API server could not be asked at all, or stopped
+// answering; a request that RBAC forbids is a finding instead, and the other checks still run.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.PageSize == 0 {
+		cfg.PageSize = 500
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	a := &auditor{cfg: cfg, rep: &Report{Sources: map[string][]byte{}}, shown: map[string]int{}, dropped: map[string]int{}}
+	info, err := cfg.Client.Discovery().ServerVersion()
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach the API server at %s: %w", cfg.REST.Host, err)
+	}
+	a.serverVersion = info.GitVersion
+	for _, c := range checks {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := c(a, ctx); err != nil {
+			return nil, err
+		}
+	}
+	for id, n := range a.dropped {
+		a.rep.Findings = append(a.rep.Findings, lint.Finding{Rule: id, Severity: a.severity(byID[id]), Pos: lint.Position{File: "cluster"},
+			Message: fmt.Sprintf("%d more %s findings are not shown", n, id), Hint: "they repeat the mistake of the findings shown"})
+	}
+	lint.SortFindings(a.rep.Findings)
+	a.rep.Objects = objects(a.rep)
+	return a.rep, nil
+}
+
+// A check reads what it needs and reports. Disabled rules are dropped when reported, not by
+// skipping checks: a check may report several rules and read what later checks need.
+type check func(*auditor, context.Context) error
+
+// auditor is one audit's state: what the checks read, for the checks after them.
+type auditor struct {
+	cfg           Config
+	rep           *Report
+	serverVersion string
+	cluster       clusterConfig
+	nodeStats     *nodeSummary
+	webhookStats  webhookSummary
+	// shown and dropped count each rule's findings, for the cap in report.
+	shown, dropped map[string]int
+}
+
+func (a *auditor) severity(r *lint.Rule) lint.Severity {
+	if s, ok := a.cfg.Severity[r.ID]; ok {
+		return s
+	}
+	return r.Severity
+}
+
+// report adds a finding of rule r about object, at most lint.MaxFindingsPerRule per rule: five
+// thousand nodes with one mistake are one finding repeated.
+func (a *auditor) report(r *lint.Rule, sev lint.Severity, object, msg, hint string) {
+	if a.cfg.Disabled[r.ID] {
+		return
+	}
+	if a.shown[r.ID] >= lint.MaxFindingsPerRule {
+		a.dropped[r.ID]++
+		return
+	}
+	a.shown[r.ID]++
+	if _, set := a.cfg.Severity[r.ID]; set || sev == 0 {
+		sev = a.severity(r)
+	}
+	a.rep.Findings = append(a.rep.Findings, lint.Finding{Rule: r.ID, Severity: sev, Pos: lint.Position{File: object}, Message: msg, Hint: hint})
+}
+
+// reportf reports at the rule's severity.
+func (a *auditor) reportf(r *lint.Rule, object, hint, format string, args ...any) {
+	a.report(r, 0, object, fmt.Sprintf(format, args...), hint)
+}
+
+// objects lists the linted ConfigMap keys and every object with a finding, sorted.
+func objects(rep *Report) []string {
+	seen := map[string]bool{}
+	for name := range rep.Sources {
+		seen[name] = true
+	}
+	for _, f := range rep.Findings {
+		seen[f.Pos.File] = true
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ref names an object as kubectl does: "node/cp-1", "configmap/kube-system/kubeadm-config".
+func ref(kind, namespace, name string) string {
+	if namespace == "" {
+		return strings.ToLower(kind) + "/" + name
+	}
+	return strings.ToLower(kind) + "/" + namespace + "/" + name
+}

@@ -1,0 +1,81 @@
+package audit
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var ruleCoreDNSPending = &lint.Rule{
+	ID:       "KL604",
+	Name:     "coredns-pending-without-network",
+	Summary:  "CoreDNS is Pending because no pod network add-on is installed",
+	Severity: lint.SeverityError,
+	Doc: `kubeadm does not install a pod network. Until one is, the kubelets report
+` + "`NetworkReady=false`" + `, the nodes stay NotReady and CoreDNS stays Pending: the cluster has no DNS.
+This is expected right after ` + "`kubeadm init`" + `, and a fault if it lasts.
+
+Bad: CoreDNS Pods Pending while a node says ` + "`cni plugin not initialized`" + `.
+
+Good: install a pod network add-on whose Pod CIDR matches ` + "`networking.podSubnet`" + `, such as
+Calico, Cilium or Flannel.
+
+Source: the troubleshooting guide, "CoreDNS is stuck in the Pending state".`,
+}
+
+var ruleCoreDNSCrash = &lint.Rule{
+	ID:       "KL605",
+	Name:     "coredns-crash-loop",
+	Summary:  "CoreDNS is in CrashLoopBackOff",
+	Severity: lint.SeverityError,
+	Doc: `A CoreDNS that restarts again and again leaves the cluster without DNS. The guide names two
+causes:
+
+- a forwarding loop: the node's ` + "`/etc/resolv.conf`" + ` points at a local resolver, such as
+  systemd-resolved's 127.0.0.53, and CoreDNS forwards to itself; its ` + "`loop`" + ` plugin then stops it.
+  Point the kubelet's ` + "`resolvConf`" + ` at the real file, ` + "`/run/systemd/resolve/resolv.conf`" + `;
+- SELinux with Docker older than 1.13, which denies CoreDNS unless its container has
+  ` + "`allowPrivilegeEscalation: true`" + ` (` + "`kubeadm-lint emit --coredns-allow-privilege-escalation`" + `
+  writes the patch, which weakens CoreDNS's security).
+
+Read the container's log first: ` + "`kubectl -n kube-system logs -l k8s-app=kube-dns --previous`" + `.
+
+Source: the troubleshooting guide, "CoreDNS Pods are in CrashLoopBackOff or Error state".`,
+}
+
+// coreDNSSelector selects the Pods of kubeadm's CoreDNS Deployment.
+const coreDNSSelector = "k8s-app=kube-dns"
+
+// coreDNS checks the CoreDNS Pods.
+func (a *auditor) coreDNS(ctx context.Context) error {
+	pods := a.cfg.Client.CoreV1().Pods(metav1.NamespaceSystem)
+	err := list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[corev1.Pod], error) {
+		o.LabelSelector = coreDNSSelector
+		l, err := pods.List(ctx, o)
+		if err != nil {
+			return page[corev1.Pod]{}, err
+		}
+		return page[corev1.Pod]{l.Items, l.Continue}, nil
+	}, func(p *corev1.Pod) {
+		a.rep.Checked++
+		object := ref("Pod", p.Namespace, p.Name)
+		if p.Status.Phase == corev1.PodPending && a.nodeStats != nil && a.nodeStats.networkNotReady > 0 {
+			a.reportf(ruleCoreDNSPending, object, "install a pod network add-on whose Pod CIDR matches networking.podSubnet",
+				"the CoreDNS Pod %s is Pending while %d node(s) have no pod network", p.Name, a.nodeStats.networkNotReady)
+		}
+		for _, c := range p.Status.ContainerStatuses {
+			if w := c.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" {
+				a.reportf(ruleCoreDNSCrash, object, "read its log (kubectl -n kube-system logs "+p.Name+" --previous); the usual causes are a resolv.conf that loops back to a local resolver, and SELinux denying it",
+					"the CoreDNS Pod %s is in CrashLoopBackOff after %d restarts", p.Name, c.RestartCount)
+				break
+			}
+		}
+	})
+	if a.forbidden(err, "list", "pods", metav1.NamespaceSystem, "the CoreDNS checks") {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,92 @@
+package audit
+
+import (
+	"context"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+var ruleForbidden = &lint.Rule{
+	ID:       "KL601",
+	Name:     "cluster-read-forbidden",
+	Summary:  "the audit may not read something a check needs",
+	Severity: lint.SeverityWarning,
+	Doc: `A check of ` + "`kubeadm-lint cluster`" + ` could not run because RBAC forbids a request it
+makes. The finding names the verb and the resource; the other checks still run.
+
+The audit only reads. ` + "`manifests/audit/clusterrole.yaml`" + ` grants exactly the get and list
+permissions it needs, and nothing else:
+
+    kubectl apply -f manifests/audit/
+
+Bad: auditing as a user who may only read ConfigMaps in kube-system reports, among the ConfigMap
+findings, ` + "`the node checks did not run: list nodes cluster-wide is forbidden`" + `.
+
+Good: auditing as the ` + "`kubeadm-lint-audit`" + ` ServiceAccount bound to that ClusterRole, as the
+CronJob in ` + "`manifests/audit/cronjob.yaml`" + ` does.`,
+}
+
+// forbidden turns a request that RBAC refused into a finding naming the missing permission, and
+// says whether err was one. what names the checks that could not run.
+func (a *auditor) forbidden(err error, verb, resource, namespace, what string) bool {
+	if !apierrors.IsForbidden(err) {
+		return false
+	}
+	scope := "cluster-wide"
+	if namespace != "" {
+		scope = "in " + namespace
+	}
+	a.reportf(ruleForbidden, resource, "grant '"+verb+"' on "+resource+" "+scope+"; manifests/audit/clusterrole.yaml grants every permission the audit needs",
+		"%s did not run: %s %s %s is forbidden", what, verb, resource, scope)
+	return true
+}
+
+// page is one page of a list: its items and the token of the next.
+type page[T any] struct {
+	items []T
+	next  string
+}
+
+// list calls each for every item that fetch lists, a page at a time: only one page of objects is
+// in memory at once, whatever the cluster's size.
+func list[T any](ctx context.Context, size int64, fetch func(context.Context, metav1.ListOptions) (page[T], error), each func(*T)) error {
+	opts := metav1.ListOptions{Limit: size}
+	for {
+		p, err := fetch(ctx, opts)
+		if apierrors.IsNotFound(err) {
+			return nil // a kind the server does not serve has nothing to check
+		}
+		if err != nil {
+			return err
+		}
+		for i := range p.items {
+			each(&p.items[i])
+		}
+		if p.next == "" {
+			return nil
+		}
+		opts.Continue = p.next
+	}
+}
+
+// get reads one object. ok is false when there is nothing to check: the object is missing, and
+// missing, when set, has reported it; or RBAC forbids reading it, which is reported as KL601.
+func get[T any](ctx context.Context, a *auditor, fetch func(context.Context, string, metav1.GetOptions) (T, error), name, resource, namespace, what string, missing func()) (obj T, ok bool, err error) {
+	obj, err = fetch(ctx, name, metav1.GetOptions{})
+	switch {
+	case a.forbidden(err, "get", resource, namespace, what):
+		return obj, false, nil
+	case apierrors.IsNotFound(err):
+		if missing != nil {
+			missing()
+		}
+		return obj, false, nil
+	case err != nil:
+		return obj, false, err
+	}
+	a.rep.Checked++
+	return obj, true, nil
+}
