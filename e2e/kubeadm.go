@@ -5,9 +5,12 @@ import (
 	"io"
 
 	clientset "k8s.io/client-go/kubernetes"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/addons/dns"
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/addons/proxy"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/bootstraptoken/clusterinfo"
+	nodephase "k8s.io/kubernetes/cmd/kubeadm/app/phases/bootstraptoken/node"
 	kubeletphase "k8s.io/kubernetes/cmd/kubeadm/app/phases/kubelet"
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/uploadconfig"
 	configutil "k8s.io/kubernetes/cmd/kubeadm/app/util/config"
@@ -67,4 +70,22 @@ func (k *Kubeadm) EnsureProxy(client clientset.Interface) error {
 // EnsureDNS is the addon/coredns phase.
 func (k *Kubeadm) EnsureDNS(client clientset.Interface) error {
 	return dns.EnsureDNSAddon(&k.cfg.ClusterConfiguration, client, k.PatchesDir, io.Discard, false)
+}
+
+// BootstrapToken is the bootstrap-token phase without the token itself: the RBAC that lets
+// joining nodes get nodes and post CSRs, and the cluster-info ConfigMap, from kubeconfig, with
+// the RBAC that lets them read it.
+func (k *Kubeadm) BootstrapToken(client clientset.Interface, kubeconfig *clientcmdapi.Config) error {
+	for _, phase := range []func(clientset.Interface) error{
+		nodephase.AllowBootstrapTokensToGetNodes,
+		nodephase.AllowBootstrapTokensToPostCSRs,
+		nodephase.AutoApproveNodeBootstrapTokens,
+		nodephase.AutoApproveNodeCertificateRotation,
+		clusterinfo.CreateClusterInfoRBACRules,
+	} {
+		if err := phase(client); err != nil {
+			return err
+		}
+	}
+	return clusterinfo.CreateBootstrapConfigMapIfNotExists(client, kubeconfig)
 }

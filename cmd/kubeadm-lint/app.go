@@ -53,6 +53,6 @@ unreadable input.`,
 		},
 	}
 	lintOpts.register(lintCmd)
-	root.AddCommand(lintCmd, a.fixCommand(), a.emitCommand(), a.rulesCommand(), a.explainCommand(), a.versionCommand())
+	root.AddCommand(lintCmd, a.fixCommand(), a.clusterCommand(), a.emitCommand(), a.rulesCommand(), a.explainCommand(), a.versionCommand())
 	return root
 }

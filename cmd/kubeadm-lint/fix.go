@@ -11,7 +11,6 @@ import (
 
 	"github.com/kubeadm-lint/kubeadm-lint/fix"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
 
@@ -56,7 +55,7 @@ Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are ch
 
 func (a *app) fix(ctx context.Context, o *fixOptions, args []string) error {
 	cfg := o.pipelineConfig(a)
-	cfg.Rules = rules.All()
+	cfg.Rules = allRules()
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err

@@ -17,12 +17,12 @@ func (a *app) rulesCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if markdown {
-				_, err := fmt.Fprint(a.stdout, rules.Table(rules.All()))
+				_, err := fmt.Fprint(a.stdout, rules.Table(allRules()))
 				return err
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tSEVERITY\tSUMMARY")
-			for _, r := range rules.All() {
+			for _, r := range allRules() {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Severity, r.Summary)
 			}
 			return tw.Flush()
@@ -38,7 +38,7 @@ func (a *app) explainCommand() *cobra.Command {
 		Short: "Explain a rule: why it exists, a bad and a good example",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r := rules.Lookup(args[0])
+			r := rules.Lookup(allRules(), args[0])
 			if r == nil {
 				return fmt.Errorf("unknown rule %q; 'kubeadm-lint rules' lists them", args[0])
 			}

@@ -103,6 +103,12 @@ func run(o options) error {
 	if err := memoryBench(mem, o); err != nil {
 		return err
 	}
+	audit := &section{title: "Cluster audit on generated nodes", about: auditAbout}
+	sections = append(sections, audit)
+	fmt.Println()
+	if err := command(audit, o.goTool, "test", "-run", "^$", "-bench", "BenchmarkNodes", "-benchtime", "3x", "./audit"); err != nil {
+		return err
+	}
 	if !o.skipLoadgen {
 		s := &section{title: "Webhook (hack/loadgen)", about: loadgenAbout}
 		sections = append(sections, s)

@@ -49,3 +49,8 @@ func memoryBench(s *section, o options) error {
 	}
 	return nil
 }
+
+const auditAbout = `'kubeadm-lint cluster' over 500 and 5,000 generated nodes of the size kubelets report, served a page of 500
+at a time by a test server as the API server serves them (audit.BenchmarkNodes). peak-heap-MiB is the largest
+live heap during the audit, the server's page included: it must stay near one page's worth, whatever the
+number of nodes. "one-list" asks for every node in one response, for comparison.`
