@@ -92,10 +92,12 @@ bench: build
 	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
 	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
 
-# The webhook's container image as an OCI archive, built without a Docker daemon.
+# The webhook's container image, with the CLI for the cluster audit, as an OCI archive, built
+# without a Docker daemon.
 image:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/image/kubeadm-lint-webhook ./cmd/kubeadm-lint-webhook
-	$(GO) run ./hack/image -binary $(BIN)/image/kubeadm-lint-webhook -out $(BIN)/kubeadm-lint-webhook.oci.tar
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/image/kubeadm-lint ./cmd/kubeadm-lint
+	$(GO) run ./hack/image -binary $(BIN)/image/kubeadm-lint-webhook -cli $(BIN)/image/kubeadm-lint -out $(BIN)/kubeadm-lint-webhook.oci.tar
 
 # Regenerates the flag and feature gate tables of lint/release/data from each supported
 # release's own code (hack/flags/gen.sh): about 15 minutes a release cold, 1 to 2 warm.

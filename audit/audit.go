@@ -59,7 +59,13 @@ type Report struct {
 
 // Run audits the cluster. An error means the API server could not be asked at all, or stopped
 // answering; a request that RBAC forbids is a finding instead, and the other checks still run.
-func Run(ctx context.Context, cfg Config) (*Report, error) {
+func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
+	// Whatever the API returns, a check must not take the process down.
+	defer func() {
+		if r := recover(); r != nil {
+			rep, err = nil, fmt.Errorf("internal error, please report it: %v", r)
+		}
+	}()
 	if cfg.PageSize == 0 {
 		cfg.PageSize = 500
 	}

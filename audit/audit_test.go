@@ -225,6 +225,11 @@ func TestKubeProxyProtection(t *testing.T) {
 	if h := hint(run(t, audit.Config{}, ds, tainted, webhook, kubeadmConfig("v1.37.0"))); !strings.HasPrefix(h, "the kubeadm-lint webhook is installed") {
 		t.Errorf("with the webhook: hint %q", h)
 	}
+	// kube-proxy's version is its image tag.
+	ds.Spec.Template.Spec.Containers = []corev1.Container{{Name: "kube-proxy", Image: "registry.k8s.io/kube-proxy:v1.38.1@sha256:0123"}}
+	if rep := run(t, audit.Config{}, ds, kubeadmConfig("v1.37.0")); count(rep, "KL608") != 1 {
+		t.Error("no KL608 for a kube-proxy newer than the control plane")
+	}
 	// Without an external cloud provider the tolerations do no harm.
 	if rep := run(t, audit.Config{}, ds, kubeadmConfig("v1.37.0")); count(rep, "KL603") != 0 {
 		t.Error("KL603 without a cloud provider")

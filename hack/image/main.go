@@ -30,25 +30,30 @@ const nonroot = 65532
 
 func main() {
 	binary := flag.String("binary", "", "static kubeadm-lint-webhook binary (CGO_ENABLED=0)")
+	cli := flag.String("cli", "", "static kubeadm-lint binary, for the cluster audit's CronJob (CGO_ENABLED=0)")
 	out := flag.String("out", "bin/kubeadm-lint-webhook.oci.tar", "OCI archive to write")
 	ref := flag.String("ref", "ghcr.io/kubeadm-lint/kubeadm-lint-webhook:dev", "image reference recorded in the archive")
 	flag.Parse()
-	if err := build(*binary, *out, *ref); err != nil {
+	if err := build(*binary, *cli, *out, *ref); err != nil {
 		fmt.Fprintln(os.Stderr, "image:", err)
 		os.Exit(1)
 	}
 	fmt.Println(*out)
 }
 
-func build(binary, out, ref string) error {
-	if binary == "" {
-		return errors.New("-binary is required")
+func build(binary, cli, out, ref string) error {
+	if binary == "" || cli == "" {
+		return errors.New("-binary and -cli are required")
 	}
 	bin, err := os.ReadFile(binary)
 	if err != nil {
 		return err
 	}
-	img, err := Image(bin, runtime.GOARCH)
+	cliBin, err := os.ReadFile(cli)
+	if err != nil {
+		return err
+	}
+	img, err := Image(bin, cliBin, runtime.GOARCH)
 	if err != nil {
 		return err
 	}
@@ -67,8 +72,9 @@ func build(binary, out, ref string) error {
 	return tarDir(dir, out)
 }
 
-// Image returns the image for a webhook binary.
-func Image(binary []byte, arch string) (v1.Image, error) {
+// Image returns the image for a webhook binary and the CLI, which the cluster audit's CronJob
+// runs as /kubeadm-lint.
+func Image(binary, cli []byte, arch string) (v1.Image, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	// A fixed time keeps the digest reproducible.
@@ -81,6 +87,7 @@ func Image(binary []byte, arch string) (v1.Image, error) {
 		{"etc/passwd", 0o644, fmt.Appendf(nil, "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:%d:%d:nonroot:/home/nonroot:/sbin/nologin\n", nonroot, nonroot)},
 		{"etc/group", 0o644, fmt.Appendf(nil, "root:x:0:\nnonroot:x:%d:\n", nonroot)},
 		{"kubeadm-lint-webhook", 0o755, binary},
+		{"kubeadm-lint", 0o755, cli},
 	}
 	for _, d := range []string{"etc/", "home/", "home/nonroot/"} {
 		hdr := &tar.Header{Name: d, Typeflag: tar.TypeDir, Mode: 0o755, ModTime: epoch}

@@ -16,7 +16,7 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "image.oci.tar")
-	if err := build(bin, out, "example.test/webhook:v1"); err != nil {
+	if err := build(bin, bin, out, "example.test/webhook:v1"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(out)
@@ -48,7 +48,7 @@ func TestBuild(t *testing.T) {
 		}
 	}
 
-	img, err := Image([]byte("x"), "amd64")
+	img, err := Image([]byte("x"), []byte("y"), "amd64")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,5 +58,30 @@ func TestBuild(t *testing.T) {
 	}
 	if cfg.Config.User != "65532:65532" || cfg.Config.Entrypoint[0] != "/kubeadm-lint-webhook" || cfg.OS != "linux" {
 		t.Errorf("config: user %q, entrypoint %v, os %s", cfg.Config.User, cfg.Config.Entrypoint, cfg.OS)
+	}
+	// The cluster audit's CronJob runs the CLI from the same image.
+	layers, err := img.Layers()
+	if err != nil || len(layers) != 1 {
+		t.Fatalf("layers: %v, %d", err, len(layers))
+	}
+	rc, err := layers[0].Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	files := map[string]string{}
+	for lr := tar.NewReader(rc); ; {
+		hdr, err := lr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(lr)
+		files[hdr.Name] = string(data)
+	}
+	if files["kubeadm-lint-webhook"] != "x" || files["kubeadm-lint"] != "y" {
+		t.Errorf("the image lacks a binary: %v", files)
 	}
 }
