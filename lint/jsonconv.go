@@ -11,11 +11,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxExpandedNodes caps how many nodes a document may have once aliases and merge keys are
-// expanded. kubeadm configs have a few hundred; a billion-laughs document asks for billions.
-const maxExpandedNodes = 100_000
+// maxAliasNodes caps how many nodes YAML aliases and merge keys may add to a document once
+// expanded. kubeadm configs have none or a few; a billion-laughs document asks for billions. A
+// document's own nodes are not capped here: the size of a source is, and a list of 100,000
+// names is a long list, not a bomb.
+const maxAliasNodes = 100_000
 
-var errAliasBomb = errors.New("document has too many nodes, counting those YAML aliases and merge keys repeat (more than 100000)")
+var errAliasBomb = errors.New("document's YAML aliases and merge keys expand to more than 100000 nodes")
 
 // span ties a byte range of the JSON encoding back to the YAML node it came from, so that errors
 // from the JSON decoder, which only know offsets, land on the user's line.
@@ -50,7 +52,7 @@ func (j *jsonDoc) nodeAt(offset int) *yaml.Node {
 // value; duplicates are reported separately. skip lists nodes to leave out, so that decoding can be
 // retried after a type error.
 func toJSON(root *yaml.Node, skip map[*yaml.Node]bool) (*jsonDoc, error) {
-	c := &jsonConv{skip: skip}
+	c := &jsonConv{skip: skip, limit: literalNodes(root) + maxAliasNodes}
 	if err := c.value(root); err != nil {
 		return nil, err
 	}
@@ -61,13 +63,14 @@ type jsonConv struct {
 	buf   bytes.Buffer
 	spans []span
 	nodes int
+	limit int // of nodes, aliases expanded
 	skip  map[*yaml.Node]bool
 	depth int
 }
 
 func (c *jsonConv) value(n *yaml.Node) error {
 	c.nodes++
-	if c.nodes > maxExpandedNodes {
+	if c.nodes > c.limit {
 		return errAliasBomb
 	}
 	c.depth++
@@ -109,12 +112,12 @@ func (c *jsonConv) value(n *yaml.Node) error {
 }
 
 func (c *jsonConv) mapping(n *yaml.Node) error {
-	left := maxExpandedNodes - c.nodes
+	left := c.limit - c.nodes
 	pairs := boundedPairs(n, &left)
 	if left < 0 {
 		return errAliasBomb
 	}
-	c.nodes = maxExpandedNodes - left
+	c.nodes = c.limit - left
 	// Last value wins for a duplicate key, as in sigs.k8s.io/yaml.
 	last := make(map[string]int, len(pairs))
 	for i, p := range pairs {
@@ -151,7 +154,7 @@ type pair struct {
 // mappingPairs lists a mapping's keys in order. Keys brought in by a merge key come first, so that
 // the mapping's own keys override them. A merge bomb is cut short; toJSON reports it.
 func mappingPairs(n *yaml.Node) []pair {
-	left := maxExpandedNodes
+	left := len(n.Content)/2 + maxAliasNodes
 	return boundedPairs(n, &left)
 }
 
@@ -258,4 +261,18 @@ func yaml11Bool(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// literalNodes counts the nodes written in a document, an alias as one.
+func literalNodes(root *yaml.Node) int {
+	n, stack := 0, []*yaml.Node{root}
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n++
+		if top.Kind != yaml.AliasNode {
+			stack = append(stack, top.Content...)
+		}
+	}
+	return n
 }
