@@ -47,6 +47,7 @@ type Flags struct {
 	KubernetesVersion   string
 	HostProfile         string
 	CNI                 string
+	Profiles            []string // nil: not given
 	FailOn              string
 	ReportUnusedIgnores *bool
 }
@@ -88,6 +89,10 @@ func New(cfg Config) (*Pipeline, error) {
 		HostProfile:       pick(f.HostProfile, settings.HostProfile, ""),
 		CNI:               pick(f.CNI, settings.CNI, ""),
 		Host:              cfg.Host,
+		Profiles:          settings.Profiles,
+	}
+	if f.Profiles != nil {
+		opts.Profiles = f.Profiles
 	}
 	failOn := lint.SeverityError
 	switch {
