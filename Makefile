@@ -101,6 +101,12 @@ image:
 
 # Regenerates the flag and feature gate tables of lint/release/data from each supported
 # release's own code (hack/flags/gen.sh): about 15 minutes a release cold, 1 to 2 warm.
+# Regenerates lint/release/data/staticpods, the hostPath mounts and default flags kubeadm writes
+# into the static Pods, from each supported release's kubeadm (hack/volumes/gen.sh): a minute warm.
+.PHONY: staticpods
+staticpods:
+	hack/volumes/gen.sh
+
 .PHONY: flags flags-goldens
 flags:
 	hack/flags/gen.sh

@@ -24,7 +24,7 @@ type Emit struct {
 	CoreDNS bool
 }
 
-// Patch file names kubeadm's --patches reads (kubeadm v1.36+ for kube-proxy, v1.31+ for CoreDNS).
+// Patch file names kubeadm's --patches reads (kubeadm v1.37+ for kube-proxy, whose target v1.36 lacks in util/patches/patches.go; v1.31+ for CoreDNS).
 const (
 	KubeProxyPatchFile = "kubeproxydaemonset+strategic.yaml"
 	CoreDNSPatchFile   = "corednsdeployment+strategic.yaml"

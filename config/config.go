@@ -3,6 +3,7 @@
 //	kubernetesVersion: v1.36    # the flags of the same names win over these
 //	hostProfile: immutable-usr
 //	cni: calico
+//	profile: cis                # opt-in rule sets: cis, or a list of them
 //	failOn: warning
 //	reportUnusedIgnores: true
 //	rules:                      # off, or the severity to report the rule's findings with
@@ -45,6 +46,7 @@ type File struct {
 	KubernetesVersion string
 	HostProfile       string
 	CNI               string
+	Profiles          []string
 	FailOn            lint.Severity
 	// ReportUnusedIgnores is nil when the file does not set it.
 	ReportUnusedIgnores *bool
@@ -106,6 +108,9 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 	f := &File{Path: name, Dir: filepath.Dir(abs)}
 	p := &parser{file: f, known: map[string]string{}}
 	for _, r := range rules {
+		if r.Profile != "" && !slices.Contains(p.profiles, r.Profile) {
+			p.profiles = append(p.profiles, r.Profile)
+		}
 		p.known[r.ID] = r.ID
 		for _, old := range r.Replaces {
 			p.known[old] = r.ID
@@ -125,8 +130,29 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 }
 
 type parser struct {
-	file  *File
-	known map[string]string // rule ID, or a retired one, to the rule's ID
+	file     *File
+	known    map[string]string // rule ID, or a retired one, to the rule's ID
+	profiles []string          // the profiles the rules belong to
+}
+
+// profileList reads profile: one name, or a list of them.
+func (p *parser) profileList(n *yaml.Node) ([]string, error) {
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode || n.Kind == yaml.AliasNode && n.Alias.Kind == yaml.SequenceNode {
+		var err error
+		if items, err = p.list(n, "profile"); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	for _, it := range items {
+		name, err := p.oneOf(it, "profile", p.profiles)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	return out, nil
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {
@@ -219,6 +245,10 @@ func (p *parser) top(root *yaml.Node) error {
 			if f.CNI, err = p.oneOf(v, k.Value, lint.CNIs); err != nil {
 				return err
 			}
+		case "profile":
+			if f.Profiles, err = p.profileList(v); err != nil {
+				return err
+			}
 		case "failOn":
 			s, err := p.scalar(v, k.Value)
 			if err != nil {
@@ -246,7 +276,7 @@ func (p *parser) top(root *yaml.Node) error {
 				return err
 			}
 		default:
-			return p.errorf(k, "unknown key %q (want kubernetesVersion, hostProfile, cni, failOn, reportUnusedIgnores, rules or exclude)", k.Value)
+			return p.errorf(k, "unknown key %q (want kubernetesVersion, hostProfile, cni, profile, failOn, reportUnusedIgnores, rules or exclude)", k.Value)
 		}
 	}
 	return nil

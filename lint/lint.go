@@ -87,6 +87,8 @@ type Finding struct {
 	// the message stays short where it is shown alone, as in admission warnings.
 	Hint  string
 	Fixes []Fix // alternative fixes; at most one is applied
+	// References are the controls of published benchmarks the finding is about, from its rule.
+	References []Reference
 	// Doc is the document the finding is in, nil for a finding about a whole file or a script.
 	// Node is the node Pos comes from, in Doc's Root or, for a field the v1beta3 migration
 	// moved, in its Source.
@@ -123,10 +125,24 @@ type Rule struct {
 	// Replaces lists retired rule IDs whose checks this rule took over. Settings and
 	// suppression comments that name one apply to this rule, so that they keep working.
 	Replaces []string
+	// Profile names the opt-in set the rule belongs to, such as "cis": such a rule runs only when
+	// Options.Profiles names its profile. Settings and ignore comments may name it either way.
+	Profile string
+	// References are the benchmark controls the rule checks; every finding carries them.
+	References []Reference
 	// Run is nil for the cluster rules of package audit, which the linter knows by ID, so that
 	// settings and suppressions may name them, but never runs.
 	Run func(*Pass)
 }
+
+// Reference names one control of a published benchmark, so that findings line up with what
+// auditors run later: {Standard: "cis-1.12", ID: "1.2.15"}, as kube-bench names its benchmarks.
+type Reference struct {
+	Standard string `json:"standard"`
+	ID       string `json:"id"`
+}
+
+func (r Reference) String() string { return r.Standard + ":" + r.ID }
 
 // Pass is a rule's view of one document, or of one file for rules without kinds.
 type Pass struct {
@@ -162,6 +178,7 @@ func (p *Pass) Report(doc *Document, f Finding) {
 
 func (p *Pass) fill(f Finding) Finding {
 	f.Rule = p.Rule.ID
+	f.References = p.Rule.References
 	if f.Severity == 0 {
 		f.Severity = p.Rule.Severity
 	}
@@ -200,7 +217,7 @@ func (b *budget) take(d *Document) bool {
 // were left out, at the document's kind.
 func (b *budget) summarise(r *Rule, report func(*Document, Finding)) {
 	for d, n := range b.dropped {
-		report(d, Finding{Rule: r.ID, Severity: r.Severity, Message: fmt.Sprintf("%d more %s findings in this document are not shown", n, r.ID)})
+		report(d, Finding{Rule: r.ID, Severity: r.Severity, References: r.References, Message: fmt.Sprintf("%d more %s findings in this document are not shown", n, r.ID)})
 	}
 }
 

@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -46,8 +47,11 @@ func New(cfg Config) (*Linter, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
-	known, replaced := map[string]bool{}, map[string]string{}
+	known, replaced, profiles := map[string]bool{}, map[string]string{}, map[string]bool{}
 	for _, r := range cfg.Rules {
+		if r.Profile != "" {
+			profiles[r.Profile] = true
+		}
 		if !ruleID.MatchString(r.ID) || known[r.ID] {
 			return nil, fmt.Errorf("invalid configuration: bad or repeated rule ID %q", r.ID)
 		}
@@ -66,6 +70,11 @@ func New(cfg Config) (*Linter, error) {
 			return nil, fmt.Errorf("invalid configuration: cannot disable unknown rule %q", id)
 		}
 	}
+	for _, p := range opts.Profiles {
+		if !profiles[p] {
+			return nil, fmt.Errorf("invalid configuration: unknown profile %q (want one of %s)", p, strings.Join(slices.Sorted(maps.Keys(profiles)), ", "))
+		}
+	}
 	shareGates()
 	ks, _, err := kubeletscheme.NewSchemeAndCodecs()
 	if err != nil {
@@ -73,7 +82,9 @@ func New(cfg Config) (*Linter, error) {
 	}
 	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
-		if !cfg.Disabled[r.ID] && r.Run != nil {
+		// A profile's rule stays known when its profile is off, so that settings and ignore
+		// comments that name it are not errors in runs without the profile.
+		if !cfg.Disabled[r.ID] && r.Run != nil && (r.Profile == "" || slices.Contains(opts.Profiles, r.Profile)) {
 			l.rules = append(l.rules, r)
 		}
 	}

@@ -24,6 +24,8 @@ type Options struct {
 	CNI string
 	// Host holds facts read from the machine kubeadm will run on; nil unless asked for.
 	Host *Host
+	// Profiles turns on the opt-in rule sets of these names (Rule.Profile), such as "cis".
+	Profiles []string
 
 	target  *version.Version
 	release *release.Release

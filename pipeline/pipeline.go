@@ -47,6 +47,7 @@ type Flags struct {
 	KubernetesVersion   string
 	HostProfile         string
 	CNI                 string
+	Profiles            []string // nil: not given
 	FailOn              string
 	ReportUnusedIgnores *bool
 }
@@ -105,6 +106,10 @@ func build(cfg Config, settings *config.File) (*Pipeline, error) {
 		HostProfile:       pick(f.HostProfile, settings.HostProfile, ""),
 		CNI:               pick(f.CNI, settings.CNI, ""),
 		Host:              cfg.Host,
+		Profiles:          settings.Profiles,
+	}
+	if f.Profiles != nil {
+		opts.Profiles = f.Profiles
 	}
 	failOn := lint.SeverityError
 	switch {

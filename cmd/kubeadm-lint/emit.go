@@ -22,7 +22,7 @@ func (a *app) emitCommand() *cobra.Command {
 		Long: `emit writes the alternatives to kubeadm-lint-webhook, for clusters that run no webhook server:
 
   kubeproxydaemonset+strategic.yaml  kube-proxy's tolerations, for 'kubeadm init|upgrade apply
-                                     --patches DIR' (kubeadm v1.36+)
+                                     --patches DIR' (kubeadm v1.37+)
   corednsdeployment+strategic.yaml   CoreDNS allowPrivilegeEscalation, with
                                      --coredns-allow-privilege-escalation only (kubeadm v1.31+)
   mutating-admission-policy.yaml     a MutatingAdmissionPolicy and its binding

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -10,25 +12,49 @@ import (
 )
 
 func (a *app) rulesCommand() *cobra.Command {
-	var markdown bool
+	var (
+		markdown bool
+		profile  string
+	)
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List the rules",
+		Short: "List the rules, or with --profile the rules of an opt-in profile",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if profile != "" && !slices.Contains(rules.Profiles(), profile) {
+				return fmt.Errorf("unknown profile %q (want one of %s)", profile, strings.Join(rules.Profiles(), ", "))
+			}
+			rs := rules.InProfile(allRules(), profile)
 			if markdown {
-				_, err := fmt.Fprint(a.stdout, rules.Table(allRules()))
+				table := rules.Table(rs)
+				if profile != "" {
+					table = rules.ProfileTable(rs)
+				}
+				_, err := fmt.Fprint(a.stdout, table)
 				return err
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tSEVERITY\tSUMMARY")
-			for _, r := range allRules() {
+			if profile != "" {
+				fmt.Fprintln(tw, "ID\tCONTROL\tNAME\tSEVERITY\tSUMMARY")
+			} else {
+				fmt.Fprintln(tw, "ID\tNAME\tSEVERITY\tSUMMARY")
+			}
+			for _, r := range rs {
+				if profile != "" {
+					refs := make([]string, len(r.References))
+					for i, ref := range r.References {
+						refs[i] = ref.String()
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, strings.Join(refs, ","), r.Name, r.Severity, r.Summary)
+					continue
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Severity, r.Summary)
 			}
 			return tw.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "print a markdown table, as in the README")
+	cmd.Flags().StringVar(&profile, "profile", "", "list the rules of this profile instead: "+strings.Join(rules.Profiles(), ", "))
 	return cmd
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/config"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
 
@@ -19,6 +20,7 @@ type targetFlags struct {
 	kubernetesVersion string
 	hostProfile       string
 	cni               string
+	profiles          []string
 	// flagSets are the flag sets registered, one per command, so that a setting from the
 	// settings file yields only to a flag given on the command line.
 	flagSets []*pflag.FlagSet
@@ -31,9 +33,11 @@ func (t *targetFlags) register(cmd *cobra.Command) {
 	f.StringVar(&t.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
 	f.StringVar(&t.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&t.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
+	f.StringSliceVar(&t.profiles, "profile", nil, "turn on an opt-in rule set: cis (CIS Kubernetes Benchmark v1.12 controls, KL7xx)")
 	completeFlags(cmd, map[string][]string{
 		"host-profile":       lint.HostProfiles,
 		"cni":                lint.CNIs,
+		"profile":            rules.Profiles(),
 		"kubernetes-version": release.Supported(),
 	})
 }
@@ -65,6 +69,7 @@ func (t *targetFlags) pipelineConfig(a *app) pipeline.Config {
 			KubernetesVersion: t.given("kubernetes-version", t.kubernetesVersion),
 			HostProfile:       t.given("host-profile", t.hostProfile),
 			CNI:               t.given("cni", t.cni),
+			Profiles:          t.profiles,
 		},
 	}
 }

@@ -8,7 +8,7 @@
 // of a decoding rule (KL001, KL005, KL006, KL007) or a document that does not decode fails them,
 // except in the cases of those rules and KL002. Files named
 // fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
-// options: kubernetesVersion, hostProfile, cni, and the --host facts hostReadOnlyUsr,
+// options: kubernetesVersion, hostProfile, cni, profile (a profile's own rules run with it anyway), and the --host facts hostReadOnlyUsr,
 // hostNICs, hostResolvConfLoopback and hostCgroupDriver.
 package linttest
 
@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -89,6 +90,10 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []
 		t.Fatalf("%s: a fail_ file must want at least one finding", base)
 	case !strings.HasPrefix(base, "pass_") && !strings.HasPrefix(base, "fail_"):
 		t.Fatalf("%s: test files are named pass_* or fail_*", base)
+	}
+	// A profile's rule is tested with its profile on, which its cases need not say.
+	if rule.Profile != "" && !slices.Contains(opts.Profiles, rule.Profile) {
+		opts.Profiles = append(opts.Profiles, rule.Profile)
 	}
 	rs := []*lint.Rule{rule}
 	for _, r := range others {
@@ -226,6 +231,8 @@ func setOptions(o *lint.Options, s string) error {
 			o.HostProfile = v
 		case "cni":
 			o.CNI = v
+		case "profile":
+			o.Profiles = append(o.Profiles, strings.Split(v, ",")...)
 		case "hostReadOnlyUsr", "hostNICs", "hostResolvConfLoopback", "hostCgroupDriver":
 			if o.Host == nil {
 				o.Host = &lint.Host{}

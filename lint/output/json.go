@@ -3,6 +3,8 @@ package output
 import (
 	"encoding/json"
 	"io"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
 // jsonFinding is the stable wire form of a finding; other tools parse it.
@@ -16,6 +18,8 @@ type jsonFinding struct {
 	Path     string `json:"path"`
 	Message  string `json:"message"`
 	Hint     string `json:"hint,omitempty"`
+	// References are the benchmark controls of a profile's rule: [{"standard":"cis-1.12","id":"1.2.15"}].
+	References []lint.Reference `json:"references,omitempty"`
 }
 
 type jsonReport struct {
@@ -43,6 +47,7 @@ func JSON(w io.Writer, r *Report, _ Options) error {
 		jf := jsonFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), File: f.Pos.File,
 			Line: f.Pos.Line, Column: f.Pos.Column, Path: f.Path, Message: f.Message, Hint: f.Hint,
+			References: f.References,
 		}
 		if r.Cluster {
 			jf.File, jf.Object = "", f.Pos.File

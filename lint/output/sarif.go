@@ -61,6 +61,12 @@ type (
 		Help                 *sarifHelp      `json:"help,omitempty"`
 		HelpURI              string          `json:"helpUri"`
 		DefaultConfiguration sarifRuleConfig `json:"defaultConfiguration"`
+		// Properties carry a profile rule's benchmark controls as tags, which code scanning
+		// shows and filters on.
+		Properties *sarifRuleProps `json:"properties,omitempty"`
+	}
+	sarifRuleProps struct {
+		Tags []string `json:"tags"`
 	}
 	sarifHelp struct {
 		Text     string `json:"text"`
@@ -81,7 +87,8 @@ type (
 		Properties *sarifResultProps `json:"properties,omitempty"`
 	}
 	sarifResultProps struct {
-		Hint string `json:"hint"`
+		Hint       string           `json:"hint,omitempty"`
+		References []lint.Reference `json:"references,omitempty"`
 	}
 	// A location is physical for a file, and logical for an object of a cluster, which has none.
 	sarifLocation struct {
@@ -146,6 +153,12 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 			res.Message.Text = strings.TrimSuffix(f.Message, ".") + ". " + sentence(f.Hint)
 			res.Properties = &sarifResultProps{Hint: f.Hint}
 		}
+		if len(f.References) > 0 {
+			if res.Properties == nil {
+				res.Properties = &sarifResultProps{}
+			}
+			res.Properties.References = f.References
+		}
 		results = append(results, res)
 	}
 
@@ -206,6 +219,12 @@ func sarifRuleFor(id string, rule *lint.Rule) sarifRule {
 		out.Help = &sarifHelp{Text: out.FullDescription.Text, Markdown: doc}
 	}
 	out.DefaultConfiguration.Level = sarifLevel(rule.Severity)
+	if len(rule.References) > 0 {
+		out.Properties = &sarifRuleProps{Tags: []string{"security"}}
+		for _, ref := range rule.References {
+			out.Properties.Tags = append(out.Properties.Tags, ref.String())
+		}
+	}
 	return out
 }
 

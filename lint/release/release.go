@@ -34,7 +34,7 @@ const Linked = "v1.37"
 // data holds a table per supported release, and in history/ tables of older releases, which
 // only tell in which release a flag or gate went away.
 //
-//go:embed data/*.tsv data/history/*.tsv
+//go:embed data/*.tsv data/history/*.tsv data/staticpods/*.tsv
 var data embed.FS
 
 // Release is one Kubernetes minor release's table.
@@ -43,6 +43,7 @@ type Release struct {
 	Kubernetes string // the patch release the table was generated from: "v1.37.2"
 	Etcd       string // the etcd release kubeadm deploys: "v3.7.0"
 	components map[string]*Component
+	staticPods *StaticPods
 }
 
 // Name is the release as the linter's --kubernetes-version spells it: "v1.37".
@@ -199,6 +200,16 @@ func parse(name string) (*Release, error) {
 	}
 	if r.Kubernetes == "" || r.Etcd == "" {
 		return nil, fmt.Errorf("%s: no kubernetes or etcd release recorded", file)
+	}
+	if slices.Contains(Supported(), name) {
+		sp, err := parseStaticPods(name)
+		if err != nil {
+			return nil, err
+		}
+		if sp.Kubernetes != r.Kubernetes {
+			return nil, fmt.Errorf("the static Pod table of %s comes from %s, the flag table from %s: regenerate one", name, sp.Kubernetes, r.Kubernetes)
+		}
+		r.staticPods = sp
 	}
 	return r, nil
 }

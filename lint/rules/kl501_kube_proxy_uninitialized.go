@@ -16,7 +16,8 @@ var KL501 = &lint.Rule{
 				continue
 			}
 			with := "the kubeadm-lint webhook or 'kubeadm-lint emit'"
-			if p.Options.TargetMinor() >= 36 {
+			// kubeadm's --patches knows the kubeproxydaemonset target from v1.37 (util/patches/patches.go).
+			if p.Options.TargetMinor() >= 37 {
 				with = "the kubeadm-lint webhook, 'kubeadm-lint emit' or a kubeproxydaemonset patch"
 			}
 			p.Report(nr.Doc, lint.Finding{
@@ -33,7 +34,8 @@ its addresses. kubeadm's kube-proxy DaemonSet tolerates every taint, so kube-pro
 uninitialised node, finds no node IP and misprograms the node (kubernetes/kubeadm#1027). The
 guide narrows kube-proxy's tolerations to CriticalAddonsOnly and the control-plane taint.
 kubeadm rewrites the DaemonSet on every upgrade, so the change must be reapplied: the kubeadm-lint
-webhook does that, and so does a kubeproxydaemonset patch from v1.36 on. If the
+webhook does that, and so does a kubeproxydaemonset patch from v1.37 on (the target is not in
+kubeadm v1.36's patches.go). If the
 cloud-controller-manager itself reaches the API server through the kubernetes Service IP, it needs
 kube-proxy first: keep the uninitialized toleration then.`, `
 nodeRegistration:
