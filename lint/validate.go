@@ -129,7 +129,17 @@ func validateInit(f *File, initDoc, clusterDoc *Document, opts *Options) {
 	for i, san := range c.APIServer.CertSANs {
 		c.APIServer.CertSANs[i] = strings.ToLower(san)
 	}
-	for _, e := range validation.ValidateInitConfiguration(c) {
+	// kubeadm checks every certSANs list; splitCertSANs checks the costly names of each first.
+	var errs, sanErrs field.ErrorList
+	c.APIServer.CertSANs, sanErrs = splitCertSANs(c.APIServer.CertSANs, field.NewPath("apiServer", "certSANs"))
+	errs = append(errs, sanErrs...)
+	if local := c.Etcd.Local; local != nil {
+		local.ServerCertSANs, sanErrs = splitCertSANs(local.ServerCertSANs, field.NewPath("etcd", "local", "serverCertSANs"))
+		errs = append(errs, sanErrs...)
+		local.PeerCertSANs, sanErrs = splitCertSANs(local.PeerCertSANs, field.NewPath("etcd", "local", "peerCertSANs"))
+		errs = append(errs, sanErrs...)
+	}
+	for _, e := range append(validation.ValidateInitConfiguration(c), errs...) {
 		route(e.Field).addFieldError(ProblemValidation, e, "")
 	}
 	if initDoc != nil {
