@@ -55,7 +55,11 @@ type Document struct {
 	// (as written, not defaulted, so that rules can tell an unset field from a false one).
 	Object any
 	// Problems are what decoding and kubeadm's validation found; the KL0xx rules report them.
+	// At most MaxFindingsPerRule of one code are kept; the others are only counted, in omitted,
+	// as their rule would not show them.
 	Problems []Problem
+	counts   map[ProblemCode]int // problems kept, by code
+	omitted  map[ProblemCode]int
 
 	kindKey *yaml.Node                    // the "kind" key, where document-level findings land
 	items   map[*yaml.Node]map[string]int // see itemIndex
@@ -220,8 +224,29 @@ func (d *Document) hasProblem(code ProblemCode) bool {
 }
 
 func (d *Document) addProblem(code ProblemCode, path, msg string) {
+	if d.full(code) {
+		return
+	}
 	d.Problems = append(d.Problems, Problem{Code: code, Path: path, Message: msg})
 }
+
+// full reports whether the document keeps no more problems of code, counting this one: a
+// problem its rule would not show is not worth its message, which for a validation error of a
+// long list can be most of the cost of linting it.
+func (d *Document) full(code ProblemCode) bool {
+	if d.counts == nil {
+		d.counts, d.omitted = map[ProblemCode]int{}, map[ProblemCode]int{}
+	}
+	if d.counts[code] >= MaxFindingsPerRule {
+		d.omitted[code]++
+		return true
+	}
+	d.counts[code]++
+	return false
+}
+
+// Omitted is how many problems of code the document did not keep.
+func (d *Document) Omitted(code ProblemCode) int { return d.omitted[code] }
 
 // addStrictError records an unknown or duplicate field from sigs.k8s.io/json.
 func (d *Document) addStrictError(err error) {
@@ -260,6 +285,9 @@ func (d *Document) itemIndex(seq *yaml.Node) map[string]int {
 }
 
 func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix string) {
+	if d.full(code) {
+		return
+	}
 	path := strings.TrimPrefix(e.Field, trimPrefix)
 	if path == "<nil>" {
 		path = ""
@@ -276,5 +304,5 @@ func (d *Document) addFieldError(code ProblemCode, e *field.Error, trimPrefix st
 			}
 		}
 	}
-	d.addProblem(code, path, e.Error())
+	d.Problems = append(d.Problems, Problem{Code: code, Path: path, Message: e.Error()})
 }

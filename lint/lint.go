@@ -176,6 +176,18 @@ func (p *Pass) Report(doc *Document, f Finding) {
 	}
 }
 
+// Omit counts n findings in doc that the core did not record, as the rule's budget was spent: they
+// are counted in the finding that says how many more there were.
+func (p *Pass) Omit(doc *Document, n int) {
+	if n == 0 || p.budget == nil {
+		return
+	}
+	if p.budget.dropped == nil {
+		p.budget.dropped = map[*Document]int{}
+	}
+	p.budget.dropped[doc] += n
+}
+
 func (p *Pass) fill(f Finding) Finding {
 	f.Rule = p.Rule.ID
 	f.References = p.Rule.References

@@ -13,6 +13,7 @@ func reportProblems(code lint.ProblemCode) func(*lint.Pass) {
 					p.Report(d, lint.Finding{Path: pr.Path, Node: pr.Node, Message: pr.Message, Hint: pr.Hint, Severity: pr.Severity})
 				}
 			}
+			p.Omit(d, d.Omitted(code))
 		}
 	}
 }
