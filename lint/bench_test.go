@@ -2,8 +2,10 @@ package lint_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -60,5 +62,72 @@ func TestLintAllocations(t *testing.T) {
 	const limit = 1400
 	if allocs > limit {
 		t.Errorf("Lint allocates %.0f times on the typical config, more than %d", allocs, limit)
+	}
+}
+
+// worstCases generates inputs of about 1 MiB that stress one part of the core each: the goal is
+// at most 1 s per MiB of any input ('make bench' prints each case's seconds per MiB).
+func worstCases() []struct {
+	name string
+	data []byte
+} {
+	head := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.37.0\n"
+	var sans, v1beta3, dup, docs, deep strings.Builder
+	// 100,000 invalid names in one flow list: kubeadm's validation reports each.
+	sans.WriteString(head + "apiServer:\n  certSANs: [")
+	for i := range 100_000 {
+		fmt.Fprintf(&sans, "bad_%06d,", i)
+	}
+	sans.WriteString("]\n")
+	// The same list in v1beta3, which is migrated node by node first.
+	v1beta3.WriteString(strings.Replace(head, "v1beta4", "v1beta3", 1) + "apiServer:\n  certSANs: [")
+	for range 45_000 {
+		v1beta3.WriteString("bad_name.example.com:6443,")
+	}
+	v1beta3.WriteString("]\n")
+	// 60,000 keys, each of 5,000 names written twelve times: unknown and duplicate fields.
+	dup.WriteString(head + "apiServer:\n")
+	for i := range 60_000 {
+		fmt.Fprintf(&dup, "  k%d: v\n", i%5000)
+	}
+	// 12,000 documents of the same kind.
+	for i := range 12_000 {
+		if i > 0 {
+			docs.WriteString("---\n")
+		}
+		docs.WriteString(head)
+	}
+	// 250 unknown fields, each nested 900 levels deep, within the 1,000 levels allowed.
+	deep.WriteString(head)
+	for i := range 250 {
+		fmt.Fprintf(&deep, "unknown%d: %sx%s\n", i, strings.Repeat("{a: ", 900), strings.Repeat("}", 900))
+	}
+	return []struct {
+		name string
+		data []byte
+	}{
+		{"flow-list", []byte(sans.String())},
+		{"v1beta3-flow-list", []byte(v1beta3.String())},
+		{"duplicate-keys", []byte(dup.String())},
+		{"documents", []byte(docs.String())},
+		{"deep-nesting", []byte(deep.String())},
+	}
+}
+
+// BenchmarkWorstCase lints each generated worst case; its MB/s is the goal's measure.
+func BenchmarkWorstCase(b *testing.B) {
+	l, err := lint.New(lint.Config{Rules: rules.All()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range worstCases() {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			for b.Loop() {
+				if _, err := l.Lint(context.Background(), lint.Source{Name: c.name, Data: c.data}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

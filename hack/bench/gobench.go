@@ -60,8 +60,8 @@ func goBench(s *section, o options) error {
 }
 
 type benchResult struct {
-	name              string
-	ns, bytes, allocs float64
+	name                    string
+	ns, bytes, allocs, mbps float64
 }
 
 // parseBench reads the lines of 'go test -bench -benchmem' output.
@@ -86,6 +86,8 @@ func parseBench(out []byte) []benchResult {
 				r.bytes = v
 			case "allocs/op":
 				r.allocs = v
+			case "MB/s":
+				r.mbps = v
 			}
 		}
 		rs = append(rs, r)

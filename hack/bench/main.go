@@ -34,6 +34,12 @@ const (
 	goalLintSpeedup = 10.0  // BenchmarkLint's time per call, the baseline's over this build's
 )
 
+// Goals from issue 17.
+const (
+	goalSecondsPerMiB = 1.0 // of any generated worst case
+	goalManySANs      = 2.0 // seconds for the CLI on 100,000 invalid certSANs
+)
+
 type options struct {
 	goTool, linter, corpus, kubeadm, out string
 	baseline, baselineName, baselineSrc  string
@@ -101,6 +107,12 @@ func run(o options) error {
 	sections = append(sections, mem)
 	fmt.Println()
 	if err := memoryBench(mem, o); err != nil {
+		return err
+	}
+	worst := &section{title: "Generated worst cases", about: worstAbout}
+	sections = append(sections, worst)
+	fmt.Println()
+	if err := worstCaseBench(worst, o); err != nil {
 		return err
 	}
 	audit := &section{title: "Cluster audit on generated nodes", about: auditAbout}
