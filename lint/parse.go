@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // MaxFileSize is the largest source the linter reads. kubeadm configs are a few kilobytes; the cap
@@ -92,7 +93,8 @@ func parseDocuments(name string, data []byte) (docs []*yaml.Node, err error) {
 				msg := err.Error()
 				if m := yamlLine.FindStringSubmatch(msg); m != nil {
 					line, _ := strconv.Atoi(m[1])
-					return nil, inputErr(line+p.line-1, "invalid YAML: %s", m[2])
+					line, text := kubeadmYAMLError(p.data, line, m[2])
+					return nil, inputErr(line+p.line-1, "invalid YAML: %s", text)
 				}
 				return nil, inputErr(aliasLine(p, msg), "invalid YAML: %s", msg)
 			}
@@ -108,6 +110,25 @@ func parseDocuments(name string, data []byte) (docs []*yaml.Node, err error) {
 		return nil, inputErr(0, "no YAML documents, only comments")
 	}
 	return docs, nil
+}
+
+var kubeadmYAMLLine = regexp.MustCompile(`yaml: line (\d+): (.*)$`)
+
+// kubeadmYAMLError returns the line and message that kubeadm gives for a part yaml.v3 cannot
+// parse, from the parser kubeadm reads it with (sigs.k8s.io/yaml): for a parser error, yaml.v3
+// names the line before the one kubeadm names, the line where its context began. Where the two
+// disagree on whether the part parses at all, yaml.v3's line and message stand.
+func kubeadmYAMLError(data []byte, line int, msg string) (int, string) {
+	_, err := sigsyaml.YAMLToJSON(data)
+	if err == nil {
+		return line, msg
+	}
+	m := kubeadmYAMLLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return line, msg
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, m[2]
 }
 
 var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
