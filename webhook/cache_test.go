@@ -129,6 +129,29 @@ func TestLintBudget(t *testing.T) {
 	}
 }
 
+// TestLintSlots: a review waits for a free lint slot, within its budget; one that cannot get a
+// slot in time is allowed with the budget's warning, and one that gets it is judged.
+func TestLintSlots(t *testing.T) {
+	linter, ar, obj := kubeadmConfigReview(t)
+	mar := model.NewAdmissionReviewV1(ar)
+	v := configMapValidator{linter: linter, mode: ModeEnforce, cache: newFindingsCache(findingsCacheSize), budget: 200 * time.Millisecond, slots: make(chan struct{}, 1)}
+	v.slots <- struct{}{} // every slot busy
+	r, err := v.Validate(context.Background(), &mar, obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Valid || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "not linted within") {
+		t.Errorf("with no free slot: valid %v, warnings %q; want allowed with the budget's warning", r.Valid, r.Warnings)
+	}
+	<-v.slots
+	if r, err = v.Validate(context.Background(), &mar, obj); err != nil || r.Valid {
+		t.Errorf("with a free slot: valid %v, err %v; want the overlap denied", r.Valid, err)
+	}
+	if len(v.slots) != 0 {
+		t.Error("the review kept its slot")
+	}
+}
+
 // kubeadmConfigReview returns a linter with every rule and the review of a kubeadm-config write.
 func kubeadmConfigReview(t *testing.T) (*lint.Linter, *admissionv1.AdmissionReview, *unstructured.Unstructured) {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,14 @@ type configMapValidator struct {
 	mode   Mode
 	cache  *findingsCache
 	budget time.Duration // lintBudget, unless a test sets another
+	// slots bound how many ConfigMaps are linted at once, whatever the API server's concurrency:
+	// more lints than cores finish no sooner, and each holds its document's parse, some 15 MB
+	// for a kubeadm-config of 20,000 bad names. Nil is unbounded.
+	slots chan struct{}
 }
+
+// newLintSlots returns the slots for linting as many ConfigMaps at once as there are cores.
+func newLintSlots() chan struct{} { return make(chan struct{}, runtime.GOMAXPROCS(0)) }
 
 func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
 	allow := &validating.ValidatorResult{Valid: true}
@@ -56,6 +64,14 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	budget := cmp.Or(v.budget, lintBudget)
 	lintCtx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
+	if v.slots != nil {
+		select {
+		case v.slots <- struct{}{}:
+			defer func() { <-v.slots }()
+		case <-lintCtx.Done():
+			// The wait for a slot counts against the budget, and Lint sees the context is done.
+		}
+	}
 	res, err := v.linter.Lint(lintCtx, lint.Source{Name: source, Data: []byte(data)})
 	var inputErr *lint.InputError
 	switch {

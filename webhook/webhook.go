@@ -79,7 +79,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 		return nil, err
 	}
 	configMaps, err := validating.NewWebhook(validating.WebhookConfig{ID: "configmaps", Obj: &unstructured.Unstructured{},
-		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize)}})
+		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize), slots: newLintSlots()}})
 	if err != nil {
 		return nil, err
 	}

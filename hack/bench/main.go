@@ -46,6 +46,7 @@ type options struct {
 	rounds, runs                         int
 	loadgenArgs                          string
 	skipGoBench, skipLoadgen             bool
+	webhook, only                        string
 }
 
 func main() {
@@ -63,6 +64,8 @@ func main() {
 	flag.StringVar(&o.loadgenArgs, "loadgen-args", "", "extra arguments for hack/loadgen, space-separated")
 	flag.BoolVar(&o.skipGoBench, "skip-go-bench", false, "do not run the Go benchmarks of Lint")
 	flag.BoolVar(&o.skipLoadgen, "skip-loadgen", false, "do not run the webhook load generator")
+	flag.StringVar(&o.webhook, "webhook", "bin/kubeadm-lint-webhook", "kubeadm-lint-webhook binary")
+	flag.StringVar(&o.only, "only", "", "run only these sections, comma-separated: cli, go, memory, worst, audit, webhook-rss, loadgen")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -89,44 +92,34 @@ func run(o options) error {
 	m := machine()
 	fmt.Printf("machine: %s; date: %s; load average %s\n\n", m.oneLine(), date, load0)
 
+	steps := []struct {
+		name, title, about string
+		run                func(*section, options) error
+		skip               bool
+	}{
+		{"cli", "CLI", cliAbout, cliBench, false},
+		{"go", "Lint (Go benchmarks)", goBenchAbout, goBench, o.skipGoBench},
+		{"memory", "Memory with many large files", memoryAbout, memoryBench, false},
+		{"worst", "Generated worst cases", worstAbout, worstCaseBench, false},
+		{"audit", "Cluster audit on generated nodes", auditAbout, func(s *section, o options) error {
+			return command(s, o.goTool, "test", "-run", "^$", "-bench", "BenchmarkNodes", "-benchtime", "3x", "./audit")
+		}, false},
+		{"webhook-rss", "Webhook memory on a 20,000-error kubeadm-config", webhookRSSAbout, webhookRSSBench, false},
+		{"loadgen", "Webhook (hack/loadgen)", loadgenAbout, func(s *section, o options) error {
+			return command(s, o.goTool, append([]string{"run", "./hack/loadgen"}, strings.Fields(o.loadgenArgs)...)...)
+		}, o.skipLoadgen},
+	}
 	var sections []*section
-	cli := &section{title: "CLI", about: cliAbout}
-	sections = append(sections, cli)
-	if err := cliBench(cli, o); err != nil {
-		return err
-	}
-	if !o.skipGoBench {
-		s := &section{title: "Lint (Go benchmarks)", about: goBenchAbout}
-		sections = append(sections, s)
-		fmt.Println()
-		if err := goBench(s, o); err != nil {
-			return err
+	for _, st := range steps {
+		if st.skip || o.only != "" && !slices.Contains(strings.Split(o.only, ","), st.name) {
+			continue
 		}
-	}
-	mem := &section{title: "Memory with many large files", about: memoryAbout}
-	sections = append(sections, mem)
-	fmt.Println()
-	if err := memoryBench(mem, o); err != nil {
-		return err
-	}
-	worst := &section{title: "Generated worst cases", about: worstAbout}
-	sections = append(sections, worst)
-	fmt.Println()
-	if err := worstCaseBench(worst, o); err != nil {
-		return err
-	}
-	audit := &section{title: "Cluster audit on generated nodes", about: auditAbout}
-	sections = append(sections, audit)
-	fmt.Println()
-	if err := command(audit, o.goTool, "test", "-run", "^$", "-bench", "BenchmarkNodes", "-benchtime", "3x", "./audit"); err != nil {
-		return err
-	}
-	if !o.skipLoadgen {
-		s := &section{title: "Webhook (hack/loadgen)", about: loadgenAbout}
+		s := &section{title: st.title, about: st.about}
 		sections = append(sections, s)
-		fmt.Println()
-		args := append([]string{"run", "./hack/loadgen"}, strings.Fields(o.loadgenArgs)...)
-		if err := command(s, o.goTool, args...); err != nil {
+		if len(sections) > 1 {
+			fmt.Println()
+		}
+		if err := st.run(s, o); err != nil {
 			return err
 		}
 	}
