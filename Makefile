@@ -31,6 +31,7 @@ test: fmt-check vet staticcheck e2e-bins
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZTIME) ./lint
 	$(GO) test -run '^$$' -fuzz '^FuzzReview$$' -fuzztime $(FUZZTIME) ./webhook
+	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) ./pipeline
 
 # Everything but the end-to-end suite, for fast local loops.
 test-unit: fmt-check vet staticcheck
