@@ -5,7 +5,7 @@ KUBEADM ?=
 BASELINE_REV ?=
 FUZZTIME ?= 30s
 
-.PHONY: all build run test test-unit e2e e2e-bins image vet staticcheck fmt-check docs parity bench clean-bin pre-commit-test fuzz helm-bin
+.PHONY: all build run test test-unit e2e e2e-bins image vet staticcheck fmt-check docs parity bench clean-bin pre-commit-test fuzz helm-bin helm-lint
 
 all: build
 
@@ -22,7 +22,7 @@ run: build
 # Every test, the end-to-end suite against a real kube-apiserver and etcd included, then the
 # webhook's load test at full size under the race detector: 40 s on 2 idle cores (2.5 minutes busy),
 # and 10 minutes more the first time, to build the race-instrumented packages.
-test: fmt-check vet staticcheck e2e-bins
+test: fmt-check vet staticcheck e2e-bins helm-lint
 	$(GO) test ./...
 	$(GO) test -race -run '^TestLoad$$' ./webhook -args -load-reviews=20000
 
@@ -33,10 +33,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReview$$' -fuzztime $(FUZZTIME) ./webhook
 
 # Everything but the end-to-end suite, for fast local loops.
-test-unit: fmt-check vet staticcheck
+test-unit: fmt-check vet staticcheck helm-lint
 	$(GO) test $$($(GO) list ./... | grep -v '/e2e$$')
 
-e2e: e2e-bins
+e2e: e2e-bins helm-bin
 	$(GO) test -count=1 -v ./e2e
 
 # etcd and kube-apiserver for the end-to-end suite, built from the Go module proxy at the
@@ -47,10 +47,10 @@ e2e-bins:
 	  $(GO) build -o $(BIN)/kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver && \
 	  echo "e2e-bins: etcd and kube-apiserver built in $$(( $$(date +%s) - start ))s"
 
-# helm at go.mod's tool version.
+# helm at go.mod's tool version, for the chart's tests (manifests/chart_test.go, e2e/helm_test.go).
 # 'go tool helm' runs the same code, but a build without helm's release stamps takes Kubernetes
 # v1.20 as the default for 'helm template' and refuses the chart's kubeVersion: these are the
-# -X flags of helm's own Makefile. About 2 minutes cold; the build cache makes it seconds.
+# -X flags of helm's own Makefile. Seconds with a warm build cache.
 HELM_VERSION = $(shell $(GO) list -m -f '{{.Version}}' helm.sh/helm/v3)
 K8S_MINOR = $(word 2,$(subst ., ,$(shell $(GO) list -m -f '{{.Version}}' k8s.io/client-go)))
 helm-bin:
@@ -58,6 +58,14 @@ helm-bin:
 	  -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(K8S_MINOR) \
 	  -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$(K8S_MINOR)" \
 	  helm.sh/helm/v3/cmd/helm
+
+# The chart with its defaults and with each values combination of its ci/ directory, which
+# the rendering tests also use.
+helm-lint: helm-bin
+	$(BIN)/helm lint --strict charts/kubeadm-lint-webhook
+	@for f in charts/kubeadm-lint-webhook/ci/*.yaml; do \
+	  echo "$(BIN)/helm lint --strict charts/kubeadm-lint-webhook --values $$f"; \
+	  $(BIN)/helm lint --strict charts/kubeadm-lint-webhook --values $$f || exit 1; done
 
 # The pre-commit hook through the real pre-commit tool (apt-get installs it when missing): each of
 # its two 'pre-commit try-repo' runs builds the hook from a clone: 1.5 minutes each with warm caches.
