@@ -396,6 +396,18 @@ func TestChartMatchesBase(t *testing.T) {
 	})
 }
 
+// TestChartKubernetesVersion: before 1.30 the API server has no matchConditions, which keep
+// every DaemonSet but kube-proxy away from the webhook.
+func TestChartKubernetesVersion(t *testing.T) {
+	if _, err := helmTemplate(t, release, "--kube-version", "1.30.0"); err != nil {
+		t.Errorf("1.30: %v", err)
+	}
+	_, err := helmTemplate(t, release, "--kube-version", "1.29.3")
+	if err == nil || !strings.Contains(err.Error(), "needs Kubernetes 1.30 or newer for matchConditions; this cluster is v1.29.3") {
+		t.Errorf("1.29: %v, want the chart to refuse it", err)
+	}
+}
+
 // TestChartSchema checks that values.schema.json refuses bad values, each with a message that
 // names the value and what is wrong with it.
 func TestChartSchema(t *testing.T) {
