@@ -111,6 +111,15 @@ bench: build
 	  ln -sfn $$(pwd)/../shared $(BIN)/shared; fi; \
 	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
 	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
+	$(MAKE) bench-latency
+
+# Admission latency through the end-to-end suite's kube-apiserver and etcd: kubeadm's kube-proxy
+# DaemonSet and kubeadm-config ConfigMap created and updated with no webhook, one and three
+# webhook processes, at concurrency 1 and 16 (hack/apilatency). Its section of bench/results.md
+# is replaced in place, so it can run alone: about 5 minutes.
+.PHONY: bench-latency
+bench-latency: build e2e-bins
+	$(GO) run ./hack/apilatency -webhook $(BIN)/kubeadm-lint-webhook -out bench/results.md
 
 # The webhook's container image, with the CLI for the cluster audit, as an OCI archive, built
 # without a Docker daemon.
