@@ -149,7 +149,10 @@ func (e *helmEnv) stored(t *testing.T, obj *unstructured.Unstructured) *unstruct
 }
 
 func (e *helmEnv) install(t *testing.T) {
-	e.run(t, "install", helmRelease, ChartDir, "--namespace", helmNamespace, "--create-namespace")
+	out := e.run(t, "install", helmRelease, ChartDir, "--namespace", helmNamespace, "--create-namespace")
+	if !strings.Contains(string(out), "rollout status deploy/kubeadm-lint-webhook") {
+		t.Errorf("helm install printed no NOTES on checking the webhook:\n%s", out)
+	}
 	objs := e.manifest(t)
 	var kinds []string
 	for _, obj := range objs {
@@ -235,8 +238,11 @@ func (e *helmEnv) outOfCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := e.manifest(t)
-	e.run(t, "upgrade", helmRelease, ChartDir, "--namespace", helmNamespace, "--reset-values",
+	out := e.run(t, "upgrade", helmRelease, ChartDir, "--namespace", helmNamespace, "--reset-values",
 		"--set", "webhook.url=https://"+e.webhook.Addr().String(), "--set-file", "certificate.caBundle="+caFile)
+	if !strings.Contains(string(out), "The API server now calls https://"+e.webhook.Addr().String()) {
+		t.Errorf("helm upgrade printed no NOTES on the URL:\n%s", out)
+	}
 	after := e.manifest(t)
 	var kinds []string
 	for _, obj := range after {
