@@ -12,6 +12,7 @@ import (
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,7 +32,8 @@ type helmEnv struct {
 	*env
 	helm    *Helm
 	dynamic dynamic.Interface
-	mapper  meta.RESTMapper
+	// mapper learns new kinds, such as cert-manager's, on Reset.
+	mapper *restmapper.DeferredDiscoveryRESTMapper
 }
 
 // TestHelmChart installs the chart with the real helm into the real API server, then points
@@ -96,6 +98,7 @@ func TestHelmChart(t *testing.T) {
 	t.Run("b: kubeadm upgrade restores kubeadm's tolerations and the fix comes back", e.kubeProxyUpgrade)
 	t.Run("c: other DaemonSets and ConfigMaps are stored unchanged and never sent to the webhook", e.otherDaemonSets)
 	t.Run("uninstall: the webhook configurations go, and kube-proxy is stored as written", e.uninstall)
+	t.Run("cert-manager: with its CRDs, the API server accepts the chart's Issuers and Certificates", e.certManager)
 }
 
 func (e *helmEnv) run(t *testing.T, args ...string) []byte {
@@ -296,4 +299,89 @@ func (e *helmEnv) uninstall(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	e.warns.Take()
+}
+
+// certManager installs the chart with certificate.source cert-manager once cert-manager's own
+// CRDs are in the API server, which then validates the Issuers and Certificates against their
+// schemas. No cert-manager controller runs, so no Secret appears.
+func (e *helmEnv) certManager(t *testing.T) {
+	ctx := context.Background()
+	crds := e.dynamic.Resource(apiextensionsv1.SchemeGroupVersion.WithResource("customresourcedefinitions"))
+	for _, name := range []string{"cert-manager.io_certificates.yaml", "cert-manager.io_issuers.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "crds", "cert-manager", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var crd unstructured.Unstructured
+		if err := yaml.Unmarshal(data, &crd.Object); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := crds.Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(time.Minute)
+		for !established(ctx, t, crds, crd.GetName()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("CRD %s not established within a minute", crd.GetName())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	e.mapper.Reset()
+
+	e.run(t, "install", helmRelease, ChartDir, "--namespace", helmNamespace, "--set", "certificate.source=cert-manager")
+	var kinds []string
+	secret := ""
+	for _, obj := range e.manifest(t) {
+		kinds = append(kinds, obj.GetKind())
+		got := e.stored(t, obj)
+		if got == nil {
+			t.Errorf("%s %s is not stored", obj.GetKind(), obj.GetName())
+			continue
+		}
+		if got.GetKind() == "Certificate" && got.GetName() == helmRelease {
+			secret, _, _ = unstructured.NestedString(got.Object, "spec", "secretName")
+		}
+	}
+	slices.Sort(kinds)
+	want := []string{"Certificate", "Certificate", "ConfigMap", "Deployment", "Issuer", "Issuer", "MutatingWebhookConfiguration", "PodDisruptionBudget", "Service", "ServiceAccount", "ValidatingWebhookConfiguration"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("the release has %v, want %v", kinds, want)
+	}
+	d, err := e.client.AppsV1().Deployments(helmNamespace).Get(ctx, helmRelease, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mounted := ""
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.Secret != nil {
+			mounted = v.Secret.SecretName
+		}
+	}
+	if secret == "" || secret != mounted {
+		t.Errorf("the Certificate writes Secret %q, the Deployment mounts %q", secret, mounted)
+	}
+	m, err := e.client.AdmissionregistrationV1().MutatingWebhookConfigurations().Get(ctx, helmRelease, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Annotations["cert-manager.io/inject-ca-from"]; got != helmNamespace+"/"+helmRelease {
+		t.Errorf("inject-ca-from annotation %q, want the serving Certificate %s/%s", got, helmNamespace, helmRelease)
+	}
+	e.run(t, "uninstall", helmRelease, "--namespace", helmNamespace)
+}
+
+func established(ctx context.Context, t *testing.T, crds dynamic.NamespaceableResourceInterface, name string) bool {
+	t.Helper()
+	crd, err := crds.Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conditions, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+	for _, c := range conditions {
+		if c, ok := c.(map[string]any); ok && c["type"] == "Established" && c["status"] == "True" {
+			return true
+		}
+	}
+	return false
 }
