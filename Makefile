@@ -49,7 +49,7 @@ e2e-bins:
 
 # helm at go.mod's tool version, for the chart's tests (manifests/chart_test.go, e2e/helm_test.go).
 # 'go tool helm' runs the same code, but a build without helm's release stamps takes Kubernetes
-# v1.20 as the default for 'helm template' and refuses the chart's kubeVersion: these are the
+# v1.20 as the default for 'helm template' and 'helm lint', which the chart refuses: these are the
 # -X flags of helm's own Makefile. Seconds with a warm build cache.
 HELM_VERSION = $(shell $(GO) list -m -f '{{.Version}}' helm.sh/helm/v3)
 K8S_MINOR = $(word 2,$(subst ., ,$(shell $(GO) list -m -f '{{.Version}}' k8s.io/client-go)))
