@@ -291,9 +291,9 @@ func TestChartMatchesBase(t *testing.T) {
 
 	t.Run("the webhook configurations", func(t *testing.T) {
 		for _, tc := range []struct {
-			name      string
-			base, ch  map[string][]string
-			keepCABun bool
+			name         string
+			base, ch     map[string][]string
+			keepCABundle bool
 		}{
 			{"base and the self-signed defaults", base, chart(t, release), false},
 			{"the cert-manager overlay and source", objects(t, filepath.Join("overlays", "cert-manager")), chart(t, release, values("cert-manager-values.yaml")...), true},
@@ -306,7 +306,7 @@ func TestChartMatchesBase(t *testing.T) {
 				for _, m := range []*admissionregistrationv1.MutatingWebhookConfiguration{bm, cm} {
 					m.Labels = nil
 					for i := range m.Webhooks {
-						if !tc.keepCABun {
+						if !tc.keepCABundle {
 							m.Webhooks[i].ClientConfig.CABundle = nil
 						}
 					}
@@ -314,7 +314,7 @@ func TestChartMatchesBase(t *testing.T) {
 				for _, v := range []*admissionregistrationv1.ValidatingWebhookConfiguration{bv, cv} {
 					v.Labels = nil
 					for i := range v.Webhooks {
-						if !tc.keepCABun {
+						if !tc.keepCABundle {
 							v.Webhooks[i].ClientConfig.CABundle = nil
 						}
 					}
