@@ -5,7 +5,7 @@ KUBEADM ?=
 BASELINE_REV ?=
 FUZZTIME ?= 30s
 
-.PHONY: all build run test test-unit e2e e2e-bins image vet staticcheck fmt-check docs parity bench clean-bin pre-commit-test fuzz
+.PHONY: all build run test test-unit e2e e2e-bins image vet staticcheck fmt-check docs parity bench clean-bin pre-commit-test fuzz helm-bin helm-lint
 
 all: build
 
@@ -22,7 +22,7 @@ run: build
 # Every test, the end-to-end suite against a real kube-apiserver and etcd included, then the
 # webhook's load test at full size under the race detector: 40 s on 2 idle cores (2.5 minutes busy),
 # and 10 minutes more the first time, to build the race-instrumented packages.
-test: fmt-check vet staticcheck e2e-bins
+test: fmt-check vet staticcheck e2e-bins helm-lint
 	$(GO) test ./...
 	$(GO) test -race -run '^TestLoad$$' ./webhook -args -load-reviews=20000
 
@@ -34,10 +34,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) ./pipeline
 
 # Everything but the end-to-end suite, for fast local loops.
-test-unit: fmt-check vet staticcheck
+test-unit: fmt-check vet staticcheck helm-lint
 	$(GO) test $$($(GO) list ./... | grep -v '/e2e$$')
 
-e2e: e2e-bins
+e2e: e2e-bins helm-bin
 	$(GO) test -count=1 -v ./e2e
 
 # etcd and kube-apiserver for the end-to-end suite, built from the Go module proxy at the
@@ -47,6 +47,26 @@ e2e-bins:
 	  $(GO) build -o $(BIN)/etcd go.etcd.io/etcd/server/v3 && \
 	  $(GO) build -o $(BIN)/kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver && \
 	  echo "e2e-bins: etcd and kube-apiserver built in $$(( $$(date +%s) - start ))s"
+
+# helm at go.mod's tool version, for the chart's tests (manifests/chart_test.go, e2e/helm_test.go).
+# 'go tool helm' runs the same code, but a build without helm's release stamps takes Kubernetes
+# v1.20 as the default for 'helm template' and 'helm lint', which the chart refuses: these are the
+# -X flags of helm's own Makefile. Seconds with a warm build cache.
+HELM_VERSION = $(shell $(GO) list -m -f '{{.Version}}' helm.sh/helm/v3)
+K8S_MINOR = $(word 2,$(subst ., ,$(shell $(GO) list -m -f '{{.Version}}' k8s.io/client-go)))
+helm-bin:
+	$(GO) build -o $(BIN)/helm -ldflags "-X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) \
+	  -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(K8S_MINOR) \
+	  -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$(K8S_MINOR)" \
+	  helm.sh/helm/v3/cmd/helm
+
+# The chart with its defaults and with each values combination of its ci/ directory, which
+# the rendering tests also use.
+helm-lint: helm-bin
+	$(BIN)/helm lint --strict charts/kubeadm-lint-webhook
+	@for f in charts/kubeadm-lint-webhook/ci/*.yaml; do \
+	  echo "$(BIN)/helm lint --strict charts/kubeadm-lint-webhook --values $$f"; \
+	  $(BIN)/helm lint --strict charts/kubeadm-lint-webhook --values $$f || exit 1; done
 
 # The pre-commit hook through the real pre-commit tool (apt-get installs it when missing): each of
 # its two 'pre-commit try-repo' runs builds the hook from a clone: 1.5 minutes each with warm caches.
@@ -82,7 +102,8 @@ migrate-goldens:
 
 # The CLI over the whole corpus (with KUBEADM=path/to/kubeadm, against 'kubeadm config validate'
 # on the same files), the Go benchmarks of Lint, and the webhook under load next to a no-op
-# kubewebhook server (hack/loadgen). Prints the figures, writes bench/results.md; asserts nothing.
+# kubewebhook server (hack/loadgen), then bench-latency. Prints the figures, writes bench/results.md;
+# asserts nothing.
 # With BASELINE_REV=REV, the corpus is also linted by the linter as of that commit, and its Go
 # benchmarks and CPU profile run from its source (bin/baseline-src), side by side.
 bench: build
@@ -92,6 +113,15 @@ bench: build
 	  ln -sfn $$(pwd)/../shared $(BIN)/shared; fi; \
 	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
 	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
+	$(MAKE) bench-latency
+
+# Admission latency through the end-to-end suite's kube-apiserver and etcd: kubeadm's kube-proxy
+# DaemonSet and kubeadm-config ConfigMap created and updated with no webhook, one and three
+# webhook processes, at concurrency 1 and 16 (hack/apilatency). Its section of bench/results.md
+# is replaced in place, so it can run alone: about 5 minutes.
+.PHONY: bench-latency
+bench-latency: build e2e-bins
+	$(GO) run ./hack/apilatency -webhook $(BIN)/kubeadm-lint-webhook -out bench/results.md
 
 # The webhook's container image, with the CLI for the cluster audit, as an OCI archive, built
 # without a Docker daemon.

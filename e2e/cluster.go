@@ -70,8 +70,9 @@ type Cluster struct {
 }
 
 // StartCluster starts etcd and kube-apiserver on free loopback ports under dir and waits until
-// the API server is ready. Stop must be called, also when StartCluster fails.
-func StartCluster(ctx context.Context, root, dir string) (*Cluster, error) {
+// the API server is ready; extraArgs go to kube-apiserver last. Stop must be called, also when
+// StartCluster fails.
+func StartCluster(ctx context.Context, root, dir string, extraArgs ...string) (*Cluster, error) {
 	etcdBin, apiserverBin, err := Binaries(root)
 	if err != nil {
 		return nil, err
@@ -105,7 +106,7 @@ func StartCluster(ctx context.Context, root, dir string) (*Cluster, error) {
 	if err := writeServiceAccountKey(saKey); err != nil {
 		return c, err
 	}
-	if err := c.start(apiserverBin, "kube-apiserver",
+	if err := c.start(apiserverBin, "kube-apiserver", append([]string{
 		"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1",
 		"--advertise-address", "127.0.0.1",
@@ -122,7 +123,7 @@ func StartCluster(ctx context.Context, root, dir string) (*Cluster, error) {
 		// No endpoints for the kubernetes Service: on loopback there is no node address to
 		// publish, and the reconciler would refuse 127.0.0.1.
 		"--endpoint-reconciler-type", "none",
-	); err != nil {
+	}, extraArgs...)...); err != nil {
 		return c, err
 	}
 	c.Config = &rest.Config{

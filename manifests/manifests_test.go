@@ -2,6 +2,7 @@
 package manifests
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,8 +28,17 @@ func objects(t *testing.T, dir string) map[string][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return indexKinds(t, out)
+}
+
+// indexKinds indexes the documents of a rendered YAML stream by kind.
+func indexKinds(t *testing.T, out []byte) map[string][]string {
+	t.Helper()
 	byKind := map[string][]string{}
 	for _, doc := range strings.Split(string(out), "\n---\n") {
+		if strings.TrimSpace(strings.TrimPrefix(doc, "---\n")) == "" {
+			continue
+		}
 		var meta metav1.TypeMeta
 		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
 			t.Fatal(err)
@@ -52,7 +62,18 @@ func one[T any](t *testing.T, byKind map[string][]string, kind string) *T {
 
 func TestBase(t *testing.T) {
 	byKind := objects(t, "base")
-	for _, kind := range []string{"Namespace", "ServiceAccount", "ConfigMap", "Service", "PodDisruptionBudget"} {
+	// The chart installs into the release namespace instead, which it does not own.
+	if len(byKind["Namespace"]) != 1 {
+		t.Errorf("want one Namespace, got %d", len(byKind["Namespace"]))
+	}
+	checkInstall(t, byKind, 2)
+}
+
+// checkInstall checks the safety envelope that every way of installing the webhook must keep:
+// manifests/base and each rendering of the Helm chart (chart_test.go).
+func checkInstall(t *testing.T, byKind map[string][]string, replicas int32) {
+	t.Helper()
+	for _, kind := range []string{"ServiceAccount", "ConfigMap", "Service", "PodDisruptionBudget"} {
 		if len(byKind[kind]) != 1 {
 			t.Errorf("want one %s, got %d", kind, len(byKind[kind]))
 		}
@@ -74,7 +95,7 @@ func TestBase(t *testing.T) {
 			what string
 			ok   bool
 		}{
-			{"2 replicas", d.Spec.Replicas != nil && *d.Spec.Replicas == 2},
+			{fmt.Sprintf("%d replicas", replicas), d.Spec.Replicas != nil && *d.Spec.Replicas == replicas},
 			{"pod anti-affinity", spec.Affinity != nil && spec.Affinity.PodAntiAffinity != nil},
 			{"priorityClassName system-cluster-critical", spec.PriorityClassName == "system-cluster-critical"},
 			{"a control-plane toleration", slices.ContainsFunc(spec.Tolerations, func(t corev1.Toleration) bool { return t.Key == "node-role.kubernetes.io/control-plane" })},
