@@ -11,7 +11,7 @@ import (
 )
 
 func TestConfigSeverityAndDisabled(t *testing.T) {
-	src := lint.Source{Name: "overlap.yaml", Data: []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncontrolPlaneEndpoint: k8s.example.com\nnetworking:\n  podSubnet: 10.0.0.0/8\n")}
+	src := lint.Source{Name: "overlap.yaml", Data: []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.37.2\ncontrolPlaneEndpoint: k8s.example.com\nnetworking:\n  podSubnet: 10.0.0.0/8\n")}
 	tests := map[string]struct {
 		cfg  lint.Config
 		want map[string]lint.Severity

@@ -19,7 +19,7 @@ const root = "../.."
 
 // TestCLI runs the CLI in-process and compares stdout, stderr and the exit code with goldens.
 func TestCLI(t *testing.T) {
-	clean := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncontrolPlaneEndpoint: k8s.example.com:6443\n"
+	clean := "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.37.2\ncontrolPlaneEndpoint: k8s.example.com:6443\n"
 	tests := map[string]struct {
 		args  []string
 		stdin string

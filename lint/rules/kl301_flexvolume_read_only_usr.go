@@ -7,6 +7,10 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
+// flexUnmountedMinor is the first release whose kubeadm mounts no FlexVolume directory into the
+// controller-manager: v1.35.4's controlplane/volumes.go adds "flexvolume-dir", v1.36.3's does not.
+const flexUnmountedMinor = 36
+
 // flexDir is where the guide puts FlexVolume plugins on hosts whose /usr is read-only.
 const flexDir = "/opt/libexec/kubernetes/kubelet-plugins/volume/exec/"
 
@@ -41,19 +45,33 @@ var KL301 = &lint.Rule{
 		}
 		cm := args{Path: "controllerManager.extraArgs", Args: c.ControllerManager.ExtraArgs}
 		v, i, ok := cm.Get("flex-volume-plugin-dir")
+		// From v1.36 kubeadm mounts no FlexVolume directory into the controller-manager
+		// (controlplane/volumes.go), so the default under /usr no longer makes a hostPath fail.
+		mounted := p.Options.TargetMinor() < flexUnmountedMinor
 		switch {
-		case !ok:
+		case !ok && mounted:
 			report(cdoc, "controllerManager", "controller-manager flex-volume-plugin-dir is unset and defaults to /usr/libexec/kubernetes/...", "set it to")
-		case strings.HasPrefix(v, "/usr/"):
+		case ok && strings.HasPrefix(v, "/usr/") && mounted:
 			report(cdoc, cm.At(i), fmt.Sprintf("controller-manager flex-volume-plugin-dir %q is under /usr", v), "use")
+		case ok && strings.HasPrefix(v, "/usr/"):
+			p.Report(cdoc, lint.Finding{Path: cm.At(i),
+				Message: fmt.Sprintf("controller-manager flex-volume-plugin-dir %q is under /usr", v),
+				Hint: fmt.Sprintf("use %s and add it to controllerManager.extraVolumes, as %s and kubeadm v1.%d mounts no FlexVolume directory",
+					flexDir, why, p.Options.TargetMinor())})
 		}
 	},
 	Doc: doc(`
 The kubelet and the controller-manager look for FlexVolume drivers under
 /usr/libexec/kubernetes/kubelet-plugins/volume/exec/. On Flatcar, Fedora CoreOS and other hosts
-with a read-only /usr, nothing can be installed there, and kubeadm's hostPath mount for it fails.
-The guide moves both directories to /opt/libexec/... . The rule runs with --host-profile
-immutable-usr, or with --host on a machine whose /usr is mounted read-only.`, `
+with a read-only /usr, nothing can be installed there: the kubelet cannot create the directory and
+runs without FlexVolume drivers. Up to v1.35 kubeadm also mounts that directory into the
+controller-manager with a hostPath volume, which fails on such a host. The guide moves both
+directories to /opt/libexec/... .
+
+From v1.36 kubeadm mounts no FlexVolume directory at all (kubernetes/kubernetes#136423), so an
+unset flex-volume-plugin-dir is no longer reported; one under /usr still is, and it needs an
+extraVolumes entry as KL302 says. The rule runs with --host-profile immutable-usr, or with --host
+on a machine whose /usr is mounted read-only.`, `
 # kubeadm-lint --host-profile immutable-usr
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
@@ -71,5 +89,5 @@ kind: ClusterConfiguration
 controllerManager:
   extraArgs:
   - name: flex-volume-plugin-dir
-    value: /opt/libexec/kubernetes/kubelet-plugins/volume/exec/`, `the kubeadm troubleshooting guide ("/usr is mounted read-only on nodes"); kubernetes/kubeadm#2031, #476.`),
+    value: /opt/libexec/kubernetes/kubelet-plugins/volume/exec/`, `the kubeadm troubleshooting guide ("/usr is mounted read-only on nodes"); kubernetes/kubeadm#2031, #476; kubernetes/kubernetes#136423.`),
 }
