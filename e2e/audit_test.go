@@ -58,29 +58,13 @@ type auditEnv struct {
 // TestClusterAudit audits a cluster that kubeadm's phase code set up, through the real API
 // server: clean, then with a fault planted for every cluster check.
 func TestClusterAudit(t *testing.T) {
-	root, err := RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := Binaries(root); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	e := &auditEnv{root: root, dir: t.TempDir()}
-	e.cluster, err = StartCluster(ctx, root, e.dir)
-	t.Cleanup(func() {
-		e.cluster.Stop()
-		if t.Failed() {
-			t.Logf("kube-apiserver log tail:\n%s", tail(filepath.Join(e.dir, "kube-apiserver.log")))
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := &auditEnv{}
+	e.root, e.dir, e.cluster = startCluster(t)
+	var err error
 	if e.client, err = e.cluster.Client(nil); err != nil {
 		t.Fatal(err)
 	}
-	if e.cli, err = buildCLI(root, e.dir); err != nil {
+	if e.cli, err = buildCLI(e.root, e.dir); err != nil {
 		t.Fatal(err)
 	}
 	e.setUp(t)

@@ -41,7 +41,10 @@ type env struct {
 	timeout time.Duration
 }
 
-func TestEndToEnd(t *testing.T) {
+// startCluster starts etcd and kube-apiserver for a test in a directory of its own, and stops
+// them when the test ends, with the API server's log tail if it failed.
+func startCluster(t *testing.T, extraArgs ...string) (root, dir string, c *Cluster) {
+	t.Helper()
 	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -49,20 +52,26 @@ func TestEndToEnd(t *testing.T) {
 	if _, _, err := Binaries(root); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	e := &env{root: root, dir: t.TempDir(), warns: &Warnings{}}
+	dir = t.TempDir()
 	start := time.Now()
-	e.cluster, err = StartCluster(ctx, root, e.dir)
+	c, err = StartCluster(context.Background(), root, dir, extraArgs...)
 	t.Cleanup(func() {
-		e.cluster.Stop()
+		c.Stop()
 		if t.Failed() {
-			t.Logf("kube-apiserver log tail:\n%s", tail(filepath.Join(e.dir, "kube-apiserver.log")))
+			t.Logf("kube-apiserver log tail:\n%s", tail(filepath.Join(dir, "kube-apiserver.log")))
 		}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("etcd and kube-apiserver ready in %v", time.Since(start).Round(time.Millisecond))
+	return root, dir, c
+}
+
+func TestEndToEnd(t *testing.T) {
+	e := &env{warns: &Warnings{}}
+	e.root, e.dir, e.cluster = startCluster(t)
+	var err error
 	if e.client, err = e.cluster.Client(e.warns); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +84,7 @@ func TestEndToEnd(t *testing.T) {
 			_ = e.webhook.Stop()
 		}
 	})
-	m, _, err := WebhookConfigurations(root, "https://127.0.0.1", nil)
+	m, _, err := WebhookConfigurations(e.root, "https://127.0.0.1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,34 +40,18 @@ type helmEnv struct {
 // its webhook configurations at the webhook this process runs (webhook.url) and runs the
 // kube-proxy scenarios of TestEndToEnd through them.
 func TestHelmChart(t *testing.T) {
-	root, err := RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := Binaries(root); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	e := &helmEnv{env: &env{root: root, dir: t.TempDir(), warns: &Warnings{}}}
+	e := &helmEnv{env: &env{warns: &Warnings{}}}
 	// The chart's default clientConfig is its Service. With aggregator routing the API server
 	// resolves a Service through its EndpointSlices, of which there are none here (no
 	// controller-manager), instead of dialling the Service's cluster IP, an address that is
 	// not on this machine.
-	e.cluster, err = StartCluster(ctx, root, e.dir, "--enable-aggregator-routing=true")
-	t.Cleanup(func() {
-		e.cluster.Stop()
-		if t.Failed() {
-			t.Logf("kube-apiserver log tail:\n%s", tail(filepath.Join(e.dir, "kube-apiserver.log")))
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e.root, e.dir, e.cluster = startCluster(t, "--enable-aggregator-routing=true")
+	var err error
 	kubeconfig := filepath.Join(e.dir, "kubeconfig")
 	if err := e.cluster.WriteKubeconfig(kubeconfig); err != nil {
 		t.Fatal(err)
 	}
-	if e.helm, err = NewHelm(root, filepath.Join(e.dir, "helm"), kubeconfig); err != nil {
+	if e.helm, err = NewHelm(e.root, filepath.Join(e.dir, "helm"), kubeconfig); err != nil {
 		t.Fatal(err)
 	}
 	if e.client, err = e.cluster.Client(e.warns); err != nil {
