@@ -78,7 +78,7 @@ func StartCluster(ctx context.Context, root, dir string, extraArgs ...string) (*
 		return nil, err
 	}
 	c := &Cluster{dir: dir}
-	ports, err := freePorts(3)
+	ports, err := FreePorts(3)
 	if err != nil {
 		return c, err
 	}
@@ -241,7 +241,9 @@ func (w *Warnings) Take() []string {
 	return out
 }
 
-func freePorts(n int) ([]int, error) {
+// FreePorts returns n loopback ports that were free a moment ago, for servers a test or a
+// benchmark starts.
+func FreePorts(n int) ([]int, error) {
 	var ports []int
 	var lns []net.Listener
 	defer func() {

@@ -471,7 +471,7 @@ type backend struct {
 }
 
 func startBackend(bin, dir string, i int, certFile, keyFile string) (*backend, error) {
-	ports, err := freePorts(2)
+	ports, err := e2e.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
@@ -586,19 +586,6 @@ func (lb *roundRobin) serve() {
 			<-done
 		}()
 	}
-}
-
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {

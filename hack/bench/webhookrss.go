@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubeadm-lint/kubeadm-lint/e2e"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 )
 
@@ -37,7 +37,7 @@ func webhookRSSBench(s *section, o options) error {
 	if _, err := cert.Write(dir, []string{"localhost"}, time.Hour); err != nil {
 		return err
 	}
-	ports, err := freeLoopbackPorts(2)
+	ports, err := e2e.FreePorts(2)
 	if err != nil {
 		return err
 	}
@@ -153,19 +153,6 @@ func highWaterMark(pid int) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
-}
-
-func freeLoopbackPorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 func waitHTTP(url string) error {
