@@ -277,6 +277,14 @@ func (d *Document) itemIndex(seq *yaml.Node) map[string]int {
 			idx[v] = i
 		}
 	}
+	// kubeadm lowercases certSANs before it validates them, so its errors quote the lowercased
+	// name; an exact match still wins over one that differs in case.
+	for i, item := range seq.Content {
+		v := strings.ToLower(deref(item).Value)
+		if _, seen := idx[v]; !seen {
+			idx[v] = i
+		}
+	}
 	if d.items == nil {
 		d.items = map[*yaml.Node]map[string]int{}
 	}
