@@ -136,7 +136,7 @@ func (e *helmEnv) stored(t *testing.T, obj *unstructured.Unstructured) *unstruct
 }
 
 func (e *helmEnv) install(t *testing.T) {
-	out := e.run(t, "install", helmRelease, ChartDir, "--namespace", helmNamespace, "--create-namespace")
+	out := e.run(t, "install", helmRelease, ChartDir, "--namespace", helmNamespace, "--create-namespace", "--set", "audit.enabled=true")
 	if !strings.Contains(string(out), "rollout status deploy/kubeadm-lint-webhook") {
 		t.Errorf("helm install printed no NOTES on checking the webhook:\n%s", out)
 	}
@@ -154,7 +154,7 @@ func (e *helmEnv) install(t *testing.T) {
 		}
 	}
 	slices.Sort(kinds)
-	want := []string{"ConfigMap", "Deployment", "MutatingWebhookConfiguration", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ValidatingWebhookConfiguration"}
+	want := []string{"ClusterRole", "ClusterRoleBinding", "ConfigMap", "CronJob", "Deployment", "MutatingWebhookConfiguration", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount", "ServiceAccount", "ValidatingWebhookConfiguration"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("the release has %v, want %v", kinds, want)
 	}

@@ -16,8 +16,10 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeadm-lint/kubeadm-lint/addon"
@@ -410,6 +412,55 @@ func TestChartKubernetesVersion(t *testing.T) {
 
 // TestChartSchema checks that values.schema.json refuses bad values, each with a message that
 // names the value and what is wrong with it.
+// TestChartAuditMatchesManifests holds the chart's cluster audit to manifests/audit: the same
+// permissions, and the same CronJob but for the names, the image and what the values set.
+func TestChartAuditMatchesManifests(t *testing.T) {
+	if byKind := chart(t, release); len(byKind["CronJob"]) != 0 || len(byKind["ClusterRole"]) != 0 {
+		t.Error("the audit is installed without audit.enabled")
+	}
+	out, err := e2e.Render("audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := indexKinds(t, out)
+	wantRole, wantJob := one[rbacv1.ClusterRole](t, base, "ClusterRole"), one[batchv1.CronJob](t, base, "CronJob")
+	for _, tc := range []struct {
+		name string
+		args []string
+		// values are the schedule, the --fail-on argument and the CPU request the values set.
+		values [3]string
+	}{
+		{"the defaults", []string{"--set", "audit.enabled=true"}, [3]string{"17 */6 * * *", "--fail-on=error", "50m"}},
+		{"ci/audit-values.yaml", values("audit-values.yaml"), [3]string{"*/30 * * * *", "--fail-on=warning", "10m"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			byKind := chart(t, release, tc.args...)
+			gotRole, gotJob := one[rbacv1.ClusterRole](t, byKind, "ClusterRole"), one[batchv1.CronJob](t, byKind, "CronJob")
+			if d := cmp.Diff(wantRole.Rules, gotRole.Rules); d != "" {
+				t.Errorf("the chart's audit ClusterRole differs from manifests/audit (-base +chart):\n%s", d)
+			}
+			pod, wantPod := &gotJob.Spec.JobTemplate.Spec.Template.Spec, &wantJob.Spec.JobTemplate.Spec.Template.Spec
+			if binding := one[rbacv1.ClusterRoleBinding](t, byKind, "ClusterRoleBinding"); binding.RoleRef.Name != gotRole.Name || binding.Subjects[0].Name != pod.ServiceAccountName {
+				t.Errorf("the binding binds %s to %v, not the CronJob's account to its role", binding.RoleRef.Name, binding.Subjects)
+			}
+			if webhook := one[appsv1.Deployment](t, byKind, "Deployment").Spec.Template.Spec.Containers[0].Image; pod.Containers[0].Image != webhook {
+				t.Errorf("the audit runs %s, not the webhook's image, which carries the CLI", pod.Containers[0].Image)
+			}
+			c := &pod.Containers[0]
+			if got := [3]string{gotJob.Spec.Schedule, c.Command[len(c.Command)-1], c.Resources.Requests.Cpu().String()}; got != tc.values {
+				t.Errorf("schedule, --fail-on and CPU request are %q, want %q", got, tc.values)
+			}
+			// Apart from those, the CronJob is manifests/audit's.
+			gotJob.Spec.Schedule = wantJob.Spec.Schedule
+			pod.ServiceAccountName, c.Image = wantPod.ServiceAccountName, wantPod.Containers[0].Image
+			c.Command[len(c.Command)-1], c.Resources = wantPod.Containers[0].Command[len(c.Command)-1], wantPod.Containers[0].Resources
+			if d := cmp.Diff(wantJob.Spec, gotJob.Spec); d != "" {
+				t.Errorf("the chart's audit CronJob differs from manifests/audit (-base +chart):\n%s", d)
+			}
+		})
+	}
+}
+
 func TestChartSchema(t *testing.T) {
 	tests := []struct {
 		name string
@@ -433,6 +484,8 @@ func TestChartSchema(t *testing.T) {
 		{name: "a toleration field kube-proxy has not", args: []string{"--set-json", `kubeProxy.tolerations=[{"key":"a","operator":"Exists","effects":"NoSchedule"}]`}, want: "additional properties 'effects' not allowed"},
 		{name: "a malformed image digest", args: []string{"--set", "image.digest=abc"}, want: "at '/image/digest': 'abc' does not match pattern"},
 		{name: "a Kubernetes version without its v", args: []string{"--set", "kubernetesVersion=1.37"}, want: "at '/kubernetesVersion': '1.37' does not match pattern"},
+		{name: "an audit schedule of three fields", args: []string{"--set", "audit.schedule=0 * *"}, want: "at '/audit/schedule': '0 * *' does not match pattern"},
+		{name: "an audit failing on a severity that is not one", args: []string{"--set", "audit.failOn=fatal"}, want: "at '/audit/failOn': value must be one of 'error', 'warning', 'info'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
