@@ -116,15 +116,7 @@ func checkInstall(t *testing.T, byKind map[string][]string, replicas int32) {
 	})
 
 	t.Run("the config file loads", func(t *testing.T) {
-		cm := one[corev1.ConfigMap](t, byKind, "ConfigMap")
-		path := filepath.Join(t.TempDir(), "config.yaml")
-		if err := os.WriteFile(path, []byte(cm.Data["config.yaml"]), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := webhook.LoadConfig(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := config(t, byKind)
 		if err := cfg.Validate(); err != nil {
 			t.Error(err)
 		}
