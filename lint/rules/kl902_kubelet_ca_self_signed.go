@@ -28,6 +28,11 @@ var KL902 = &lint.Rule{
 		if kc != nil && (kc.ServerTLSBootstrap || kc.TLSCertFile != "") {
 			return // a CA-signed serving certificate, or one the operator provides
 		}
+		if kc == nil && p.File.Doc(lint.KindInit) == nil {
+			// A ClusterConfiguration alone, such as the kubeadm-config ConfigMap that the webhook
+			// and the cluster audit lint: the kubelets' configuration is elsewhere.
+			return
+		}
 		where := "no KubeletConfiguration sets serverTLSBootstrap"
 		if kc != nil {
 			where = "the KubeletConfiguration leaves serverTLSBootstrap off"
