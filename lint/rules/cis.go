@@ -221,10 +221,9 @@ func (fv *flagView) get(name string) (value string, index int, ok bool) {
 		if a.Name != name {
 			continue
 		}
-		switch {
-		case a.MergeMethod == "":
-			value, index, ok = a.Value, i, true
-		case hasDef:
+		if a.MergeMethod == "" || !hasDef {
+			value, index, ok = a.Value, i, true // nothing of kubeadm's to merge with
+		} else {
 			value, index, ok = kubeadmapi.MergeArgWithBase(def, a), i, true
 		}
 	}
