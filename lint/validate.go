@@ -133,7 +133,8 @@ func validateInit(f *File, initDoc, clusterDoc *Document, opts *Options) {
 	var errs, sanErrs field.ErrorList
 	c.APIServer.CertSANs, sanErrs = splitCertSANs(c.APIServer.CertSANs, field.NewPath("apiServer", "certSANs"))
 	errs = append(errs, sanErrs...)
-	if local := c.Etcd.Local; local != nil {
+	// kubeadm checks etcd.local's SANs only when etcd.external is not set beside it.
+	if local := c.Etcd.Local; local != nil && c.Etcd.External == nil {
 		local.ServerCertSANs, sanErrs = splitCertSANs(local.ServerCertSANs, field.NewPath("etcd", "local", "serverCertSANs"))
 		errs = append(errs, sanErrs...)
 		local.PeerCertSANs, sanErrs = splitCertSANs(local.PeerCertSANs, field.NewPath("etcd", "local", "peerCertSANs"))
