@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -107,6 +108,7 @@ type auditor struct {
 	cluster       clusterConfig
 	nodeStats     *nodeSummary
 	webhookStats  webhookSummary
+	kubeSystem    labels.Set // the kube-system namespace's labels
 	// shown and dropped count each rule's findings, for the cap in report.
 	shown, dropped map[string]int
 }

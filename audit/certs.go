@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"k8s.io/client-go/rest"
@@ -77,7 +78,11 @@ func days(d time.Duration) string {
 // servingChain reads the certificates the API server presents. It does not verify them: it only
 // reads their dates, and an expired one must be read, not refused.
 func servingChain(ctx context.Context, cfg *rest.Config) ([]*x509.Certificate, error) {
-	u, err := url.Parse(cfg.Host)
+	host := cfg.Host
+	if !strings.Contains(host, "://") {
+		host = "https://" + host // as client-go reads a host without a scheme
+	}
+	u, err := url.Parse(host)
 	if err != nil || u.Scheme != "https" {
 		return nil, fmt.Errorf("not an https server: %q", cfg.Host)
 	}

@@ -105,7 +105,7 @@ func (a *auditor) configMaps(ctx context.Context) error {
 	a.rep.Release = rel
 	if !exact {
 		object, hint := ref("ConfigMap", metav1.NamespaceSystem, kubeadmconstants.KubeadmConfigConfigMap), "pass --kubernetes-version to choose the release"
-		if v := a.controlPlaneVersion(); v != "" {
+		if v := a.clusterVersion(); v != "" {
 			a.reportf(ruleVersion, object, hint, "the cluster runs %s, which kubeadm-lint has no tables for; its ConfigMaps are linted for %s", v, rel)
 		} else {
 			a.reportf(ruleVersion, object, hint, "neither the API server nor the ClusterConfiguration names the cluster's release; its ConfigMaps are linted for %s", rel)
@@ -193,11 +193,22 @@ func (a *auditor) controlPlaneVersion() string {
 	return ""
 }
 
+// clusterVersion is the release kubeadm manages the cluster at: the ClusterConfiguration's
+// kubernetesVersion, which 'kubeadm upgrade apply' sets, or the API server's version.
+func (a *auditor) clusterVersion() string {
+	for _, v := range []string{a.cluster.kubernetesVersion, a.serverVersion} {
+		if parsed, err := version.ParseGeneric(v); err == nil && parsed.Major() == 1 {
+			return v
+		}
+	}
+	return ""
+}
+
 // release is the release to lint the ConfigMaps for, and whether it is the cluster's own: the
 // nearest one known otherwise.
 func (a *auditor) release() (string, bool) {
 	known := release.Supported()
-	v, err := version.ParseGeneric(a.controlPlaneVersion())
+	v, err := version.ParseGeneric(a.clusterVersion())
 	if err != nil {
 		return lint.DefaultKubernetesVersion, false
 	}

@@ -3,6 +3,7 @@ package audit
 import (
 	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
@@ -42,6 +43,14 @@ const csrGrace = 5 * time.Minute
 // signer, so the pass reads only those.
 func (a *auditor) servingCSRs(ctx context.Context) error {
 	csrs := a.cfg.Client.CertificatesV1().CertificateSigningRequests()
+	// A kubelet asks again when its request is not answered, and the API server removes pending
+	// requests only after a day: only each requester's newest request says what it waits for.
+	type request struct {
+		name    string
+		created time.Time
+		state   string // "pending", "denied", or "" when approved
+	}
+	newest := map[string]request{}
 	err := list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[certificatesv1.CertificateSigningRequest], error) {
 		o.FieldSelector = fields.OneTermEqualSelector("spec.signerName", certificatesv1.KubeletServingSignerName).String()
 		l, err := csrs.List(ctx, o)
@@ -51,24 +60,40 @@ func (a *auditor) servingCSRs(ctx context.Context) error {
 		return page[certificatesv1.CertificateSigningRequest]{l.Items, l.Continue}, nil
 	}, func(c *certificatesv1.CertificateSigningRequest) {
 		a.rep.Checked++
-		age := a.cfg.Now.Sub(c.CreationTimestamp.Time)
-		if c.CreationTimestamp.IsZero() || age < csrGrace {
+		if c.CreationTimestamp.IsZero() {
 			return
 		}
-		state := "pending"
+		r := request{name: c.Name, created: c.CreationTimestamp.Time, state: "pending"}
 		for _, cond := range c.Status.Conditions {
 			switch cond.Type {
 			case certificatesv1.CertificateApproved:
-				return
+				r.state = ""
 			case certificatesv1.CertificateDenied, certificatesv1.CertificateFailed:
-				state = "denied"
+				r.state = "denied"
 			}
 		}
-		a.reportf(ruleServingCSR, ref("CertificateSigningRequest", "", c.Name), "check the request's names and addresses, then: kubectl certificate approve "+c.Name,
-			"the serving certificate request of %s has been %s for %s", cmp.Or(c.Spec.Username, "an unnamed user"), state, age.Round(time.Minute))
+		user := cmp.Or(c.Spec.Username, "an unnamed user")
+		if old, seen := newest[user]; !seen || r.created.After(old.created) {
+			newest[user] = r
+		}
 	})
 	if a.forbidden(err, "list", "certificatesigningrequests", "", "the serving certificate check") {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	users := make([]string, 0, len(newest))
+	for u := range newest {
+		users = append(users, u)
+	}
+	slices.Sort(users)
+	for _, user := range users {
+		r := newest[user]
+		if age := a.cfg.Now.Sub(r.created); r.state != "" && age >= csrGrace {
+			a.reportf(ruleServingCSR, ref("CertificateSigningRequest", "", r.name), "check the request's names and addresses, then: kubectl certificate approve "+r.name,
+				"the serving certificate request of %s has been %s for %s", user, r.state, age.Round(time.Minute))
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -52,12 +53,24 @@ type webhookSummary struct {
 }
 
 // kubeSystemLabels are the labels every kube-system namespace has, which namespace selectors
-// are matched against.
+// are matched against when the namespace itself may not be read.
 var kubeSystemLabels = labels.Set{"kubernetes.io/metadata.name": metav1.NamespaceSystem}
+
+// controlPlaneGroups are the API groups of what the control plane writes in kube-system: Pods,
+// ConfigMaps, Secrets and Endpoints, its add-ons' DaemonSets and Deployments, and the leader
+// election and node Leases. A webhook that sees none of them cannot wedge it.
+var controlPlaneGroups = []string{"", "apps", "coordination.k8s.io", "*"}
 
 // webhooks checks every admission webhook in one pass over each configuration kind, and looks
 // for what keeps the kube-proxy fix.
 func (a *auditor) webhooks(ctx context.Context) error {
+	// Namespace selectors are matched against kube-system's own labels, such as an exemption
+	// Gatekeeper's setup adds; without leave to read it, against the labels every one has.
+	a.kubeSystem = kubeSystemLabels
+	if ns, err := a.cfg.Client.CoreV1().Namespaces().Get(ctx, metav1.NamespaceSystem, metav1.GetOptions{}); err == nil {
+		a.kubeSystem = labels.Set(ns.Labels)
+		a.rep.Checked++
+	}
 	adm := a.cfg.Client.AdmissionregistrationV1()
 	err := list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[admissionregistrationv1.MutatingWebhookConfiguration], error) {
 		l, err := adm.MutatingWebhookConfigurations().List(ctx, o)
@@ -106,12 +119,12 @@ func (a *auditor) webhook(object, name string, policy *admissionregistrationv1.F
 	if policy != nil && *policy == admissionregistrationv1.Ignore {
 		return
 	}
-	if conditions || objs != nil && (len(objs.MatchLabels) > 0 || len(objs.MatchExpressions) > 0) || !namespaced(rules) {
+	if conditions || objs != nil && (len(objs.MatchLabels) > 0 || len(objs.MatchExpressions) > 0) || !seesControlPlane(rules) {
 		return
 	}
 	if ns != nil {
 		sel, err := metav1.LabelSelectorAsSelector(ns)
-		if err != nil || !sel.Matches(kubeSystemLabels) {
+		if err != nil || !sel.Matches(a.kubeSystem) {
 			return
 		}
 	}
@@ -119,10 +132,23 @@ func (a *auditor) webhook(object, name string, policy *admissionregistrationv1.F
 		"webhook %s fails closed on kube-system objects, so its outage blocks the control plane's writes", name)
 }
 
-// namespaced reports whether any rule can match namespaced objects.
-func namespaced(rules []admissionregistrationv1.RuleWithOperations) bool {
+// seesControlPlane reports whether any rule can match a write of the control plane's in
+// kube-system: a namespaced object of one of controlPlaneGroups, by an operation other than
+// CONNECT. cert-manager's webhook, which sees only its own resources, does not.
+func seesControlPlane(rules []admissionregistrationv1.RuleWithOperations) bool {
 	for _, r := range rules {
-		if r.Scope == nil || *r.Scope != admissionregistrationv1.ClusterScope {
+		if r.Scope != nil && *r.Scope == admissionregistrationv1.ClusterScope {
+			continue
+		}
+		writes := len(r.Operations) == 0 // the API requires operations; be generous
+		for _, op := range r.Operations {
+			writes = writes || op != admissionregistrationv1.Connect
+		}
+		groups := len(r.APIGroups) == 0
+		for _, g := range r.APIGroups {
+			groups = groups || slices.Contains(controlPlaneGroups, g)
+		}
+		if writes && groups {
 			return true
 		}
 	}
@@ -130,10 +156,11 @@ func namespaced(rules []admissionregistrationv1.RuleWithOperations) bool {
 }
 
 // policy looks for the MutatingAdmissionPolicy that 'kubeadm-lint emit' writes: v1 from
-// Kubernetes v1.36, v1beta1 before.
+// Kubernetes v1.36, v1beta1 before. A not-found answer does not say whether the version is
+// served at all (client-go names the object in both), so v1beta1 is asked after any.
 func (a *auditor) policy(ctx context.Context) error {
 	_, err := a.cfg.Client.AdmissionregistrationV1().MutatingAdmissionPolicies().Get(ctx, addon.PolicyName, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) && !isServed(err) {
+	if apierrors.IsNotFound(err) {
 		_, err = a.cfg.Client.AdmissionregistrationV1beta1().MutatingAdmissionPolicies().Get(ctx, addon.PolicyName, metav1.GetOptions{})
 	}
 	switch {
@@ -145,11 +172,4 @@ func (a *auditor) policy(ctx context.Context) error {
 		return err
 	}
 	return nil
-}
-
-// isServed tells a NotFound for a missing object from one for an API version the server does
-// not serve: only the first names the object.
-func isServed(err error) bool {
-	status, ok := err.(apierrors.APIStatus)
-	return ok && status.Status().Details != nil && status.Status().Details.Name != ""
 }
