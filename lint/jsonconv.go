@@ -52,7 +52,7 @@ func (j *jsonDoc) nodeAt(offset int) *yaml.Node {
 // value; duplicates are reported separately. skip lists nodes to leave out, so that decoding can be
 // retried after a type error.
 func toJSON(root *yaml.Node, skip map[*yaml.Node]bool) (*jsonDoc, error) {
-	c := &jsonConv{skip: skip, limit: literalNodes(root) + maxAliasNodes}
+	c := &jsonConv{skip: skip, root: root, limit: maxAliasNodes}
 	if err := c.value(root); err != nil {
 		return nil, err
 	}
@@ -63,14 +63,19 @@ type jsonConv struct {
 	buf   bytes.Buffer
 	spans []span
 	nodes int
-	limit int // of nodes, aliases expanded
-	skip  map[*yaml.Node]bool
-	depth int
+	// limit caps nodes, aliases expanded. It starts at maxAliasNodes, which no document without
+	// aliases reaches in practice, and is raised once to the document's own nodes plus that
+	// when passed: counting every document's nodes up front is a walk few need.
+	limit  int
+	raised bool
+	root   *yaml.Node
+	skip   map[*yaml.Node]bool
+	depth  int
 }
 
 func (c *jsonConv) value(n *yaml.Node) error {
 	c.nodes++
-	if c.nodes > c.limit {
+	if c.nodes > c.limit && !c.raise() {
 		return errAliasBomb
 	}
 	c.depth++
@@ -114,8 +119,12 @@ func (c *jsonConv) value(n *yaml.Node) error {
 func (c *jsonConv) mapping(n *yaml.Node) error {
 	left := c.limit - c.nodes
 	pairs := boundedPairs(n, &left)
-	if left < 0 {
-		return errAliasBomb
+	for left < 0 {
+		if !c.raise() {
+			return errAliasBomb
+		}
+		left = c.limit - c.nodes
+		pairs = boundedPairs(n, &left)
 	}
 	c.nodes = c.limit - left
 	// Last value wins for a duplicate key, as in sigs.k8s.io/yaml.
@@ -261,6 +270,17 @@ func yaml11Bool(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// raise lifts the limit to the document's own nodes plus maxAliasNodes, the first time it is
+// passed, and reports whether the nodes counted so far are within the new limit. Passed again,
+// the limit stays: the document is a bomb.
+func (c *jsonConv) raise() bool {
+	if c.raised {
+		return false
+	}
+	c.raised, c.limit = true, literalNodes(c.root)+maxAliasNodes
+	return c.nodes <= c.limit
 }
 
 // literalNodes counts the nodes written in a document, an alias as one.
