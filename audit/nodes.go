@@ -96,7 +96,6 @@ const maxKubeletSkew = 3
 
 // nodeSummary is what the node pass keeps for the checks after it: counts, not nodes.
 type nodeSummary struct {
-	total int
 	// uninitialized counts nodes with the cloud provider's uninitialized taint.
 	uninitialized int
 	// networkNotReady counts nodes whose kubelet says the pod network is not ready.
@@ -119,7 +118,6 @@ func (a *auditor) nodes(ctx context.Context) error {
 		}
 		return page[corev1.Node]{l.Items, l.Continue}, nil
 	}, func(n *corev1.Node) {
-		sum.total++
 		a.rep.Checked++
 		object := ref("Node", "", n.Name)
 		for _, t := range n.Spec.Taints {
