@@ -12,6 +12,7 @@ import (
 	kubeadmconstants "k8s.io/kubernetes/cmd/kubeadm/app/constants"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
@@ -53,17 +54,6 @@ Bad: auditing a v1.31 cluster: its ConfigMaps are linted for v1.35.
 Good: upgrade the cluster, or pass ` + "`--kubernetes-version`" + ` to choose the release yourself.`,
 }
 
-// configMapKeys are the kubeadm ConfigMaps in kube-system and the key holding each one's
-// configuration, as kubeadm's constants name them.
-var configMapKeys = []struct {
-	name, key string
-	required  bool // kubeadm join reads it; the kube-proxy add-on may be skipped
-}{
-	{kubeadmconstants.KubeadmConfigConfigMap, kubeadmconstants.ClusterConfigurationConfigMapKey, true},
-	{kubeadmconstants.KubeletBaseConfigurationConfigMap, kubeadmconstants.KubeletBaseConfigurationConfigMapKey, true},
-	{kubeadmconstants.KubeProxy, kubeadmconstants.KubeProxyConfigMapKey, false},
-}
-
 // clusterConfig is what the other checks need from the ClusterConfiguration.
 type clusterConfig struct {
 	kubernetesVersion string
@@ -76,28 +66,28 @@ type clusterConfig struct {
 func (a *auditor) configMaps(ctx context.Context) error {
 	data := map[string]string{}
 	var sources []lint.Source
-	for _, cm := range configMapKeys {
-		object := ref("ConfigMap", metav1.NamespaceSystem, cm.name)
+	for _, cm := range kubeadm.ConfigMaps {
+		object := ref("ConfigMap", metav1.NamespaceSystem, cm.Name)
 		var missing func()
-		if cm.required {
+		if cm.Required {
 			missing = func() {
-				a.reportf(ruleConfigMap, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap is missing", cm.name)
+				a.reportf(ruleConfigMap, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap is missing", cm.Name)
 			}
 		}
-		obj, ok, err := get(ctx, a, a.cfg.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get, cm.name, "configmaps", metav1.NamespaceSystem, "the "+cm.name+" lint", missing)
+		obj, ok, err := get(ctx, a, a.cfg.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get, cm.Name, "configmaps", metav1.NamespaceSystem, "the "+cm.Name+" lint", missing)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			continue
 		}
-		text, ok := obj.Data[cm.key]
+		text, ok := obj.Data[cm.Key]
 		if !ok {
-			a.reportf(ruleConfigMap, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap has no key %q", cm.name, cm.key)
+			a.reportf(ruleConfigMap, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap has no key %q", cm.Name, cm.Key)
 			continue
 		}
-		data[cm.name] = text
-		sources = append(sources, lint.Source{Name: fmt.Sprintf("%s[%s]", object, cm.key), Data: []byte(text)})
+		data[cm.Name] = text
+		sources = append(sources, lint.Source{Name: fmt.Sprintf("%s[%s]", object, cm.Key), Data: []byte(text)})
 	}
 	a.cluster = parseClusterConfig(data[kubeadmconstants.KubeadmConfigConfigMap])
 

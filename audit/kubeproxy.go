@@ -5,12 +5,11 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/version"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 var ruleKubeProxy = &lint.Rule{
@@ -48,17 +47,17 @@ cloud-controller-manager"; kubernetes/kubeadm#1027.`,
 // kubeProxy checks the kube-proxy DaemonSet's tolerations and version.
 func (a *auditor) kubeProxy(ctx context.Context) error {
 	// No kube-proxy is no finding: the add-on phase is skipped for a CNI that replaces it.
-	ds, ok, err := get(ctx, a, a.cfg.Client.AppsV1().DaemonSets(metav1.NamespaceSystem).Get, addon.KubeProxyName, "daemonsets", metav1.NamespaceSystem, "the kube-proxy checks", nil)
+	ds, ok, err := get(ctx, a, a.cfg.Client.AppsV1().DaemonSets(metav1.NamespaceSystem).Get, kubeadm.KubeProxyName, "daemonsets", metav1.NamespaceSystem, "the kube-proxy checks", nil)
 	if !ok {
 		return err
 	}
 	object := ref("DaemonSet", metav1.NamespaceSystem, ds.Name)
 	cloud := a.cluster.externalCloud || a.nodeStats != nil && a.nodeStats.uninitialized > 0
-	if cloud && toleratesAll(ds.Spec.Template.Spec.Tolerations) {
+	if cloud && kubeadm.ToleratesAll(ds.Spec.Template.Spec.Tolerations) {
 		a.reportf(ruleKubeProxy, object, a.kubeProxyHint(), "kube-proxy tolerates every taint, so it starts before the cloud-controller-manager initialises a node")
 	}
 	if cp, err := version.ParseGeneric(a.controlPlaneVersion()); err == nil {
-		if tag := imageTag(ds, addon.KubeProxyName); tag != "" {
+		if tag := imageTag(ds, kubeadm.KubeProxyName); tag != "" {
 			a.skew(object, "kube-proxy", tag, cp)
 		}
 	}
@@ -71,19 +70,9 @@ func (a *auditor) kubeProxyHint() string {
 	case a.webhookStats.kubeProxyWebhook:
 		return "the kubeadm-lint webhook is installed and fixes the DaemonSet on its next write; check its logs if it did not on the last one"
 	case a.webhookStats.kubeProxyPolicy:
-		return "the MutatingAdmissionPolicy " + addon.PolicyName + " is installed and fixes the DaemonSet on its next write; check that its binding exists"
+		return "the MutatingAdmissionPolicy " + kubeadm.PolicyName + " is installed and fixes the DaemonSet on its next write; check that its binding exists"
 	}
 	return "neither the kubeadm-lint webhook nor its MutatingAdmissionPolicy is installed to keep the guide's tolerations: install one (kubeadm-lint emit writes the policy), then re-apply the DaemonSet"
-}
-
-// toleratesAll reports whether a toleration matches every NoSchedule taint.
-func toleratesAll(ts []corev1.Toleration) bool {
-	for _, t := range ts {
-		if t.Key == "" && t.Operator == corev1.TolerationOpExists && (t.Effect == "" || t.Effect == corev1.TaintEffectNoSchedule) {
-			return true
-		}
-	}
-	return false
 }
 
 // imageTag is the tag of the named container's image, without a digest; "" when it has none.

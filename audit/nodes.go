@@ -9,8 +9,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/version"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 var ruleSharedIP = &lint.Rule{
@@ -121,7 +121,7 @@ func (a *auditor) nodes(ctx context.Context) error {
 		a.rep.Checked++
 		object := ref("Node", "", n.Name)
 		for _, t := range n.Spec.Taints {
-			if t.Key == addon.TaintUninitialized {
+			if t.Key == kubeadm.TaintUninitialized {
 				sum.uninitialized++
 				break
 			}

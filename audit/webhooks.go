@@ -10,8 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 var ruleWebhook = &lint.Rule{
@@ -81,7 +81,7 @@ func (a *auditor) webhooks(ctx context.Context) error {
 	}, func(c *admissionregistrationv1.MutatingWebhookConfiguration) {
 		a.rep.Checked++
 		for _, w := range c.Webhooks {
-			if w.Name == addon.KubeProxyName+"."+addon.WebhookDomain {
+			if w.Name == kubeadm.KubeProxyName+"."+kubeadm.WebhookDomain {
 				a.webhookStats.kubeProxyWebhook = true
 			}
 			a.webhook(ref("MutatingWebhookConfiguration", "", c.Name), w.Name, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.ObjectSelector, len(w.MatchConditions) > 0, w.Rules)
@@ -159,9 +159,9 @@ func seesControlPlane(rules []admissionregistrationv1.RuleWithOperations) bool {
 // Kubernetes v1.36, v1beta1 before. A not-found answer does not say whether the version is
 // served at all (client-go names the object in both), so v1beta1 is asked after any.
 func (a *auditor) policy(ctx context.Context) error {
-	_, err := a.cfg.Client.AdmissionregistrationV1().MutatingAdmissionPolicies().Get(ctx, addon.PolicyName, metav1.GetOptions{})
+	_, err := a.cfg.Client.AdmissionregistrationV1().MutatingAdmissionPolicies().Get(ctx, kubeadm.PolicyName, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		_, err = a.cfg.Client.AdmissionregistrationV1beta1().MutatingAdmissionPolicies().Get(ctx, addon.PolicyName, metav1.GetOptions{})
+		_, err = a.cfg.Client.AdmissionregistrationV1beta1().MutatingAdmissionPolicies().Get(ctx, kubeadm.PolicyName, metav1.GetOptions{})
 	}
 	switch {
 	case err == nil:

@@ -36,10 +36,10 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
@@ -436,7 +436,7 @@ func (e *auditEnv) plant(t *testing.T) []planted {
 
 	networkDown := corev1.NodeCondition{Type: corev1.NodeReady, Status: corev1.ConditionFalse, Reason: "KubeletNotReady",
 		Message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"}
-	e.node(t, "worker-1", "10.0.0.21", "v1.37.2", readyCondition(), corev1.Taint{Key: addon.TaintUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule})
+	e.node(t, "worker-1", "10.0.0.21", "v1.37.2", readyCondition(), corev1.Taint{Key: kubeadm.TaintUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule})
 	e.node(t, "worker-2", "10.0.0.22", "v1.37.2", networkDown)
 	e.node(t, "worker-3", "10.0.2.15", "v1.37.2", readyCondition())
 	e.node(t, "worker-4", "10.0.2.15", "v1.37.2", readyCondition())
@@ -444,7 +444,7 @@ func (e *auditEnv) plant(t *testing.T) []planted {
 	e.node(t, "worker-6", "10.0.0.26", "v1.33.1", readyCondition())
 
 	// CoreDNS Pods as its Deployment makes them: one not scheduled, one restarting.
-	dns, err := e.client.AppsV1().Deployments(metav1.NamespaceSystem).Get(ctx, addon.CoreDNSName, metav1.GetOptions{})
+	dns, err := e.client.AppsV1().Deployments(metav1.NamespaceSystem).Get(ctx, kubeadm.CoreDNSName, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +461,7 @@ func (e *auditEnv) plant(t *testing.T) []planted {
 		created.Status.Phase = corev1.PodPending
 		if name == "coredns-crash" {
 			created.Status.Phase = corev1.PodRunning
-			created.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: addon.CoreDNSPodName, Image: pod.Spec.Containers[0].Image, RestartCount: 7,
+			created.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: kubeadm.CoreDNSPodName, Image: pod.Spec.Containers[0].Image, RestartCount: 7,
 				State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: "back-off 5m0s restarting failed container"}}}}
 		}
 		if _, err := core.Pods(metav1.NamespaceSystem).UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {

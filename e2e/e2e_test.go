@@ -22,8 +22,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -191,8 +191,8 @@ func (e *env) wantGuideTolerations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ds.Spec.Template.Spec.Tolerations; !equality.Semantic.DeepEqual(got, addon.DefaultTolerations()) {
-		t.Errorf("stored tolerations %+v, want the guide's %+v", got, addon.DefaultTolerations())
+	if got := ds.Spec.Template.Spec.Tolerations; !equality.Semantic.DeepEqual(got, kubeadm.DefaultTolerations()) {
+		t.Errorf("stored tolerations %+v, want the guide's %+v", got, kubeadm.DefaultTolerations())
 	}
 }
 
@@ -362,7 +362,7 @@ func (e *env) dryRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, addon.DefaultTolerations()) {
+	if !equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, kubeadm.DefaultTolerations()) {
 		t.Errorf("dry-run answer has tolerations %+v, want the guide's", got.Spec.Template.Spec.Tolerations)
 	}
 	e.wantWarning(t, "kube-proxy tolerations changed")
@@ -602,13 +602,13 @@ func (e *env) emittedPolicy(t *testing.T) {
 	if err := e.client.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(ctx, "kubeadm-lint-webhook", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	files, err := addon.Emit{Tolerations: addon.Tolerations(nil, false), CoreDNS: true}.Files()
+	files, err := kubeadm.Emit{Tolerations: kubeadm.Tolerations(nil, false), CoreDNS: true}.Files()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var policyYAML []byte
 	for _, f := range files {
-		if f.Name == addon.PolicyFile {
+		if f.Name == kubeadm.PolicyFile {
 			policyYAML = f.Data
 		}
 	}
@@ -634,7 +634,7 @@ func (e *env) emittedPolicy(t *testing.T) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		got, err := dss.Update(ctx, probe, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
-		if err == nil && equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, addon.DefaultTolerations()) {
+		if err == nil && equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, kubeadm.DefaultTolerations()) {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -10,13 +10,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 // TestEmittedPatches runs kubeadm's own add-on phases with 'kubeadm-lint emit's patch files as
 // --patches: kubeadm's patch manager must accept them and the objects come out fixed.
 func TestEmittedPatches(t *testing.T) {
-	files, err := addon.Emit{Tolerations: addon.Tolerations(nil, true), CoreDNS: true}.Files()
+	files, err := kubeadm.Emit{Tolerations: kubeadm.Tolerations(nil, true), CoreDNS: true}.Files()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestEmittedPatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ds.Spec.Template.Spec.Tolerations, addon.Tolerations(nil, true); !equality.Semantic.DeepEqual(got, want) {
+	if got, want := ds.Spec.Template.Spec.Tolerations, kubeadm.Tolerations(nil, true); !equality.Semantic.DeepEqual(got, want) {
 		t.Errorf("kube-proxy tolerations after kubeadm's patching:\n got %+v\nwant %+v", got, want)
 	}
 	d, err := client.AppsV1().Deployments("kube-system").Get(ctx, "coredns", metav1.GetOptions{})

@@ -22,8 +22,8 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/e2e"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
 
@@ -157,7 +157,7 @@ func TestChartValues(t *testing.T) {
 			checkInstall(t, byKind, tc.replicas)
 
 			want := webhook.DefaultConfig()
-			want.KubeProxy.Tolerations = addon.DefaultTolerations()
+			want.KubeProxy.Tolerations = kubeadm.DefaultTolerations()
 			if tc.config != nil {
 				tc.config(&want)
 			}

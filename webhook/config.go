@@ -11,8 +11,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 // Mode says what the ConfigMap validator does with errors.
@@ -70,7 +70,7 @@ type TLS struct {
 
 // KubeProxy configures the kube-proxy DaemonSet mutator.
 type KubeProxy struct {
-	// Tolerations replace the DaemonSet's pod tolerations. Empty means addon.DefaultTolerations.
+	// Tolerations replace the DaemonSet's pod tolerations. Empty means kubeadm.DefaultTolerations.
 	Tolerations []corev1.Toleration `json:"tolerations"`
 	// KeepUninitialized adds a toleration of node.cloudprovider.kubernetes.io/uninitialized. A
 	// cloud-controller-manager that reaches the API server through the kubernetes Service IP
@@ -156,7 +156,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("shutdownGrace must be positive"))
 	}
 	for i, t := range c.KubeProxy.Tolerations {
-		if err := addon.CheckToleration(t); err != nil {
+		if err := kubeadm.CheckToleration(t); err != nil {
 			errs = append(errs, fmt.Errorf("kubeProxy.tolerations[%d]: %w", i, err))
 		}
 	}
@@ -174,5 +174,5 @@ func (c *Config) Validate() error {
 
 // tolerations returns the list the kube-proxy mutator enforces.
 func (k KubeProxy) tolerations() []corev1.Toleration {
-	return addon.Tolerations(k.Tolerations, k.KeepUninitialized)
+	return kubeadm.Tolerations(k.Tolerations, k.KeepUninitialized)
 }

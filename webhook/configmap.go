@@ -17,14 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
-
-// configMapKeys maps each kube-system ConfigMap kubeadm writes to the key holding its config.
-var configMapKeys = map[string]string{
-	"kubeadm-config": "ClusterConfiguration",
-	"kubelet-config": "kubelet",
-	"kube-proxy":     "config.conf",
-}
 
 // configMapValidator lints the configs kubeadm stores in the cluster with the CLI's core.
 type configMapValidator struct {
@@ -47,16 +41,16 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	if !ok || !isWrite(ar) || namespace(ar, obj) != kubeSystem || u.GroupVersionKind().GroupKind().String() != "ConfigMap" {
 		return allow, nil
 	}
-	key, ok := configMapKeys[name(ar, obj)]
+	cm, ok := kubeadm.StoredConfig(name(ar, obj))
 	if !ok {
 		return allow, nil
 	}
-	data, found, err := unstructured.NestedString(u.Object, "data", key)
+	data, found, err := unstructured.NestedString(u.Object, "data", cm.Key)
 	if err != nil || !found {
 		// kubeadm itself will complain about a missing key; this webhook only lints content.
 		return allow, nil
 	}
-	source := fmt.Sprintf("%s/%s[%s]", kubeSystem, name(ar, obj), key)
+	source := fmt.Sprintf("%s/%s[%s]", kubeSystem, cm.Name, cm.Key)
 	hash := cacheKey(source, data)
 	if vd, ok := v.cache.get(hash); ok {
 		return vd.result(), nil

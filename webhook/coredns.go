@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 // coreDNSMutator applies the guide's fix for CoreDNS in CrashLoopBackOff on SELinux hosts with
@@ -23,7 +23,7 @@ var containersPath = []string{"spec", "template", "spec", "containers"}
 const coreDNSWarning = "kubeadm-lint: set allowPrivilegeEscalation: true on the coredns container (the fix for SELinux hosts with Docker older than 1.13); this weakens the pod's security, remove --coredns-allow-privilege-escalation once the hosts are fixed"
 
 func (m coreDNSMutator) Mutate(_ context.Context, ar *model.AdmissionReview, obj metav1.Object) (*mutating.MutatorResult, error) {
-	u, ok := target(ar, obj, "apps", "Deployment", addon.CoreDNSName)
+	u, ok := target(ar, obj, "apps", "Deployment", kubeadm.CoreDNSName)
 	if !m.enabled || !ok {
 		return &mutating.MutatorResult{}, nil
 	}
@@ -32,7 +32,7 @@ func (m coreDNSMutator) Mutate(_ context.Context, ar *model.AdmissionReview, obj
 		return &mutating.MutatorResult{Warnings: []string{"kubeadm-lint: coredns left unchanged: " + err.Error()}}, nil
 	}
 	for i, c := range containers {
-		if c.Name != addon.CoreDNSPodName {
+		if c.Name != kubeadm.CoreDNSPodName {
 			continue
 		}
 		if sc := c.SecurityContext; sc != nil && sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation {

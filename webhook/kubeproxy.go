@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 // kubeProxyMutator keeps the guide's tolerations on the kube-proxy DaemonSet. kubeadm init and
@@ -25,7 +25,7 @@ type kubeProxyMutator struct {
 var tolerationsPath = []string{"spec", "template", "spec", "tolerations"}
 
 func (m kubeProxyMutator) Mutate(_ context.Context, ar *model.AdmissionReview, obj metav1.Object) (*mutating.MutatorResult, error) {
-	u, ok := target(ar, obj, "apps", "DaemonSet", addon.KubeProxyName)
+	u, ok := target(ar, obj, "apps", "DaemonSet", kubeadm.KubeProxyName)
 	if !ok {
 		return &mutating.MutatorResult{}, nil
 	}
@@ -36,7 +36,7 @@ func (m kubeProxyMutator) Mutate(_ context.Context, ar *model.AdmissionReview, o
 	if err != nil {
 		return unchanged(err)
 	}
-	if sameTolerations(have, m.want) {
+	if kubeadm.SameTolerations(have, m.want) {
 		return &mutating.MutatorResult{}, nil
 	}
 	// A null pod template reads as no tolerations but cannot take new ones.
@@ -46,42 +46,6 @@ func (m kubeProxyMutator) Mutate(_ context.Context, ar *model.AdmissionReview, o
 	return &mutating.MutatorResult{MutatedObject: u, Warnings: []string{fmt.Sprintf(
 		"kubeadm-lint: kube-proxy tolerations changed from %s to %s, so kube-proxy waits for the cloud-controller-manager to initialise each node (kubernetes/kubeadm#1027)",
 		formatTolerations(have), formatTolerations(m.want))}}, nil
-}
-
-// sameTolerations compares as sets: the order of tolerations has no meaning to the scheduler.
-func sameTolerations(a, b []corev1.Toleration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	used := make([]bool, len(b))
-outer:
-	for _, x := range a {
-		for j, y := range b {
-			if !used[j] && equalToleration(x, y) {
-				used[j] = true
-				continue outer
-			}
-		}
-		return false
-	}
-	return true
-}
-
-// equalToleration treats an empty operator as Equal, as the API server does.
-func equalToleration(a, b corev1.Toleration) bool {
-	op := func(t corev1.Toleration) corev1.TolerationOperator {
-		if t.Operator == "" {
-			return corev1.TolerationOpEqual
-		}
-		return t.Operator
-	}
-	secs := func(t corev1.Toleration) int64 {
-		if t.TolerationSeconds == nil {
-			return -1
-		}
-		return *t.TolerationSeconds
-	}
-	return a.Key == b.Key && op(a) == op(b) && a.Value == b.Value && a.Effect == b.Effect && secs(a) == secs(b)
 }
 
 // formatTolerations writes a list the way kubectl describe does: key=value:effect.

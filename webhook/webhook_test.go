@@ -21,7 +21,7 @@ import (
 	"github.com/slok/kubewebhook/v2/pkg/model"
 	kwhwebhook "github.com/slok/kubewebhook/v2/pkg/webhook"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 var testLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -86,7 +86,7 @@ func tolerationsOf(t *testing.T, obj []byte) []corev1.Toleration {
 }
 
 func TestKubeProxy(t *testing.T) {
-	uninitialized := corev1.Toleration{Key: addon.TaintUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule}
+	uninitialized := corev1.Toleration{Key: kubeadm.TaintUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule}
 	custom := []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "network", Effect: corev1.TaintEffectNoExecute}}
 	tests := []struct {
 		name        string
@@ -96,17 +96,17 @@ func TestKubeProxy(t *testing.T) {
 		wantWarning string
 	}{
 		{name: "kubeadm's DaemonSet gets the guide's tolerations", fixture: "kube-proxy-create.json",
-			want: addon.DefaultTolerations(), wantWarning: "changed from [<all>] to [CriticalAddonsOnly exists, node-role.kubernetes.io/control-plane:NoSchedule]"},
+			want: kubeadm.DefaultTolerations(), wantWarning: "changed from [<all>] to [CriticalAddonsOnly exists, node-role.kubernetes.io/control-plane:NoSchedule]"},
 		{name: "an upgrade that restores kubeadm's tolerations is fixed again", fixture: "kube-proxy-upgrade.json",
-			want: addon.DefaultTolerations(), wantWarning: "kubernetes/kubeadm#1027"},
+			want: kubeadm.DefaultTolerations(), wantWarning: "kubernetes/kubeadm#1027"},
 		{name: "a dry run gets the same answer", fixture: "kube-proxy-dry-run.json",
-			want: addon.DefaultTolerations(), wantWarning: "changed from"},
+			want: kubeadm.DefaultTolerations(), wantWarning: "changed from"},
 		{name: "a DaemonSet that complies, in another order, gets no patch", fixture: "kube-proxy-compliant.json"},
 		{name: "another DaemonSet in kube-system passes untouched", fixture: "daemonset-other-name.json"},
 		{name: "a kube-proxy outside kube-system passes untouched", fixture: "kube-proxy-other-namespace.json"},
 		{name: "keepUninitialized adds the cloud-provider toleration", fixture: "kube-proxy-create.json",
 			config: func(c *Config) { c.KubeProxy.KeepUninitialized = true },
-			want:   append(addon.DefaultTolerations(), uninitialized), wantWarning: "node.cloudprovider.kubernetes.io/uninitialized=true:NoSchedule"},
+			want:   append(kubeadm.DefaultTolerations(), uninitialized), wantWarning: "node.cloudprovider.kubernetes.io/uninitialized=true:NoSchedule"},
 		{name: "a configured list replaces the default", fixture: "kube-proxy-compliant.json",
 			config: func(c *Config) { c.KubeProxy.Tolerations = custom },
 			want:   custom, wantWarning: "to [dedicated=network:NoExecute]"},

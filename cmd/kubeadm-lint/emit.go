@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 func (a *app) emitCommand() *cobra.Command {
@@ -44,7 +44,7 @@ The patches must be passed to every 'kubeadm upgrade apply' too; the policy keep
 			if err != nil {
 				return err
 			}
-			e := addon.Emit{Tolerations: addon.Tolerations(nil, keepUninitialized), CoreDNS: coreDNS, Minor: minor}
+			e := kubeadm.Emit{Tolerations: kubeadm.Tolerations(nil, keepUninitialized), CoreDNS: coreDNS, Minor: minor}
 			files, err := e.Files()
 			if err != nil {
 				return err

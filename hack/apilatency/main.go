@@ -34,9 +34,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubeadm-lint/kubeadm-lint/addon"
 	"github.com/kubeadm-lint/kubeadm-lint/e2e"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 const (
@@ -330,7 +330,7 @@ func configure(ctx context.Context, c kubernetes.Interface, warns *e2e.Warnings,
 	deadline := time.Now().Add(time.Minute)
 	for want := s.backends > 0; ; {
 		got, err := c.AppsV1().DaemonSets("kube-system").Create(ctx, ds.DeepCopy(), metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-		if err == nil && equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, addon.DefaultTolerations()) == want {
+		if err == nil && equality.Semantic.DeepEqual(got.Spec.Template.Spec.Tolerations, kubeadm.DefaultTolerations()) == want {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
 var KL501 = &lint.Rule{
@@ -16,8 +17,7 @@ var KL501 = &lint.Rule{
 				continue
 			}
 			with := "the kubeadm-lint webhook or 'kubeadm-lint emit'"
-			// kubeadm's --patches knows the kubeproxydaemonset target from v1.37 (util/patches/patches.go).
-			if p.Options.TargetMinor() >= 37 {
+			if p.Options.TargetMinor() >= kubeadm.KubeProxyPatchMinor {
 				with = "the kubeadm-lint webhook, 'kubeadm-lint emit' or a kubeproxydaemonset patch"
 			}
 			p.Report(nr.Doc, lint.Finding{

@@ -1,7 +1,9 @@
-// Package addon holds the troubleshooting guide's fixes to the add-ons kubeadm installs, in the
-// forms that apply them: the lists the webhook enforces, kubeadm patch files, and a
-// MutatingAdmissionPolicy for clusters that want no webhook server.
-package addon
+// Package kubeadm knows the objects kubeadm keeps in a cluster and how the troubleshooting guide
+// wants them: the ConfigMaps its configurations are stored in, the add-ons it installs, and the
+// guide's fixes to them in the forms that apply them (the lists the webhook enforces, kubeadm
+// patch files, and a MutatingAdmissionPolicy for clusters that want no webhook server). The
+// webhook, the cluster audit, the rules and emit all read it, so that each fact has one home.
+package kubeadm
 
 import (
 	"fmt"
@@ -74,4 +76,51 @@ func CheckToleration(t corev1.Toleration) error {
 		return fmt.Errorf("tolerationSeconds needs effect NoExecute")
 	}
 	return nil
+}
+
+// ToleratesAll reports whether a list holds kubeadm's blanket toleration: one that matches every
+// NoSchedule taint, the cloud provider's uninitialized taint included.
+func ToleratesAll(ts []corev1.Toleration) bool {
+	for _, t := range ts {
+		if t.Key == "" && t.Operator == corev1.TolerationOpExists && (t.Effect == "" || t.Effect == corev1.TaintEffectNoSchedule) {
+			return true
+		}
+	}
+	return false
+}
+
+// SameTolerations compares as sets: the order of tolerations has no meaning to the scheduler.
+func SameTolerations(a, b []corev1.Toleration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	used := make([]bool, len(b))
+outer:
+	for _, x := range a {
+		for j, y := range b {
+			if !used[j] && equalToleration(x, y) {
+				used[j] = true
+				continue outer
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// equalToleration treats an empty operator as Equal, as the API server does.
+func equalToleration(a, b corev1.Toleration) bool {
+	op := func(t corev1.Toleration) corev1.TolerationOperator {
+		if t.Operator == "" {
+			return corev1.TolerationOpEqual
+		}
+		return t.Operator
+	}
+	secs := func(t corev1.Toleration) int64 {
+		if t.TolerationSeconds == nil {
+			return -1
+		}
+		return *t.TolerationSeconds
+	}
+	return a.Key == b.Key && op(a) == op(b) && a.Value == b.Value && a.Effect == b.Effect && secs(a) == secs(b)
 }

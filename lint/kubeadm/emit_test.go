@@ -1,4 +1,4 @@
-package addon
+package kubeadm
 
 import (
 	"flag"
@@ -35,7 +35,7 @@ func TestEmitGoldens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := filepath.Join("..", "testdata", "emit", tt.name)
+			dir := filepath.Join("..", "..", "testdata", "emit", tt.name)
 			if *update {
 				if err := os.RemoveAll(dir); err != nil {
 					t.Fatal(err)
@@ -61,7 +61,7 @@ func TestEmitGoldens(t *testing.T) {
 					t.Fatal(err)
 				}
 				if string(want) != string(f.Data) {
-					t.Errorf("%s differs from its golden (run go test ./addon -update):\n%s", f.Name, f.Data)
+					t.Errorf("%s differs from its golden (run go test ./lint/kubeadm -update):\n%s", f.Name, f.Data)
 				}
 			}
 		})
