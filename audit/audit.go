@@ -36,9 +36,10 @@ type Config struct {
 	REST *rest.Config
 	// Linter returns the linter for a kubeadm release, "v1.37": the one the cluster runs.
 	Linter func(release string) (Linter, error)
-	// Severity and Disabled apply the settings file to the cluster rules, by rule ID.
-	Severity map[string]lint.Severity
-	Disabled map[string]bool
+	// Rules are the catalog: the audit runs the checks of its cluster rules.
+	Rules []*lint.Rule
+	// Policy applies the settings file to the cluster rules, as to every other.
+	Policy lint.Policy
 	// Now is the time certificates and requests are judged at; zero is the time of the call.
 	Now time.Time
 	// PageSize is how many objects one list request asks for; zero is 500, as kubectl asks.
@@ -73,32 +74,29 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
-	a := &auditor{cfg: cfg, rep: &Report{Sources: map[string][]byte{}}, shown: map[string]int{}, dropped: map[string]int{}}
+	a := &auditor{cfg: cfg, rep: &Report{Sources: map[string][]byte{}}, out: lint.NewCollector(cfg.Policy)}
 	info, err := cfg.Client.Discovery().ServerVersion()
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach the API server at %s: %w", cfg.REST.Host, err)
 	}
 	a.serverVersion = info.GitVersion
-	for _, c := range checks {
+	for _, c := range checksOf(cfg.Rules) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := c(a, ctx); err != nil {
+		if err := c.run(a, ctx); err != nil {
 			return nil, err
 		}
 	}
-	for id, n := range a.dropped {
-		a.rep.Findings = append(a.rep.Findings, lint.Finding{Rule: id, Severity: a.severity(byID[id]), Pos: lint.Position{File: "cluster"},
-			Message: fmt.Sprintf("%d more %s findings are not shown", n, id), Hint: "they repeat the mistake of the findings shown"})
-	}
+	a.out.Summarise(func(_ *lint.Rule, _ any, f lint.Finding) lint.Finding {
+		f.Pos.File = "cluster"
+		return f
+	})
+	a.rep.Findings = append(a.rep.Findings, a.out.Findings()...)
 	lint.SortFindings(a.rep.Findings)
 	a.rep.Objects = objects(a.rep)
 	return a.rep, nil
 }
-
-// A check reads what it needs and reports. Disabled rules are dropped when reported, not by
-// skipping checks: a check may report several rules and read what later checks need.
-type check func(*auditor, context.Context) error
 
 // auditor is one audit's state: what the checks read, for the checks after them.
 type auditor struct {
@@ -108,33 +106,18 @@ type auditor struct {
 	cluster       clusterConfig
 	nodeStats     *nodeSummary
 	webhookStats  webhookSummary
-	kubeSystem    labels.Set // the kube-system namespace's labels
-	// shown and dropped count each rule's findings, for the cap in report.
-	shown, dropped map[string]int
+	kubeSystem    labels.Set      // the kube-system namespace's labels
+	out           *lint.Collector // the cluster rules' findings
+	denied        []denial        // requests RBAC refused, for KL601
 }
 
-func (a *auditor) severity(r *lint.Rule) lint.Severity {
-	if s, ok := a.cfg.Severity[r.ID]; ok {
-		return s
-	}
-	return r.Severity
-}
-
-// report adds a finding of rule r about object, at most lint.MaxFindingsPerRule per rule: five
-// thousand nodes with one mistake are one finding repeated.
+// report adds a finding of rule r about object; a zero sev is the rule's severity. The
+// collector applies the settings and caps each rule: five thousand nodes with one mistake are one
+// finding repeated.
 func (a *auditor) report(r *lint.Rule, sev lint.Severity, object, msg, hint string) {
-	if a.cfg.Disabled[r.ID] {
-		return
+	if a.out.Take(r, nil) {
+		a.out.Add(r, lint.Finding{Severity: sev, Pos: lint.Position{File: object}, Message: msg, Hint: hint})
 	}
-	if a.shown[r.ID] >= lint.MaxFindingsPerRule {
-		a.dropped[r.ID]++
-		return
-	}
-	a.shown[r.ID]++
-	if _, set := a.cfg.Severity[r.ID]; set || sev == 0 {
-		sev = a.severity(r)
-	}
-	a.rep.Findings = append(a.rep.Findings, lint.Finding{Rule: r.ID, Severity: sev, Pos: lint.Position{File: object}, Message: msg, Hint: hint})
 }
 
 // reportf reports at the rule's severity.

@@ -24,8 +24,9 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
 )
 
 // The fake clientset stands in for the API server only where the real one cannot: objects it
@@ -45,8 +46,9 @@ func runWith(t *testing.T, cfg audit.Config) *audit.Report {
 	t.Helper()
 	// No https: the certificate check dials nothing.
 	cfg.REST = &rest.Config{Host: "http://127.0.0.1:1"}
+	cfg.Rules = catalog.All()
 	cfg.Linter = func(release string) (audit.Linter, error) {
-		return lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: release}})
+		return lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: release}})
 	}
 	rep, err := audit.Run(context.Background(), cfg)
 	if err != nil {
@@ -58,16 +60,15 @@ func runWith(t *testing.T, cfg audit.Config) *audit.Report {
 	return rep
 }
 
-// checkMessage holds cluster findings to the house style of the file rules: one lower-case
-// clause of at most 160 characters, without a final period, and a hint.
+// checkMessage holds cluster findings to the house style of every rule, and asks each for a hint.
 func checkMessage(t *testing.T, f lint.Finding) {
 	t.Helper()
 	if !strings.HasPrefix(f.Rule, "KL6") {
 		return // the file rules' own tests hold them to it
 	}
-	first := []rune(f.Message)[0]
-	if len(f.Message) > 160 || strings.HasSuffix(f.Message, ".") || strings.HasSuffix(f.Hint, ".") || unicode.IsUpper(first) || f.Hint == "" {
-		t.Errorf("%s %s: message %q, hint %q: want one lower-case clause of at most 160 characters, no final period, and a hint", f.Rule, f.Pos, f.Message, f.Hint)
+	linttest.CheckMessage(t, f)
+	if f.Hint == "" || unicode.IsUpper([]rune(f.Message)[0]) {
+		t.Errorf("%s %s: message %q, hint %q: want a lower-case message and a hint", f.Rule, f.Pos, f.Message, f.Hint)
 	}
 }
 
@@ -171,7 +172,7 @@ func TestFindingsAreCapped(t *testing.T) {
 // TestSettings applies the settings file's severities and disabled rules to cluster rules.
 func TestSettings(t *testing.T) {
 	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n"}, Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.2.15"}}}}
-	rep := run(t, audit.Config{Disabled: map[string]bool{"KL609": true}, Severity: map[string]lint.Severity{"KL607": lint.SeverityError}}, node, kubeadmConfig("v1.37.0"))
+	rep := run(t, audit.Config{Policy: lint.Policy{Disabled: map[string]bool{"KL609": true}, Severity: map[string]lint.Severity{"KL607": lint.SeverityError}}}, node, kubeadmConfig("v1.37.0"))
 	if count(rep, "KL609") != 0 {
 		t.Error("KL609 is disabled but reported")
 	}
@@ -197,8 +198,8 @@ func TestForbiddenAndFailing(t *testing.T) {
 	client.PrependReactor("list", "pods", func(k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewInternalError(fmt.Errorf("etcd is gone"))
 	})
-	cfg := audit.Config{Client: client, REST: &rest.Config{Host: "http://127.0.0.1:1"}, Linter: func(string) (audit.Linter, error) {
-		return lint.New(lint.Config{Rules: rules.All()})
+	cfg := audit.Config{Client: client, REST: &rest.Config{Host: "http://127.0.0.1:1"}, Rules: catalog.All(), Linter: func(string) (audit.Linter, error) {
+		return lint.New(lint.Config{Rules: catalog.All()})
 	}}
 	if _, err := audit.Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "etcd is gone") {
 		t.Errorf("a failing API server: got %v, want its error", err)

@@ -21,8 +21,8 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // BenchmarkNodes audits clusters of generated nodes, the size kubelets report (conditions,
@@ -48,12 +48,12 @@ func BenchmarkNodes(b *testing.B) {
 				b.Fatal(err)
 			}
 			linter := func(release string) (audit.Linter, error) {
-				return lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: release}})
+				return lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: release}})
 			}
 			var peak uint64
 			for b.Loop() {
 				stop := sampleHeap(&peak)
-				rep, err := audit.Run(context.Background(), audit.Config{Client: client, REST: cfg, Linter: linter, PageSize: c.pageSize})
+				rep, err := audit.Run(context.Background(), audit.Config{Client: client, REST: cfg, Rules: catalog.All(), Linter: linter, PageSize: c.pageSize})
 				stop()
 				if err != nil {
 					b.Fatal(err)

@@ -18,10 +18,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-var ruleExpiry = &lint.Rule{
+var KL614 = &lint.Rule{
 	ID:       "KL614",
 	Name:     "certificate-expiry",
 	Summary:  "the API server's certificate or the CA the kubeconfig trusts expires soon",
+	Check:    checkCertificates,
 	Severity: lint.SeverityError,
 	Doc: `kubeadm signs the API server's serving certificate for one year and its CA for ten.
 ` + "`kubeadm upgrade`" + ` renews the certificates, so a cluster that is not upgraded within a year stops
@@ -29,6 +30,8 @@ answering: every client, the kubelets included, refuses the expired certificate.
 
 The audit reads the serving certificate from the TLS handshake, and the CA from the kubeconfig
 (or the ServiceAccount's CA inside a Pod). Under 30 days left is a warning, under 7 an error.
+
+Bad: a cluster last upgraded eleven months ago, whose API server certificate has 20 days left.
 
 Good: ` + "`kubeadm certs check-expiration`" + `, then ` + "`kubeadm certs renew all`" + ` on each control-plane
 node and a restart of the static Pods.
@@ -59,11 +62,11 @@ func (a *auditor) expiry(object, what string, c *x509.Certificate) {
 	date := c.NotAfter.UTC().Format(time.DateOnly)
 	switch {
 	case left <= 0:
-		a.report(ruleExpiry, lint.SeverityError, object, fmt.Sprintf("%s expired on %s", what, date), hint)
+		a.report(KL614, lint.SeverityError, object, fmt.Sprintf("%s expired on %s", what, date), hint)
 	case left < expiryError:
-		a.report(ruleExpiry, lint.SeverityError, object, fmt.Sprintf("%s expires on %s, in %s", what, date, days(left)), hint)
+		a.report(KL614, lint.SeverityError, object, fmt.Sprintf("%s expires on %s, in %s", what, date, days(left)), hint)
 	case left < expiryWarning:
-		a.report(ruleExpiry, lint.SeverityWarning, object, fmt.Sprintf("%s expires on %s, in %s", what, date, days(left)), hint)
+		a.report(KL614, lint.SeverityWarning, object, fmt.Sprintf("%s expires on %s, in %s", what, date, days(left)), hint)
 	}
 }
 

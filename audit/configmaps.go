@@ -16,10 +16,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
-var ruleConfigMap = &lint.Rule{
+var KL602 = &lint.Rule{
 	ID:       "KL602",
 	Name:     "kubeadm-config-map-missing",
 	Summary:  "a ConfigMap that kubeadm join and upgrade read is missing or has no configuration",
+	Check:    checkConfigMaps,
 	Severity: lint.SeverityError,
 	Doc: `kubeadm stores the cluster's configuration in kube-system: the ClusterConfiguration in the
 ` + "`kubeadm-config`" + ` ConfigMap and the KubeletConfiguration in ` + "`kubelet-config`" + `. Every
@@ -39,10 +40,11 @@ Good: upload them again from the configuration the cluster was made with:
 Source: kubeadm's ` + "`phases/uploadconfig`" + ` and ` + "`phases/kubelet`" + `.`,
 }
 
-var ruleVersion = &lint.Rule{
+var KL615 = &lint.Rule{
 	ID:       "KL615",
 	Name:     "cluster-release-not-known",
 	Summary:  "the cluster runs a release that kubeadm-lint has no tables for",
+	Check:    checkConfigMaps,
 	Severity: lint.SeverityInfo,
 	Doc: `kubeadm-lint lints a cluster's ConfigMaps for the release the cluster runs, read from the
 ` + "`kubernetesVersion`" + ` of its ClusterConfiguration, or from the API server when that is unset. It
@@ -51,7 +53,9 @@ it knows and says so, since flags and feature gates differ between releases.
 
 Bad: auditing a v1.31 cluster: its ConfigMaps are linted for v1.35.
 
-Good: upgrade the cluster, or pass ` + "`--kubernetes-version`" + ` to choose the release yourself.`,
+Good: upgrade the cluster, or pass ` + "`--kubernetes-version`" + ` to choose the release yourself.
+
+Source: kubeadm-lint's release tables (` + "`lint/release`" + `), generated from each release's source.`,
 }
 
 // clusterConfig is what the other checks need from the ClusterConfiguration.
@@ -71,7 +75,7 @@ func (a *auditor) configMaps(ctx context.Context) error {
 		var missing func()
 		if cm.Required {
 			missing = func() {
-				a.reportf(ruleConfigMap, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap is missing", cm.Name)
+				a.reportf(KL602, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap is missing", cm.Name)
 			}
 		}
 		obj, ok, err := get(ctx, a, a.cfg.Client.CoreV1().ConfigMaps(metav1.NamespaceSystem).Get, cm.Name, "configmaps", metav1.NamespaceSystem, "the "+cm.Name+" lint", missing)
@@ -83,7 +87,7 @@ func (a *auditor) configMaps(ctx context.Context) error {
 		}
 		text, ok := obj.Data[cm.Key]
 		if !ok {
-			a.reportf(ruleConfigMap, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap has no key %q", cm.Name, cm.Key)
+			a.reportf(KL602, object, "upload it again: kubeadm init phase upload-config all --config kubeadm.yaml", "the %s ConfigMap has no key %q", cm.Name, cm.Key)
 			continue
 		}
 		data[cm.Name] = text
@@ -96,9 +100,9 @@ func (a *auditor) configMaps(ctx context.Context) error {
 	if !exact {
 		object, hint := ref("ConfigMap", metav1.NamespaceSystem, kubeadmconstants.KubeadmConfigConfigMap), "pass --kubernetes-version to choose the release"
 		if v := a.clusterVersion(); v != "" {
-			a.reportf(ruleVersion, object, hint, "the cluster runs %s, which kubeadm-lint has no tables for; its ConfigMaps are linted for %s", v, rel)
+			a.reportf(KL615, object, hint, "the cluster runs %s, which kubeadm-lint has no tables for; its ConfigMaps are linted for %s", v, rel)
 		} else {
-			a.reportf(ruleVersion, object, hint, "neither the API server nor the ClusterConfiguration names the cluster's release; its ConfigMaps are linted for %s", rel)
+			a.reportf(KL615, object, hint, "neither the API server nor the ClusterConfiguration names the cluster's release; its ConfigMaps are linted for %s", rel)
 		}
 	}
 	if len(sources) == 0 {

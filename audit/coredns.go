@@ -9,10 +9,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-var ruleCoreDNSPending = &lint.Rule{
+var KL604 = &lint.Rule{
 	ID:       "KL604",
 	Name:     "coredns-pending-without-network",
-	Summary:  "CoreDNS is Pending because no pod network add-on is installed",
+	Summary:  "coredns is Pending because no pod network add-on is installed",
+	Check:    checkCoreDNS,
 	Severity: lint.SeverityError,
 	Doc: `kubeadm does not install a pod network. Until one is, the kubelets report
 ` + "`NetworkReady=false`" + `, the nodes stay NotReady and CoreDNS stays Pending: the cluster has no DNS.
@@ -26,10 +27,11 @@ Calico, Cilium or Flannel.
 Source: the troubleshooting guide, "CoreDNS is stuck in the Pending state".`,
 }
 
-var ruleCoreDNSCrash = &lint.Rule{
+var KL605 = &lint.Rule{
 	ID:       "KL605",
 	Name:     "coredns-crash-loop",
-	Summary:  "CoreDNS is in CrashLoopBackOff",
+	Summary:  "coredns is in CrashLoopBackOff",
+	Check:    checkCoreDNS,
 	Severity: lint.SeverityError,
 	Doc: `A CoreDNS that restarts again and again leaves the cluster without DNS. The guide names two
 causes:
@@ -42,6 +44,11 @@ causes:
   writes the patch, which weakens CoreDNS's security).
 
 Read the container's log first: ` + "`kubectl -n kube-system logs -l k8s-app=kube-dns --previous`" + `.
+
+Bad: a node whose /etc/resolv.conf names 127.0.0.53, passed to CoreDNS as its upstream.
+
+Good: the kubelet's ` + "`resolvConf`" + ` pointing at the real upstream file, such as
+` + "`/run/systemd/resolve/resolv.conf`" + `.
 
 Source: the troubleshooting guide, "CoreDNS Pods are in CrashLoopBackOff or Error state".`,
 }
@@ -63,12 +70,12 @@ func (a *auditor) coreDNS(ctx context.Context) error {
 		a.rep.Checked++
 		object := ref("Pod", p.Namespace, p.Name)
 		if p.Status.Phase == corev1.PodPending && a.nodeStats != nil && a.nodeStats.networkNotReady > 0 {
-			a.reportf(ruleCoreDNSPending, object, "install a pod network add-on whose Pod CIDR matches networking.podSubnet",
+			a.reportf(KL604, object, "install a pod network add-on whose Pod CIDR matches networking.podSubnet",
 				"the CoreDNS Pod %s is Pending while %d node(s) have no pod network", p.Name, a.nodeStats.networkNotReady)
 		}
 		for _, c := range p.Status.ContainerStatuses {
 			if w := c.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" {
-				a.reportf(ruleCoreDNSCrash, object, "read its log (kubectl -n kube-system logs "+p.Name+" --previous); the usual causes are a resolv.conf that loops back to a local resolver, and SELinux denying it",
+				a.reportf(KL605, object, "read its log (kubectl -n kube-system logs "+p.Name+" --previous); the usual causes are a resolv.conf that loops back to a local resolver, and SELinux denying it",
 					"the CoreDNS Pod %s is in CrashLoopBackOff after %d restarts", p.Name, c.RestartCount)
 				break
 			}

@@ -13,10 +13,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-var ruleServingCSR = &lint.Rule{
+var KL610 = &lint.Rule{
 	ID:       "KL610",
 	Name:     "kubelet-serving-csr-unapproved",
 	Summary:  "a kubelet's serving certificate request is pending or denied",
+	Check:    checkServingCSRs,
 	Severity: lint.SeverityWarning,
 	Doc: `With ` + "`serverTLSBootstrap: true`" + ` in the KubeletConfiguration, each kubelet asks for its serving
 certificate with a CertificateSigningRequest of signer ` + "`kubernetes.io/kubelet-serving`" + `. Nothing in
@@ -91,7 +92,7 @@ func (a *auditor) servingCSRs(ctx context.Context) error {
 	for _, user := range users {
 		r := newest[user]
 		if age := a.cfg.Now.Sub(r.created); r.state != "" && age >= csrGrace {
-			a.reportf(ruleServingCSR, ref("CertificateSigningRequest", "", r.name), "check the request's names and addresses, then: kubectl certificate approve "+r.name,
+			a.reportf(KL610, ref("CertificateSigningRequest", "", r.name), "check the request's names and addresses, then: kubectl certificate approve "+r.name,
 				"the serving certificate request of %s has been %s for %s", user, r.state, age.Round(time.Minute))
 		}
 	}

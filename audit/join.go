@@ -14,16 +14,19 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-var ruleGetNodes = &lint.Rule{
+var KL611 = &lint.Rule{
 	ID:       "KL611",
 	Name:     "join-get-nodes-rbac-missing",
 	Summary:  "bootstrap tokens may not get nodes, which kubeadm join needs",
+	Check:    checkJoin,
 	Severity: lint.SeverityError,
 	Doc: `Since v1.18, ` + "`kubeadm join`" + ` looks up whether a node of its name already exists, with the
 bootstrap token's identity. kubeadm init creates the ` + "`kubeadm:get-nodes`" + ` ClusterRole and binds
 it to the group ` + "`system:bootstrappers:kubeadm:default-node-token`" + `. A cluster made by an older
 kubeadm, or whose RBAC was pruned, lacks them, and a newer ` + "`kubeadm join`" + ` fails with
 ` + "`nodes \"NAME\" is forbidden: User \"system:bootstrap:TOKEN\" cannot get resource \"nodes\"`" + `.
+
+Bad: ` + "`kubectl delete clusterrolebinding kubeadm:get-nodes`" + `, or a cluster made before v1.18.
 
 Good: create them again:
 
@@ -33,15 +36,18 @@ Source: the troubleshooting guide, "kubeadm join fails: cannot get resource node
 ` + "`phases/bootstraptoken/node`" + `.`,
 }
 
-var ruleClusterInfo = &lint.Rule{
+var KL612 = &lint.Rule{
 	ID:       "KL612",
 	Name:     "join-cluster-info-missing",
 	Summary:  "the cluster-info ConfigMap, or the RBAC that lets joining nodes read it, is missing",
+	Check:    checkJoin,
 	Severity: lint.SeverityError,
 	Doc: `A joining node, before it has any credentials, reads the ` + "`cluster-info`" + ` ConfigMap in kube-public
 as ` + "`system:anonymous`" + `, and checks its signature with the bootstrap token. kubeadm init writes the
 ConfigMap and the Role and RoleBinding ` + "`kubeadm:bootstrap-signer-clusterinfo`" + ` that let anonymous
 users get it. Without either, token discovery fails and every ` + "`kubeadm join`" + ` waits, then gives up.
+
+Bad: ` + "`kubectl -n kube-public delete configmap cluster-info`" + `.
 
 Good: create them again:
 
@@ -66,48 +72,48 @@ func (a *auditor) join(ctx context.Context) error {
 	}
 
 	role, ok, err := get(ctx, a, rbac.ClusterRoles().Get, getNodes, "clusterroles", "", "the kubeadm join RBAC check",
-		missing(ruleGetNodes, "ClusterRole", "", getNodes, "kubeadm join cannot look up its node"))
+		missing(KL611, "ClusterRole", "", getNodes, "kubeadm join cannot look up its node"))
 	if err != nil {
 		return err
 	}
 	if ok && !grants(role.Rules, "get", "", "nodes", "") {
-		a.reportf(ruleGetNodes, ref("ClusterRole", "", getNodes), hint, "the ClusterRole %s does not grant get on nodes", getNodes)
+		a.reportf(KL611, ref("ClusterRole", "", getNodes), hint, "the ClusterRole %s does not grant get on nodes", getNodes)
 	}
 	binding, ok, err := get(ctx, a, rbac.ClusterRoleBindings().Get, getNodes, "clusterrolebindings", "", "the kubeadm join RBAC check",
-		missing(ruleGetNodes, "ClusterRoleBinding", "", getNodes, "kubeadm join cannot look up its node"))
+		missing(KL611, "ClusterRoleBinding", "", getNodes, "kubeadm join cannot look up its node"))
 	if err != nil {
 		return err
 	}
 	group := kubeadmconstants.NodeBootstrapTokenAuthGroup
 	if ok && (binding.RoleRef.Kind != "ClusterRole" || binding.RoleRef.Name != getNodes || !hasSubject(binding.Subjects, rbacv1.GroupKind, group)) {
-		a.reportf(ruleGetNodes, ref("ClusterRoleBinding", "", getNodes), hint, "the ClusterRoleBinding %s does not bind ClusterRole %s to group %s", getNodes, getNodes, group)
+		a.reportf(KL611, ref("ClusterRoleBinding", "", getNodes), hint, "the ClusterRoleBinding %s does not bind ClusterRole %s to group %s", getNodes, getNodes, group)
 	}
 
 	public, info := metav1.NamespacePublic, bootstrapapi.ConfigMapClusterInfo
 	cm, ok, err := get(ctx, a, a.cfg.Client.CoreV1().ConfigMaps(public).Get, info, "configmaps", public, "the cluster-info check",
-		missing(ruleClusterInfo, "ConfigMap", public, info, "token discovery fails"))
+		missing(KL612, "ConfigMap", public, info, "token discovery fails"))
 	if err != nil {
 		return err
 	}
 	if ok && cm.Data[bootstrapapi.KubeConfigKey] == "" {
-		a.reportf(ruleClusterInfo, ref("ConfigMap", public, info), hint, "the ConfigMap %s/%s has no %s key, so token discovery fails", public, info, bootstrapapi.KubeConfigKey)
+		a.reportf(KL612, ref("ConfigMap", public, info), hint, "the ConfigMap %s/%s has no %s key, so token discovery fails", public, info, bootstrapapi.KubeConfigKey)
 	}
 	name := clusterinfo.BootstrapSignerClusterRoleName
 	r, ok, err := get(ctx, a, rbac.Roles(public).Get, name, "roles", public, "the cluster-info RBAC check",
-		missing(ruleClusterInfo, "Role", public, name, "joining nodes may not read cluster-info"))
+		missing(KL612, "Role", public, name, "joining nodes may not read cluster-info"))
 	if err != nil {
 		return err
 	}
 	if ok && !grants(r.Rules, "get", "", "configmaps", info) {
-		a.reportf(ruleClusterInfo, ref("Role", public, name), hint, "the Role %s/%s does not grant get on ConfigMap %s", public, name, info)
+		a.reportf(KL612, ref("Role", public, name), hint, "the Role %s/%s does not grant get on ConfigMap %s", public, name, info)
 	}
 	rb, ok, err := get(ctx, a, rbac.RoleBindings(public).Get, name, "rolebindings", public, "the cluster-info RBAC check",
-		missing(ruleClusterInfo, "RoleBinding", public, name, "joining nodes may not read cluster-info"))
+		missing(KL612, "RoleBinding", public, name, "joining nodes may not read cluster-info"))
 	if err != nil {
 		return err
 	}
 	if ok && (rb.RoleRef.Kind != "Role" || rb.RoleRef.Name != name || !hasSubject(rb.Subjects, rbacv1.UserKind, user.Anonymous)) {
-		a.reportf(ruleClusterInfo, ref("RoleBinding", public, name), hint, "the RoleBinding %s/%s does not bind Role %s to user %s", public, name, name, user.Anonymous)
+		a.reportf(KL612, ref("RoleBinding", public, name), hint, "the RoleBinding %s/%s does not bind Role %s to user %s", public, name, name, user.Anonymous)
 	}
 	return nil
 }

@@ -12,10 +12,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
-var ruleKubeProxy = &lint.Rule{
+var KL603 = &lint.Rule{
 	ID:       "KL603",
 	Name:     "kube-proxy-before-cloud-provider",
 	Summary:  "kube-proxy runs on nodes the cloud-controller-manager has not initialised",
+	Check:    checkKubeProxy,
 	Severity: lint.SeverityError,
 	Doc: `With an external cloud provider, the kubelet registers its node with the
 ` + "`node.cloudprovider.kubernetes.io/uninitialized`" + ` taint, and the cloud-controller-manager removes it
@@ -54,7 +55,7 @@ func (a *auditor) kubeProxy(ctx context.Context) error {
 	object := ref("DaemonSet", metav1.NamespaceSystem, ds.Name)
 	cloud := a.cluster.externalCloud || a.nodeStats != nil && a.nodeStats.uninitialized > 0
 	if cloud && kubeadm.ToleratesAll(ds.Spec.Template.Spec.Tolerations) {
-		a.reportf(ruleKubeProxy, object, a.kubeProxyHint(), "kube-proxy tolerates every taint, so it starts before the cloud-controller-manager initialises a node")
+		a.reportf(KL603, object, a.kubeProxyHint(), "kube-proxy tolerates every taint, so it starts before the cloud-controller-manager initialises a node")
 	}
 	if cp, err := version.ParseGeneric(a.controlPlaneVersion()); err == nil {
 		if tag := imageTag(ds, kubeadm.KubeProxyName); tag != "" {

@@ -13,10 +13,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
-var ruleSharedIP = &lint.Rule{
+var KL606 = &lint.Rule{
 	ID:       "KL606",
 	Name:     "node-internal-ip-shared",
 	Summary:  "several nodes register the same InternalIP",
+	Check:    checkNodes,
 	Severity: lint.SeverityError,
 	Doc: `Each node must have an InternalIP of its own: the API server reaches the kubelet there
 (` + "`kubectl logs`" + `, ` + "`exec`" + `, metrics) and the pod network routes to it. Nodes that share one
@@ -37,10 +38,11 @@ Good: give each kubelet the address of the network the nodes share, in the
 Source: the troubleshooting guide, "Vagrant: the NAT address is used as the node IP".`,
 }
 
-var ruleNATIP = &lint.Rule{
+var KL607 = &lint.Rule{
 	ID:       "KL607",
 	Name:     "node-internal-ip-vagrant-nat",
 	Summary:  "a node's InternalIP is Vagrant's NAT address 10.0.2.15",
+	Check:    checkNodes,
 	Severity: lint.SeverityWarning,
 	Doc: `VirtualBox gives every Vagrant VM the same NAT address, 10.0.2.15, on its first interface,
 and the kubelet picks that interface's address by default. Other nodes cannot reach it: the
@@ -54,10 +56,11 @@ Good: the host-only network's address, given to the kubelet as ` + "`node-ip`" +
 Source: the troubleshooting guide, "Vagrant: the NAT address is used as the node IP".`,
 }
 
-var ruleSkew = &lint.Rule{
+var KL608 = &lint.Rule{
 	ID:       "KL608",
 	Name:     "component-version-skew",
 	Summary:  "a kubelet or kube-proxy is newer than the API server, or too far behind it",
+	Check:    checkNodes,
 	Severity: lint.SeverityError,
 	Doc: `The version skew policy lets a kubelet or kube-proxy be up to three minor releases older than
 the API server, and never newer (kubeadm's ` + "`MinimumKubeletVersion`" + ` is its release minus three).
@@ -74,10 +77,11 @@ Good: upgrade the control plane first, then the kubelets, one minor release at a
 Source: https://kubernetes.io/releases/version-skew-policy/`,
 }
 
-var ruleNotReady = &lint.Rule{
+var KL609 = &lint.Rule{
 	ID:       "KL609",
 	Name:     "node-not-ready",
 	Summary:  "a node is not Ready",
+	Check:    checkNodes,
 	Severity: lint.SeverityWarning,
 	Doc: `A node whose Ready condition is not True runs no new Pods. The finding quotes the kubelet's
 reason. The usual ones after ` + "`kubeadm init`" + ` or ` + "`join`" + `: no pod network add-on yet
@@ -131,7 +135,7 @@ func (a *auditor) nodes(ctx context.Context) error {
 				continue
 			}
 			if addr.Address == natIP {
-				a.reportf(ruleNATIP, object, "set the kubelet's node-ip to the address of the network the nodes share, in nodeRegistration.kubeletExtraArgs",
+				a.reportf(KL607, object, "set the kubelet's node-ip to the address of the network the nodes share, in nodeRegistration.kubeletExtraArgs",
 					"node %s has Vagrant's NAT address %s as its InternalIP", n.Name, natIP)
 			}
 			first, seen := firstWithIP[addr.Address]
@@ -142,9 +146,9 @@ func (a *auditor) nodes(ctx context.Context) error {
 			hint := "give each kubelet its own node-ip in nodeRegistration.kubeletExtraArgs"
 			if !sharedReported[addr.Address] {
 				sharedReported[addr.Address] = true
-				a.reportf(ruleSharedIP, ref("Node", "", first), hint, "node %s shares its InternalIP %s with node %s", first, addr.Address, n.Name)
+				a.reportf(KL606, ref("Node", "", first), hint, "node %s shares its InternalIP %s with node %s", first, addr.Address, n.Name)
 			}
-			a.reportf(ruleSharedIP, object, hint, "node %s shares its InternalIP %s with node %s", n.Name, addr.Address, first)
+			a.reportf(KL606, object, hint, "node %s shares its InternalIP %s with node %s", n.Name, addr.Address, first)
 		}
 		if cp != nil {
 			a.skew(object, "the kubelet of node "+n.Name, n.Status.NodeInfo.KubeletVersion, cp)
@@ -158,7 +162,7 @@ func (a *auditor) nodes(ctx context.Context) error {
 					sum.networkNotReady++
 				}
 			}
-			a.reportf(ruleNotReady, object, "read the kubelet's log on the node: journalctl -u kubelet", "node %s is not Ready (%s)", n.Name, reason)
+			a.reportf(KL609, object, "read the kubelet's log on the node: journalctl -u kubelet", "node %s is not Ready (%s)", n.Name, reason)
 		}
 	})
 	if a.forbidden(err, "list", "nodes", "", "the node checks") {
@@ -176,9 +180,9 @@ func (a *auditor) skew(object, who, v string, cp *version.Version) {
 	}
 	switch {
 	case parsed.Major() != cp.Major() || parsed.Minor() > cp.Minor():
-		a.reportf(ruleSkew, object, "upgrade the control plane before the nodes", "%s is %s, newer than the control plane's %s", who, v, a.controlPlaneVersion())
+		a.reportf(KL608, object, "upgrade the control plane before the nodes", "%s is %s, newer than the control plane's %s", who, v, a.controlPlaneVersion())
 	case cp.Minor()-parsed.Minor() > maxKubeletSkew:
-		a.reportf(ruleSkew, object, "upgrade it one minor release at a time until it is at most 3 behind", "%s is %s, more than %d minor releases behind the control plane's %s", who, v, maxKubeletSkew, a.controlPlaneVersion())
+		a.reportf(KL608, object, "upgrade it one minor release at a time until it is at most 3 behind", "%s is %s, more than %d minor releases behind the control plane's %s", who, v, maxKubeletSkew, a.controlPlaneVersion())
 	}
 }
 

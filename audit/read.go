@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -9,10 +10,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
-var ruleForbidden = &lint.Rule{
+var KL601 = &lint.Rule{
 	ID:       "KL601",
 	Name:     "cluster-read-forbidden",
 	Summary:  "the audit may not read something a check needs",
+	Check:    checkForbidden,
 	Severity: lint.SeverityWarning,
 	Doc: `A check of ` + "`kubeadm-lint cluster`" + ` could not run because RBAC forbids a request it
 makes. The finding names the verb and the resource; the other checks still run.
@@ -26,7 +28,9 @@ Bad: auditing as a user who may only read ConfigMaps in kube-system reports, amo
 findings, ` + "`the node checks did not run: list nodes cluster-wide is forbidden`" + `.
 
 Good: auditing as the ` + "`kubeadm-lint-audit`" + ` ServiceAccount bound to that ClusterRole, as the
-CronJob in ` + "`manifests/audit/cronjob.yaml`" + ` does.`,
+CronJob in ` + "`manifests/audit/cronjob.yaml`" + ` does.
+
+Source: the Kubernetes RBAC documentation; ` + "`manifests/audit/clusterrole.yaml`" + `.`,
 }
 
 // forbidden turns a request that RBAC refused into a finding naming the missing permission, and
@@ -39,9 +43,21 @@ func (a *auditor) forbidden(err error, verb, resource, namespace, what string) b
 	if namespace != "" {
 		scope = "in " + namespace
 	}
-	a.reportf(ruleForbidden, resource, "grant '"+verb+"' on "+resource+" "+scope+"; manifests/audit/clusterrole.yaml grants every permission the audit needs",
-		"%s did not run: %s %s %s is forbidden", what, verb, resource, scope)
+	a.denied = append(a.denied, denial{resource: resource,
+		hint:    "grant '" + verb + "' on " + resource + " " + scope + "; manifests/audit/clusterrole.yaml grants every permission the audit needs",
+		message: fmt.Sprintf("%s did not run: %s %s %s is forbidden", what, verb, resource, scope)})
 	return true
+}
+
+// denial is a request RBAC refused, for KL601.
+type denial struct{ resource, message, hint string }
+
+// reportDenied is KL601's check: the requests the other checks were refused.
+func (a *auditor) reportDenied(context.Context) error {
+	for _, d := range a.denied {
+		a.report(KL601, 0, d.resource, d.message, d.hint)
+	}
+	return nil
 }
 
 // page is one page of a list: its items and the token of the next.

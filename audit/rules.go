@@ -1,34 +1,71 @@
 package audit
 
-import "github.com/kubeadm-lint/kubeadm-lint/lint"
+import (
+	"context"
+	"fmt"
+	"slices"
 
-// checks run in this order: each of the first three reads what later ones need.
-var checks = []check{
-	(*auditor).configMaps,
-	(*auditor).nodes,
-	(*auditor).webhooks,
-	(*auditor).kubeProxy,
-	(*auditor).coreDNS,
-	(*auditor).servingCSRs,
-	(*auditor).join,
-	(*auditor).certificates,
-}
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
 
-// rules are the cluster rules, in ID order. A check may report several.
-var rules = []*lint.Rule{
-	ruleForbidden, ruleConfigMap, ruleKubeProxy, ruleCoreDNSPending, ruleCoreDNSCrash,
-	ruleSharedIP, ruleNATIP, ruleSkew, ruleNotReady, ruleServingCSR,
-	ruleGetNodes, ruleClusterInfo, ruleWebhook, ruleExpiry, ruleVersion,
-}
+// Pass is the name of the cluster pass, which Run drives: the lint.Check of every cluster rule is
+// one of its checks.
+const Pass = "cluster"
 
-var byID = func() map[string]*lint.Rule {
-	m := map[string]*lint.Rule{}
-	for _, r := range rules {
-		m[r.ID] = r
+// check is the code of one or more cluster rules: it reads what it needs, a page at a time, and
+// reports. A check runs whenever the audit does, even when its rules are off, because later checks
+// read what it read; the rules' settings apply where the findings are collected. Checks run in
+// the order of their values: the first ones read what later ones need.
+type check int
+
+const (
+	checkConfigMaps check = iota + 1
+	checkNodes
+	checkWebhooks
+	checkKubeProxy
+	checkCoreDNS
+	checkServingCSRs
+	checkJoin
+	checkCertificates
+	// checkForbidden runs last: it reports the requests the other checks were refused.
+	checkForbidden
+)
+
+// Pass makes a check the lint.Check of a cluster rule.
+func (check) Pass() string { return Pass }
+
+func (c check) run(a *auditor, ctx context.Context) error {
+	switch c {
+	case checkConfigMaps:
+		return a.configMaps(ctx)
+	case checkNodes:
+		return a.nodes(ctx)
+	case checkWebhooks:
+		return a.webhooks(ctx)
+	case checkKubeProxy:
+		return a.kubeProxy(ctx)
+	case checkCoreDNS:
+		return a.coreDNS(ctx)
+	case checkServingCSRs:
+		return a.servingCSRs(ctx)
+	case checkJoin:
+		return a.join(ctx)
+	case checkCertificates:
+		return a.certificates(ctx)
+	case checkForbidden:
+		return a.reportDenied(ctx)
 	}
-	return m
-}()
+	return fmt.Errorf("unknown cluster check %d", c)
+}
 
-// Rules returns the cluster rules. They have no Run: the linter lists them, so that settings and
-// 'kubeadm-lint rules' know them, but only an audit runs them.
-func Rules() []*lint.Rule { return rules }
+// checksOf returns the checks of the cluster rules among rules, once each, in their order.
+func checksOf(rules []*lint.Rule) []check {
+	var out []check
+	for _, r := range rules {
+		if c, ok := r.Check.(check); ok && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -14,10 +14,11 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
 
-var ruleWebhook = &lint.Rule{
+var KL613 = &lint.Rule{
 	ID:       "KL613",
 	Name:     "admission-webhook-wedges-control-plane",
 	Summary:  "an admission webhook can block the control plane's own writes",
+	Check:    checkWebhooks,
 	Severity: lint.SeverityError,
 	Doc: `An admission webhook with ` + "`failurePolicy: Fail`" + ` that sees kube-system objects rejects every
 write to them while its backend is down. The backend is usually a Pod in the cluster, so a
@@ -112,7 +113,7 @@ func (a *auditor) webhooks(ctx context.Context) error {
 // but not a type.
 func (a *auditor) webhook(object, name string, policy *admissionregistrationv1.FailurePolicyType, timeout *int32, ns, objs *metav1.LabelSelector, conditions bool, rules []admissionregistrationv1.RuleWithOperations) {
 	if timeout != nil && *timeout > maxWebhookTimeout {
-		a.report(ruleWebhook, lint.SeverityWarning, object, fmt.Sprintf("webhook %s holds each write for up to %d s", name, *timeout),
+		a.report(KL613, lint.SeverityWarning, object, fmt.Sprintf("webhook %s holds each write for up to %d s", name, *timeout),
 			fmt.Sprintf("set timeoutSeconds to %d or less", maxWebhookTimeout))
 	}
 	// The API server defaults an unset failurePolicy to Fail.
@@ -128,7 +129,7 @@ func (a *auditor) webhook(object, name string, policy *admissionregistrationv1.F
 			return
 		}
 	}
-	a.reportf(ruleWebhook, object, "set failurePolicy: Ignore, or a namespaceSelector that leaves out kube-system",
+	a.reportf(KL613, object, "set failurePolicy: Ignore, or a namespaceSelector that leaves out kube-system",
 		"webhook %s fails closed on kube-system objects, so its outage blocks the control plane's writes", name)
 }
 

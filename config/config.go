@@ -422,6 +422,17 @@ func (f *File) Skips(file string) bool {
 	return f.excluded(file, func(ex Exclude) bool { return len(ex.Rules) == 0 })
 }
 
+// Policy is what the file says about rules, for lint.Config and every other front end. Its
+// excludes apply to the sources whose names inputs accepts: the CLI's files but not stdin, which
+// has no path to match.
+func (f *File) Policy(profiles []string, inputs func(source string) bool) lint.Policy {
+	p := lint.Policy{Severity: f.Severity, Disabled: f.Disabled, Profiles: profiles}
+	if len(f.Exclude) > 0 {
+		p.Exclude = func(source, rule string) bool { return (inputs == nil || inputs(source)) && f.Excludes(source, rule) }
+	}
+	return p
+}
+
 // Excludes reports whether the findings of rule in file are dropped.
 func (f *File) Excludes(file, rule string) bool {
 	return f.excluded(file, func(ex Exclude) bool { return len(ex.Rules) == 0 || slices.Contains(ex.Rules, rule) })

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/config"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 func TestParse(t *testing.T) {
@@ -142,7 +142,7 @@ exclude:
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := config.Parse(".kubeadm-lint.yaml", []byte(tt.src), rules.All())
+			got, err := config.Parse(".kubeadm-lint.yaml", []byte(tt.src), catalog.All())
 			if tt.wantErr != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
 					t.Fatalf("got error %v, want one starting with %q", err, tt.wantErr)
@@ -161,7 +161,7 @@ exclude:
 }
 
 func TestLoadMissing(t *testing.T) {
-	_, err := config.Load(filepath.Join(t.TempDir(), "nope.yaml"), rules.All())
+	_, err := config.Load(filepath.Join(t.TempDir(), "nope.yaml"), catalog.All())
 	if err == nil || !strings.HasSuffix(err.Error(), "nope.yaml: no such file or directory") {
 		t.Errorf("got %v, want a missing-file error naming the file once", err)
 	}
@@ -222,7 +222,7 @@ func TestExcludes(t *testing.T) {
 - paths: [legacy, "**/*.tmpl.yaml", "generated/**"]
 - paths: [clusters/lab/*.yaml]
   rules: [KL107]
-`), rules.All())
+`), catalog.All())
 	if err != nil {
 		t.Fatal(err)
 	}

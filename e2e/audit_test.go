@@ -37,10 +37,10 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
 
@@ -228,12 +228,12 @@ func (e *auditEnv) auditAs(t *testing.T, token string, now time.Time, edit func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := pipeline.New(pipeline.Config{Rules: append(rules.All(), audit.Rules()...), WorkDir: e.dir})
+	p, err := pipeline.New(pipeline.Config{Rules: catalog.All(), WorkDir: e.dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep, err := audit.Run(context.Background(), audit.Config{
-		Client: client, REST: cfg, Now: now,
+		Client: client, REST: cfg, Now: now, Rules: catalog.All(), Policy: p.Policy,
 		Linter: func(release string) (audit.Linter, error) { return p.ForRelease(release) },
 	})
 	if err != nil {

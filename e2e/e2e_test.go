@@ -96,6 +96,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("c: other DaemonSets and ConfigMaps are stored unchanged and never sent to the webhook", e.otherDaemonSets)
 	t.Run("d: CoreDNS is unchanged by default and fixed with the option", e.coreDNS)
 	t.Run("e: an overlapping podSubnet warns, or is denied in enforce mode", e.kubeadmConfigOverlap)
+	t.Run("e3: the webhook's configuration turns a rule off or lowers its severity, as the settings file does", e.kubeadmConfigSettings)
 	t.Run("f: the kubeadm-config kubeadm uploads is accepted without warnings", e.kubeadmConfigClean)
 	t.Run("e2: a kubeadm-config with 20,000 errors is denied in enforce mode, with a bounded answer", e.kubeadmConfigManyErrors)
 	t.Run("h: dry-run requests get the same answers and store nothing", e.dryRun)
@@ -332,6 +333,35 @@ func (e *env) kubeadmConfigOverlap(t *testing.T) {
 	if err := cms.Delete(ctx, "kubeadm-config", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func (e *env) kubeadmConfigSettings(t *testing.T) {
+	ctx := context.Background()
+	cms := e.client.CoreV1().ConfigMaps("kube-system")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kubeadm-config"}, Data: map[string]string{"ClusterConfiguration": overlapConfig}}
+	for _, c := range []struct {
+		name    string
+		edit    func(*webhook.Config)
+		warning bool // a KL101 warning is still given
+	}{
+		{name: "KL101 a warning in enforce mode", warning: true, edit: func(c *webhook.Config) {
+			c.ConfigMaps.Mode, c.ConfigMaps.Rules = webhook.ModeEnforce, map[string]string{"KL101": "warning"}
+		}},
+		{name: "KL101 off", edit: func(c *webhook.Config) { c.ConfigMaps.Rules = map[string]string{"KL101": "off"} }},
+	} {
+		e.useWebhook(t, c.edit)
+		if _, err := cms.Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("%s: the create was refused: %v", c.name, err)
+		}
+		got := e.warns.Take()
+		if warned := slices.ContainsFunc(got, func(w string) bool { return strings.HasPrefix(w, "KL101") }); warned != c.warning {
+			t.Errorf("%s: warnings %q, want a KL101 warning: %v", c.name, got, c.warning)
+		}
+		if err := cms.Delete(ctx, "kubeadm-config", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.useWebhook(t, nil)
 }
 
 func (e *env) kubeadmConfigClean(t *testing.T) {

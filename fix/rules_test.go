@@ -8,20 +8,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/fix"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
-func allRules() []*lint.Rule { return rules.All() }
+func allRules() []*lint.Rule { return catalog.All() }
 
 // TestRuleFixGoldens fixes each rule case of testdata/rules with its rule alone. A case that fix
 // changes has the result beside it as NAME.golden, and one that fix leaves alone has none, so
 // that a rule's fix cannot change or disappear unnoticed. -update rewrites them.
 func TestRuleFixGoldens(t *testing.T) {
 	goldens := 0
-	for _, r := range rules.All() {
+	for _, r := range catalog.All() {
 		cases, _ := filepath.Glob(filepath.Join("../testdata/rules", r.ID, "*.yaml"))
 		for _, file := range cases {
 			t.Run(r.ID+"/"+filepath.Base(file), func(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // BenchmarkLint lints a small, a typical and a large config with every rule. 'make bench' runs
@@ -25,7 +25,7 @@ func BenchmarkLint(b *testing.B) {
 			if err != nil {
 				b.Skipf("input missing: %v", err)
 			}
-			l, err := lint.New(lint.Config{Rules: rules.All()})
+			l, err := lint.New(lint.Config{Rules: catalog.All()})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestLintAllocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := lint.New(lint.Config{Rules: rules.All()})
+	l, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func worstCases() []struct {
 
 // BenchmarkWorstCase lints each generated worst case; its MB/s is the goal's measure.
 func BenchmarkWorstCase(b *testing.B) {
-	l, err := lint.New(lint.Config{Rules: rules.All()})
+	l, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -147,6 +147,8 @@ type File struct {
 	Nodes   []*yaml.Node
 	Docs    []*Document
 	Skipped int // documents of other kinds
+	// Ignores are the problems of the file's suppression comments, for KL011-KL013.
+	Ignores []IgnoreProblem
 
 	memo map[any]any // see Memo
 }

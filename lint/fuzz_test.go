@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // FuzzLint feeds arbitrary bytes to the core, as YAML and as a shell script. 'make test' runs the
@@ -118,7 +118,7 @@ func repeat(n int, line func(i int) string) string {
 }
 
 func newFuzzLinter(tb testing.TB) *lint.Linter {
-	l, err := lint.New(lint.Config{Rules: rules.All(), ReportUnusedIgnores: true})
+	l, err := lint.New(lint.Config{Rules: catalog.All(), ReportUnusedIgnores: true})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // TestKubeletValidationSeesEachDocumentsGates: the kubelet's validation gets the feature gates of
@@ -14,7 +14,7 @@ import (
 func TestKubeletValidationSeesEachDocumentsGates(t *testing.T) {
 	const kubelet = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncpuCFSQuotaPeriod: 5ms\n"
 	const off = kubelet + "featureGates:\n  CustomCPUCFSQuotaPeriod: false\n"
-	l, err := lint.New(lint.Config{Rules: rules.All()})
+	l, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,9 +130,31 @@ type Rule struct {
 	Profile string
 	// References are the benchmark controls the rule checks; every finding carries them.
 	References []Reference
-	// Run is nil for the cluster rules of package audit, which the linter knows by ID, so that
-	// settings and suppressions may name them, but never runs.
+	// Run is the rule's check in the file pass, which Linter drives. A rule of another pass
+	// leaves it nil and sets Check: exactly one of the two is set.
 	Run func(*Pass)
+	// Check is the rule's check in another pass, which that pass's driver runs: the cluster pass
+	// of package audit. The Linter knows such a rule by ID, so that settings and ignore comments
+	// may name it, but does not run it.
+	Check Check
+}
+
+// FilePass is the pass of the rules whose Run the Linter calls on documents and scripts.
+const FilePass = "file"
+
+// Check is a rule's check in a pass other than the file pass. The pass's driver defines the
+// concrete type and runs it, as go/analysis leaves running an Analyzer to its driver.
+type Check interface {
+	// Pass names the pass, as "cluster".
+	Pass() string
+}
+
+// Pass names the pass the rule runs in.
+func (r *Rule) Pass() string {
+	if r.Check != nil {
+		return r.Check.Pass()
+	}
+	return FilePass
 }
 
 // Reference names one control of a published benchmark, so that findings line up with what
@@ -151,8 +173,8 @@ type Pass struct {
 	Doc     *Document // nil for a file-level rule
 	Script  []byte    // the source, for rules that read shell scripts
 	Options *Options
-	report  func(*Document, Finding)
-	budget  *budget
+	out     *Collector
+	place   func(*Document, Finding) Finding // sets the position
 }
 
 // Reportf reports a finding at path in the pass's document.
@@ -162,76 +184,28 @@ func (p *Pass) Reportf(path, format string, args ...any) {
 
 // ReportIn reports a finding at path in doc, for rules that look across documents.
 func (p *Pass) ReportIn(doc *Document, path, format string, args ...any) {
-	if !p.budget.take(doc) {
+	if !p.out.Take(p.Rule, doc) {
 		return // the message of a finding nobody sees is not worth formatting
 	}
-	p.report(doc, p.fill(Finding{Path: path, Message: fmt.Sprintf(format, args...)}))
+	p.out.Add(p.Rule, p.place(doc, Finding{Path: path, Message: fmt.Sprintf(format, args...)}))
 }
 
 // Report reports a finding built by the rule, for findings that carry fixes or their own severity.
 // The rule ID, severity (when unset) and position are filled in; a script rule sets Pos itself.
 func (p *Pass) Report(doc *Document, f Finding) {
-	if p.budget.take(doc) {
-		p.report(doc, p.fill(f))
+	if p.out.Take(p.Rule, doc) {
+		p.out.Add(p.Rule, p.place(doc, f))
 	}
 }
 
 // Omit counts n findings in doc that the core did not record, as the rule's budget was spent: they
 // are counted in the finding that says how many more there were.
-func (p *Pass) Omit(doc *Document, n int) {
-	if n == 0 || p.budget == nil {
-		return
-	}
-	if p.budget.dropped == nil {
-		p.budget.dropped = map[*Document]int{}
-	}
-	p.budget.dropped[doc] += n
-}
+func (p *Pass) Omit(doc *Document, n int) { p.out.Omit(p.Rule, doc, n) }
 
-func (p *Pass) fill(f Finding) Finding {
-	f.Rule = p.Rule.ID
-	f.References = p.Rule.References
-	if f.Severity == 0 {
-		f.Severity = p.Rule.Severity
-	}
-	return f
-}
-
-// MaxFindingsPerRule is how many findings one rule reports in one document. One more finding
-// counts the rest: a list of 100,000 bad names is one mistake repeated, and reporting each costs
-// time and output in proportion, in terminals, CI logs and admission reviews alike.
+// MaxFindingsPerRule is how many findings one rule reports in one document, or in one cluster. One
+// more finding counts the rest: a list of 100,000 bad names is one mistake repeated, and reporting
+// each costs time and output in proportion, in terminals, CI logs and admission reviews alike.
 const MaxFindingsPerRule = 100
-
-// budget counts one rule's findings per document in one Lint.
-type budget struct {
-	shown, dropped map[*Document]int
-}
-
-func (b *budget) take(d *Document) bool {
-	if b == nil {
-		return true
-	}
-	if b.shown == nil {
-		b.shown = map[*Document]int{}
-	}
-	if b.shown[d] >= MaxFindingsPerRule {
-		if b.dropped == nil {
-			b.dropped = map[*Document]int{}
-		}
-		b.dropped[d]++
-		return false
-	}
-	b.shown[d]++
-	return true
-}
-
-// summarise reports, for each document where the rule went over its budget, how many findings
-// were left out, at the document's kind.
-func (b *budget) summarise(r *Rule, report func(*Document, Finding)) {
-	for d, n := range b.dropped {
-		report(d, Finding{Rule: r.ID, Severity: r.Severity, References: r.References, Message: fmt.Sprintf("%d more %s findings in this document are not shown", n, r.ID)})
-	}
-}
 
 // AppliesTo reports whether the rule runs on documents of kind.
 func (r *Rule) AppliesTo(kind string) bool { return slices.Contains(r.Kinds, kind) }

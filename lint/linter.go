@@ -3,12 +3,12 @@ package lint
 import (
 	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/runtime"
 	kubeletscheme "k8s.io/kubernetes/pkg/kubelet/apis/config/scheme"
 )
@@ -17,19 +17,19 @@ import (
 type Config struct {
 	Rules   []*Rule
 	Options Options
-	// Severity overrides a rule's default severity, by rule ID.
-	Severity map[string]Severity
-	// Disabled turns rules off, by rule ID.
-	Disabled map[string]bool
+	// Policy says which rules run and at what severity, and what is excluded. Its Profiles are
+	// Options.Profiles.
+	Policy Policy
 	// ReportUnusedIgnores reports suppression comments that suppress nothing (KL013).
 	ReportUnusedIgnores bool
 }
 
 // Linter runs rules over sources. It holds no state between calls and is safe for concurrent use.
 type Linter struct {
-	rules    []*Rule
-	opts     Options
-	severity map[string]Severity
+	rules  []*Rule // the file pass's rules that run, less the suppression rules
+	ignore []*Rule // the suppression rules that run, after the others' findings are suppressed
+	opts   Options
+	policy Policy
 	// known holds every configured rule ID, enabled or not: an ignore may name a disabled rule.
 	known map[string]bool
 	// replaced maps the retired IDs that rules took over to the rules' IDs.
@@ -47,11 +47,8 @@ func New(cfg Config) (*Linter, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
-	known, replaced, profiles := map[string]bool{}, map[string]string{}, map[string]bool{}
+	known, replaced := map[string]bool{}, map[string]string{}
 	for _, r := range cfg.Rules {
-		if r.Profile != "" {
-			profiles[r.Profile] = true
-		}
 		if !ruleID.MatchString(r.ID) || known[r.ID] {
 			return nil, fmt.Errorf("invalid configuration: bad or repeated rule ID %q", r.ID)
 		}
@@ -60,31 +57,23 @@ func New(cfg Config) (*Linter, error) {
 			replaced[old] = r.ID
 		}
 	}
-	for id := range cfg.Severity {
-		if !known[id] {
-			return nil, fmt.Errorf("invalid configuration: severity for unknown rule %q", id)
-		}
-	}
-	for id := range cfg.Disabled {
-		if !known[id] {
-			return nil, fmt.Errorf("invalid configuration: cannot disable unknown rule %q", id)
-		}
-	}
-	for _, p := range opts.Profiles {
-		if !profiles[p] {
-			return nil, fmt.Errorf("invalid configuration: unknown profile %q (want one of %s)", p, strings.Join(slices.Sorted(maps.Keys(profiles)), ", "))
-		}
+	policy := cfg.Policy
+	policy.Profiles = opts.Profiles
+	if err := policy.Check(cfg.Rules); err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
 	shareGates()
 	ks, _, err := kubeletscheme.NewSchemeAndCodecs()
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
-	l := &Linter{opts: opts, severity: cfg.Severity, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
+	l := &Linter{opts: opts, policy: policy, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
 	for _, r := range cfg.Rules {
-		// A profile's rule stays known when its profile is off, so that settings and ignore
-		// comments that name it are not errors in runs without the profile.
-		if !cfg.Disabled[r.ID] && r.Run != nil && (r.Profile == "" || slices.Contains(opts.Profiles, r.Profile)) {
+		switch {
+		case r.Run == nil || !policy.Runs(r):
+		case isIgnoreRule(r.ID):
+			l.ignore = append(l.ignore, r)
+		default:
 			l.rules = append(l.rules, r)
 		}
 	}
@@ -173,7 +162,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		return nil, err
 	}
 
-	res = &Result{File: f}
+	out, place := NewCollector(l.policy), l.placer(src.Name)
 	for _, r := range l.rules {
 		if r.Scripts {
 			continue
@@ -181,45 +170,50 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		if err := ctx.Err(); err != nil {
 			return nil, err // a caller with a deadline, such as the webhook, has given up
 		}
-		report, b := l.reporter(r, src.Name, &res.Findings), &budget{}
 		if len(r.Kinds) == 0 {
-			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report, budget: b})
-		} else {
-			for _, d := range f.Docs {
-				if r.AppliesTo(d.Kind) {
-					r.Run(&Pass{Rule: r, File: f, Doc: d, Options: &l.opts, report: report, budget: b})
-				}
+			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, out: out, place: place})
+			continue
+		}
+		for _, d := range f.Docs {
+			if r.AppliesTo(d.Kind) {
+				r.Run(&Pass{Rule: r, File: f, Doc: d, Options: &l.opts, out: out, place: place})
 			}
 		}
-		b.summarise(r, report)
 	}
 	f.memo = nil // what the rules derived is theirs; the result does not keep it alive
-	res.Findings = l.suppress(src, nodes, res.Findings)
-	SortFindings(res.Findings)
-	return res, nil
+	return &Result{File: f, Findings: l.finish(src, f, nodes, out)}, nil
 }
 
 // lintScript runs the script rules on a shell script.
 func (l *Linter) lintScript(src Source) *Result {
-	res := &Result{File: &File{Name: src.Name}}
+	f, out := &File{Name: src.Name}, NewCollector(l.policy)
 	for _, r := range l.rules {
 		if r.Scripts {
-			r.Run(&Pass{Rule: r, File: res.File, Script: src.Data, Options: &l.opts, report: l.reporter(r, src.Name, &res.Findings)})
+			r.Run(&Pass{Rule: r, File: f, Script: src.Data, Options: &l.opts, out: out, place: l.placer(src.Name)})
 		}
 	}
-	res.Findings = l.suppress(src, nil, res.Findings)
-	SortFindings(res.Findings)
-	return res
+	return &Result{File: f, Findings: l.finish(src, f, nil, out)}
 }
 
-// reporter returns the function a rule's findings go through: it applies the configured severity
-// and turns a document's field path into a position. Script rules set the position themselves.
-func (l *Linter) reporter(r *Rule, file string, into *[]Finding) func(*Document, Finding) {
-	sev, override := l.severity[r.ID]
-	return func(d *Document, fd Finding) {
-		if override {
-			fd.Severity = sev
-		}
+// finish counts what the caps left out, drops what ignore comments suppress, runs the rules about
+// those comments, and returns the findings the policy does not exclude.
+func (l *Linter) finish(src Source, f *File, nodes []*yaml.Node, out *Collector) []Finding {
+	place := l.placer(src.Name)
+	out.Summarise(func(_ *Rule, scope any, fd Finding) Finding {
+		d, _ := scope.(*Document)
+		return place(d, fd)
+	})
+	out.found, f.Ignores = l.suppress(src, nodes, out.found)
+	for _, r := range l.ignore {
+		r.Run(&Pass{Rule: r, File: f, Options: &l.opts, out: out, place: place})
+	}
+	return out.Findings()
+}
+
+// placer returns the function that turns a finding's field path in a document into a position in
+// file. Findings of script rules, and about ignore comments, carry their position already.
+func (l *Linter) placer(file string) func(*Document, Finding) Finding {
+	return func(d *Document, fd Finding) Finding {
 		fd.Pos.File = file
 		switch {
 		case d != nil:
@@ -234,7 +228,7 @@ func (l *Linter) reporter(r *Rule, file string, into *[]Finding) func(*Document,
 		case fd.Pos.Line == 0:
 			fd.Pos.Line, fd.Pos.Column = 1, 1
 		}
-		*into = append(*into, fd)
+		return fd
 	}
 }
 

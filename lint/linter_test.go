@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 func TestConfigSeverityAndDisabled(t *testing.T) {
@@ -17,15 +17,15 @@ func TestConfigSeverityAndDisabled(t *testing.T) {
 		want map[string]lint.Severity
 	}{
 		"defaults": {
-			cfg:  lint.Config{Rules: rules.All()},
+			cfg:  lint.Config{Rules: catalog.All()},
 			want: map[string]lint.Severity{"KL101": lint.SeverityError},
 		},
 		"a severity override": {
-			cfg:  lint.Config{Rules: rules.All(), Severity: map[string]lint.Severity{"KL101": lint.SeverityInfo}},
+			cfg:  lint.Config{Rules: catalog.All(), Policy: lint.Policy{Severity: map[string]lint.Severity{"KL101": lint.SeverityInfo}}},
 			want: map[string]lint.Severity{"KL101": lint.SeverityInfo},
 		},
 		"a disabled rule": {
-			cfg:  lint.Config{Rules: rules.All(), Disabled: map[string]bool{"KL101": true}},
+			cfg:  lint.Config{Rules: catalog.All(), Policy: lint.Policy{Disabled: map[string]bool{"KL101": true}}},
 			want: map[string]lint.Severity{},
 		},
 	}
@@ -48,7 +48,7 @@ func TestConfigSeverityAndDisabled(t *testing.T) {
 			}
 		})
 	}
-	if _, err := lint.New(lint.Config{Rules: rules.All(), Disabled: map[string]bool{"KL999": true}}); err == nil {
+	if _, err := lint.New(lint.Config{Rules: catalog.All(), Policy: lint.Policy{Disabled: map[string]bool{"KL999": true}}}); err == nil {
 		t.Error("disabling an unknown rule must fail")
 	}
 }
@@ -61,7 +61,7 @@ func TestFindingsCappedPerRule(t *testing.T) {
 	for i := range 250 {
 		fmt.Fprintf(&b, "  - bad_%d!\n", i)
 	}
-	l, err := lint.New(lint.Config{Rules: rules.All()})
+	l, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // TestV1beta3FindingsLandWhereV1beta4Ones: the same mistakes written in v1beta3 and in
@@ -18,7 +18,7 @@ func TestV1beta3FindingsLandWhereV1beta4Ones(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: "v1.36"}})
+		l, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: "v1.36"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestV1beta3TimeoutMovesAsKubeadmMovesIt(t *testing.T) {
 		{name: "a zero timeout is dropped", init: "v1beta3", timeout: "0s", want: ""},
 		{name: "a zero timeout is dropped for a v1beta4 InitConfiguration too", init: "v1beta4", timeout: "0s", want: ""},
 	}
-	l, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: "v1.36"}})
+	l, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: "v1.36"}})
 	if err != nil {
 		t.Fatal(err)
 	}

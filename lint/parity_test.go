@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // expectation is what a kubeadm error message means for the linter: a rule and the field paths
@@ -97,7 +97,7 @@ func TestParityWithKubeadm(t *testing.T) {
 		{file: "kubeadm-v1.36.3.tsv", target: "v1.36"},
 	} {
 		t.Run(golden.target, func(t *testing.T) {
-			linter, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: golden.target}})
+			linter, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: golden.target}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,12 +7,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 func TestInputErrorFinding(t *testing.T) {
-	l, err := lint.New(lint.Config{Rules: rules.All()})
+	l, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,9 +21,9 @@ import (
 // a shell command, the ignore covers all of it: a key's whole block, a command's continuation
 // lines. An ignore-file covers the whole file.
 
-// IDs of the findings about suppression comments. The core reports them itself, after every other
-// rule has run, because only then is it known which comments suppressed something. Their rule
-// values (lint/rules) give them docs and a default severity, and let them be configured.
+// IDs of the rules about suppression comments. The Linter runs them after every other rule, on
+// the IgnoreProblems that suppressing the others' findings recorded, because only then is it
+// known which comments suppressed something.
 const (
 	RuleIgnoreWithoutReason = "KL011"
 	RuleInvalidIgnore       = "KL012"
@@ -60,13 +60,19 @@ type comment struct {
 	trailing  bool   // code comes before it on its line
 }
 
-// suppress drops the findings that suppression comments cover, then reports the comments' own
-// problems under KL011–KL013 when those rules are enabled. nodes are the source's YAML documents;
-// nil for a script.
-func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []Finding {
+// IgnoreProblem is what is wrong with a suppression comment, for the rule that reports it.
+type IgnoreProblem struct {
+	Rule          string // KL011, KL012 or KL013
+	Pos           Position
+	Message, Hint string
+}
+
+// suppress drops the findings that suppression comments cover, and returns the rest with the
+// comments' own problems. nodes are the source's YAML documents; nil for a script.
+func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) ([]Finding, []IgnoreProblem) {
 	// Most files have no suppression comment; reading comments costs a pass over the text.
 	if !bytes.Contains(src.Data, []byte(directivePrefix)) {
-		return findings
+		return findings, nil
 	}
 	lines := splitLines(src.Data)
 	var comments []comment
@@ -78,7 +84,7 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 	}
 	ignores := parseIgnores(src.Name, comments, lines, spans)
 	if len(ignores) == 0 {
-		return findings
+		return findings, nil
 	}
 	for _, ig := range ignores {
 		for i, id := range ig.rules {
@@ -106,12 +112,9 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 		}
 	}
 
+	var problems []IgnoreProblem
 	report := func(id string, pos Position, msg, hint string) {
-		r := l.enabled(id)
-		if r == nil {
-			return
-		}
-		l.reporter(r, src.Name, &kept)(nil, Finding{Rule: id, Severity: r.Severity, Pos: pos, Message: msg, Hint: hint})
+		problems = append(problems, IgnoreProblem{Rule: id, Pos: pos, Message: msg, Hint: hint})
 	}
 	for _, ig := range ignores {
 		if ig.invalid != "" {
@@ -136,7 +139,7 @@ func (l *Linter) suppress(src Source, nodes []*yaml.Node, findings []Finding) []
 			report(RuleIgnoreWithoutReason, ig.pos, "ignore of "+strings.Join(ig.rules, ",")+" gives no reason", "say why after the rule IDs")
 		}
 	}
-	return kept
+	return kept, problems
 }
 
 // enabled returns the enabled rule with id, or nil.

@@ -227,7 +227,7 @@ func TestSuppress(t *testing.T) {
 			}
 			l, err := lint.New(lint.Config{
 				Rules:               []*lint.Rule{rules.KL011, rules.KL012, rules.KL013, rules.KL203, flagBadWord, flagBad},
-				Disabled:            disabled,
+				Policy:              lint.Policy{Disabled: disabled},
 				ReportUnusedIgnores: tt.reportUnused,
 			})
 			if err != nil {

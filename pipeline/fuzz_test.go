@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
 
@@ -40,7 +40,7 @@ func FuzzPipeline(f *testing.F) {
 	f.Add(join("kubernetesVersion: v1.35\nfailOn: warning\n", "f.yaml\n"+string(good)+"---\n"+string(bad), "g.yaml\n\xef\xbb\xbfkind: x\n"))
 	f.Add(join("rules: [", "h.yaml\n{"))
 
-	rs := rules.All()
+	rs := catalog.All()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parts := bytes.Split(data, []byte{0})
 		if len(parts) > 12 {

@@ -62,6 +62,8 @@ type Pipeline struct {
 	Options lint.Options
 	// FailOn is the lowest severity that fails a run.
 	FailOn lint.Severity
+	// Policy is the settings' say on rules, which every pass applies: the cluster audit's too.
+	Policy lint.Policy
 	linter *lint.Linter
 }
 
@@ -124,11 +126,13 @@ func build(cfg Config, settings *config.File) (*Pipeline, error) {
 	if f.ReportUnusedIgnores != nil {
 		unused = *f.ReportUnusedIgnores
 	}
-	linter, err := lint.New(lint.Config{Rules: cfg.Rules, Options: opts, Severity: settings.Severity, Disabled: settings.Disabled, ReportUnusedIgnores: unused})
+	isFile := func(source string) bool { return source != StdinName }
+	policy := settings.Policy(opts.Profiles, isFile)
+	linter, err := lint.New(lint.Config{Rules: cfg.Rules, Options: opts, Policy: policy, ReportUnusedIgnores: unused})
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{cfg: cfg, Settings: settings, Options: opts, FailOn: failOn, linter: linter}, nil
+	return &Pipeline{cfg: cfg, Settings: settings, Options: opts, FailOn: failOn, Policy: policy, linter: linter}, nil
 }
 
 // readSettings reads the settings file that cfg names or that sits above the working directory.
@@ -162,19 +166,8 @@ func readSettings(cfg Config) (*config.File, error) {
 	return settings, err
 }
 
-// Lint lints one source with the settings applied: the findings that the settings file excludes
-// for the source's path are dropped. fix lints through it, so that it fixes only what lint reports.
+// Lint lints one source with the settings applied, its excludes included. fix lints through it,
+// so that it fixes only what lint reports.
 func (p *Pipeline) Lint(ctx context.Context, src lint.Source) (*lint.Result, error) {
-	res, err := p.linter.Lint(ctx, src)
-	if err != nil || src.Name == StdinName {
-		return res, err
-	}
-	kept := res.Findings[:0]
-	for _, f := range res.Findings {
-		if !p.Settings.Excludes(f.Pos.File, f.Rule) {
-			kept = append(kept, f)
-		}
-	}
-	res.Findings = kept
-	return res, nil
+	return p.linter.Lint(ctx, src)
 }

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/pipeline"
 )
 
@@ -33,7 +33,7 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 	t.Chdir(dir)
-	p, err := pipeline.New(pipeline.Config{Rules: rules.All()})
+	p, err := pipeline.New(pipeline.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

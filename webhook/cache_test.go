@@ -13,8 +13,8 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // TestConfigMapCache checks that a ConfigMap posted again gets, from the cache, the answer it got
@@ -29,7 +29,7 @@ func TestConfigMapCache(t *testing.T) {
 		{name: "enforce mode repeats the denial", mode: ModeEnforce, wantValid: false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			linter, err := lint.New(lint.Config{Rules: rules.All()})
+			linter, err := lint.New(lint.Config{Rules: catalog.All()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +155,7 @@ func TestLintSlots(t *testing.T) {
 // kubeadmConfigReview returns a linter with every rule and the review of a kubeadm-config write.
 func kubeadmConfigReview(t *testing.T) (*lint.Linter, *admissionv1.AdmissionReview, *unstructured.Unstructured) {
 	t.Helper()
-	linter, err := lint.New(lint.Config{Rules: rules.All()})
+	linter, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

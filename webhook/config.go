@@ -11,6 +11,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
+	"github.com/kubeadm-lint/kubeadm-lint/config"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
 )
@@ -90,6 +92,25 @@ type ConfigMaps struct {
 	Mode Mode `json:"mode"`
 	// KubernetesVersion is the release the stored configs are linted for, as "v1.37".
 	KubernetesVersion string `json:"kubernetesVersion"`
+	// Rules are the settings file's rules, read by the same code: a rule ID to off, or to the
+	// severity its findings are reported with.
+	Rules map[string]string `json:"rules"`
+}
+
+// policy reads Rules as .kubeadm-lint.yaml's rules section, against the catalog.
+func (c ConfigMaps) policy() (lint.Policy, error) {
+	if len(c.Rules) == 0 {
+		return lint.Policy{}, nil
+	}
+	data, err := yaml.Marshal(map[string]any{"rules": c.Rules})
+	if err != nil {
+		return lint.Policy{}, err
+	}
+	settings, err := config.Parse("configMaps", data, catalog.All())
+	if err != nil {
+		return lint.Policy{}, err
+	}
+	return settings.Policy(nil, nil), nil
 }
 
 // Duration is a time.Duration written as "5s" in YAML.
@@ -162,6 +183,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ConfigMaps.Mode != ModeWarn && c.ConfigMaps.Mode != ModeEnforce {
 		errs = append(errs, fmt.Errorf("configMaps.mode: %q is neither %q nor %q", c.ConfigMaps.Mode, ModeWarn, ModeEnforce))
+	}
+	if _, err := c.ConfigMaps.policy(); err != nil {
+		errs = append(errs, err)
 	}
 	// "" is lint.Options' default release.
 	if v := c.ConfigMaps.KubernetesVersion; v != "" {

@@ -20,8 +20,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // Routes the API server calls; manifests/base points its webhook configurations at them.
@@ -50,7 +50,11 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
-	linter, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: cfg.ConfigMaps.KubernetesVersion}})
+	policy, err := cfg.ConfigMaps.policy()
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	linter, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: cfg.ConfigMaps.KubernetesVersion}, Policy: policy})
 	if err != nil {
 		return nil, err
 	}

@@ -83,11 +83,11 @@ func (a *app) cluster(ctx context.Context, o *clusterOptions) error {
 		return oneLine(err)
 	}
 	rep, err := audit.Run(ctx, audit.Config{
-		Client:   client,
-		REST:     restCfg,
-		Linter:   func(release string) (audit.Linter, error) { return p.ForRelease(release) },
-		Severity: p.Settings.Severity,
-		Disabled: p.Settings.Disabled,
+		Client: client,
+		REST:   restCfg,
+		Linter: func(release string) (audit.Linter, error) { return p.ForRelease(release) },
+		Rules:  cfg.Rules,
+		Policy: p.Policy,
 	})
 	if err != nil {
 		return oneLine(err)

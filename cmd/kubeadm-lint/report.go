@@ -9,10 +9,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/output"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // reportFlags choose how a report is printed and when it fails. lint and cluster declare them
@@ -72,7 +71,7 @@ func (o *reportFlags) output(a *app) (*reportOutput, error) {
 // allRules are the rules a settings file may name, in ID order: the linter's and the cluster
 // audit's.
 func allRules() []*lint.Rule {
-	all := append(rules.All(), audit.Rules()...)
+	all := catalog.All()
 	slices.SortFunc(all, func(a, b *lint.Rule) int { return strings.Compare(a.ID, b.ID) })
 	return all
 }

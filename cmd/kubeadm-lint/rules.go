@@ -21,8 +21,8 @@ func (a *app) rulesCommand() *cobra.Command {
 		Short: "List the rules, or with --profile the rules of an opt-in profile",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if profile != "" && !slices.Contains(rules.Profiles(), profile) {
-				return fmt.Errorf("unknown profile %q (want one of %s)", profile, strings.Join(rules.Profiles(), ", "))
+			if profile != "" && !slices.Contains(rules.Profiles(allRules()), profile) {
+				return fmt.Errorf("unknown profile %q (want one of %s)", profile, strings.Join(rules.Profiles(allRules()), ", "))
 			}
 			rs := rules.InProfile(allRules(), profile)
 			if markdown {
@@ -54,7 +54,7 @@ func (a *app) rulesCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "print a markdown table, as in the README")
-	cmd.Flags().StringVar(&profile, "profile", "", "list the rules of this profile instead: "+strings.Join(rules.Profiles(), ", "))
+	cmd.Flags().StringVar(&profile, "profile", "", "list the rules of this profile instead: "+strings.Join(rules.Profiles(allRules()), ", "))
 	return cmd
 }
 

@@ -37,7 +37,7 @@ func (t *targetFlags) register(cmd *cobra.Command) {
 	completeFlags(cmd, map[string][]string{
 		"host-profile":       lint.HostProfiles,
 		"cni":                lint.CNIs,
-		"profile":            rules.Profiles(),
+		"profile":            rules.Profiles(allRules()),
 		"kubernetes-version": release.Supported(),
 	})
 }

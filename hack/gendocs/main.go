@@ -19,7 +19,7 @@ import (
 
 	"k8s.io/klog/v2"
 
-	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
@@ -81,7 +81,7 @@ func buildCLI(root, dir string) (string, error) {
 // generate returns the content of every generated file, by slash-separated path under root.
 func generate(root, cli string) (map[string]string, error) {
 	files := map[string]string{}
-	documented := append(rules.All(), audit.Rules()...)
+	documented := catalog.All()
 	for _, r := range documented {
 		files["docs/rules/"+r.ID+".md"] = rules.Markdown(r)
 	}
@@ -130,7 +130,7 @@ func replaceBlock(doc, begin, end, content string) (string, error) {
 func ruleFixes(root string) (map[string][]string, error) {
 	linters := map[string]*lint.Linter{} // by options comment
 	fixes := map[string][]string{}
-	for _, r := range rules.All() {
+	for _, r := range catalog.All() {
 		cases, err := filepath.Glob(filepath.Join(root, "testdata", "rules", r.ID, "*"))
 		if err != nil {
 			return nil, err
@@ -151,7 +151,7 @@ func ruleFixes(root string) (map[string][]string, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", path, err)
 				}
-				if l, err = lint.New(lint.Config{Rules: rules.All(), Options: opts}); err != nil {
+				if l, err = lint.New(lint.Config{Rules: catalog.All(), Options: opts}); err != nil {
 					return nil, fmt.Errorf("%s: %w", path, err)
 				}
 				linters[first] = l
@@ -175,7 +175,7 @@ func ruleFixes(root string) (map[string][]string, error) {
 func fixTable(fixes map[string][]string) string {
 	var b strings.Builder
 	b.WriteString("| rule | fix |\n|---|---|\n")
-	for _, r := range rules.All() {
+	for _, r := range catalog.All() {
 		if msgs := fixes[r.ID]; len(msgs) > 0 {
 			slices.Sort(msgs)
 			fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) %s | %s |\n", r.ID, r.ID, r.Name, strings.Join(msgs, "; "))

@@ -253,3 +253,47 @@ func setOptions(o *lint.Options, s string) error {
 	}
 	return nil
 }
+
+// maxMessage is the longest a finding's message may be, not counting text quoted from kubeadm
+// or a component. Admission warnings and one-line outputs show the message alone, and the API
+// server cuts warnings to 256 characters once a response's pass 4096.
+const maxMessage = 160
+
+// upstream matches, per rule, a message that quotes kubeadm's or a component's own words; its
+// first group, or the whole match, is that quote, which stays verbatim (the parity goldens hold
+// the KL0xx rules to kubeadm's text) and is not counted.
+var upstream = map[string]*regexp.Regexp{
+	"KL001": regexp.MustCompile(`^invalid configuration for GroupVersionKind .*|^unknown configuration API \S+, Kind=.*`),
+	"KL002": regexp.MustCompile(`^your configuration file uses an old API spec: .*`),
+	"KL004": regexp.MustCompile(`.*`), // kubeadm's errors, all of them
+	"KL005": regexp.MustCompile(`.*`),
+	"KL007": regexp.MustCompile(`.*`),
+	"KL008": regexp.MustCompile(`.*`),
+	"KL009": regexp.MustCompile(`.*`),
+	"KL010": regexp.MustCompile(`.*`),                                                    // the kubelet's and kube-proxy's validation
+	"KL209": regexp.MustCompile(`^--\S+ is deprecated in [^:]+: (.*)$`),                  // the flag's deprecation notice
+	"KL210": regexp.MustCompile(`^invalid value ".*" for --\S+ \([^)]*\): (.*)$`),        // the flag parser's error
+	"KL212": regexp.MustCompile(`^kubeadm feature gate \S+ is deprecated in \S+: (.*)$`), // kubeadm's notice
+}
+
+// CheckMessage fails a finding whose own words are longer than maxMessage, or whose message or
+// hint ends with a period (an ellipsis is no period).
+func CheckMessage(t *testing.T, f lint.Finding) {
+	t.Helper()
+	own := f.Message
+	if re := upstream[f.Rule]; re != nil {
+		if m := re.FindStringSubmatchIndex(own); m != nil {
+			quote := m[0:2]
+			if len(m) > 2 {
+				quote = m[2:4]
+			}
+			own = own[:quote[0]] + own[quote[1]:]
+		}
+	}
+	if len(own) > maxMessage {
+		t.Errorf("%s: %s message is %d characters, over %d; keep one clause and move the rest to the hint: %s", f.Pos, f.Rule, len(own), maxMessage, f.Message)
+	}
+	if period := func(s string) bool { return strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "...") }; period(own) || period(f.Hint) {
+		t.Errorf("%s: %s message or hint ends with a period: %q, hint %q", f.Pos, f.Rule, f.Message, f.Hint)
+	}
+}

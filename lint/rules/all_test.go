@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
@@ -18,56 +18,15 @@ const testdata = "../../testdata/rules"
 // TestRules runs every rule over its testdata folder, and holds its findings to the house style
 // of messages.
 func TestRules(t *testing.T) {
-	for _, r := range rules.All() {
+	for _, r := range catalog.All() {
+		if r.Pass() != lint.FilePass {
+			continue
+		}
 		t.Run(r.ID, func(t *testing.T) {
-			for _, f := range linttest.Run(t, filepath.Join(testdata, r.ID), r, rules.All()...) {
-				checkMessage(t, f)
+			for _, f := range linttest.Run(t, filepath.Join(testdata, r.ID), r, catalog.All()...) {
+				linttest.CheckMessage(t, f)
 			}
 		})
-	}
-}
-
-// maxMessage is the longest a finding's message may be, not counting text quoted from kubeadm
-// or a component. Admission warnings and one-line outputs show the message alone, and the API
-// server cuts warnings to 256 characters once a response's pass 4096.
-const maxMessage = 160
-
-// upstream matches, per rule, a message that quotes kubeadm's or a component's own words; its
-// first group, or the whole match, is that quote, which stays verbatim (the parity goldens hold
-// the KL0xx rules to kubeadm's text) and is not counted.
-var upstream = map[string]*regexp.Regexp{
-	"KL001": regexp.MustCompile(`^invalid configuration for GroupVersionKind .*|^unknown configuration API \S+, Kind=.*`),
-	"KL002": regexp.MustCompile(`^your configuration file uses an old API spec: .*`),
-	"KL004": regexp.MustCompile(`.*`), // kubeadm's errors, all of them
-	"KL005": regexp.MustCompile(`.*`),
-	"KL007": regexp.MustCompile(`.*`),
-	"KL008": regexp.MustCompile(`.*`),
-	"KL009": regexp.MustCompile(`.*`),
-	"KL010": regexp.MustCompile(`.*`),                                                    // the kubelet's and kube-proxy's validation
-	"KL209": regexp.MustCompile(`^--\S+ is deprecated in [^:]+: (.*)$`),                  // the flag's deprecation notice
-	"KL210": regexp.MustCompile(`^invalid value ".*" for --\S+ \([^)]*\): (.*)$`),        // the flag parser's error
-	"KL212": regexp.MustCompile(`^kubeadm feature gate \S+ is deprecated in \S+: (.*)$`), // kubeadm's notice
-}
-
-// checkMessage fails a finding whose own words are longer than maxMessage, or whose message or
-// hint ends with a period (an ellipsis is no period).
-func checkMessage(t *testing.T, f lint.Finding) {
-	t.Helper()
-	own := f.Message
-	if re := upstream[f.Rule]; re != nil {
-		if m := re.FindStringSubmatchIndex(own); m != nil {
-			quote := m[0:2]
-			if len(m) > 2 {
-				quote = m[2:4]
-			}
-			own = own[:quote[0]] + own[quote[1]:]
-		}
-	}
-	if len(own) > maxMessage {
-		t.Errorf("%s: %s message is %d characters, over %d; keep one clause and move the rest to the hint: %s", f.Pos, f.Rule, len(own), maxMessage, f.Message)
-	}
-	if period := func(s string) bool { return strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "...") }; period(own) || period(f.Hint) {
-		t.Errorf("%s: %s message or hint ends with a period: %q, hint %q", f.Pos, f.Rule, f.Message, f.Hint)
 	}
 }
 
@@ -81,7 +40,7 @@ var (
 func TestRegistry(t *testing.T) {
 	seenID, seenName := map[string]bool{}, map[string]bool{}
 	prev := ""
-	for _, r := range rules.All() {
+	for _, r := range catalog.All() {
 		switch {
 		case !idPattern.MatchString(r.ID):
 			t.Errorf("%s: ID must match %s", r.ID, idPattern)
@@ -93,10 +52,13 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: summary must be one lower-case line without a period", r.ID)
 		case !strings.Contains(r.Doc, "Bad") || !strings.Contains(r.Doc, "Good") || !strings.Contains(r.Doc, "Source"):
 			t.Errorf("%s: doc must give a bad and a good example and a source", r.ID)
-		case r.Severity == 0 || r.Run == nil:
-			t.Errorf("%s: severity and Run are required", r.ID)
+		case r.Severity == 0 || (r.Run == nil) == (r.Check == nil):
+			t.Errorf("%s: severity is required, and one check: Run in the file pass, Check in another", r.ID)
 		}
 		seenID[r.ID], seenName[r.Name], prev = true, true, r.ID
+		if r.Pass() != lint.FilePass {
+			continue // the audit's tests and the e2e suite run the cluster rules on objects
+		}
 		pass, _ := filepath.Glob(filepath.Join(testdata, r.ID, "pass_*"))
 		fail, _ := filepath.Glob(filepath.Join(testdata, r.ID, "fail_*"))
 		if len(pass) == 0 || len(fail) == 0 {
@@ -114,7 +76,7 @@ func TestRegistry(t *testing.T) {
 // TestDocsUpToDate fails when docs/rules or the README's rule table drift from the rule values.
 func TestDocsUpToDate(t *testing.T) {
 	docs := filepath.Join("..", "..", "docs", "rules")
-	documented := append(rules.All(), audit.Rules()...)
+	documented := catalog.All()
 	for _, r := range documented {
 		got, err := os.ReadFile(filepath.Join(docs, r.ID+".md"))
 		if err != nil || string(got) != rules.Markdown(r) {

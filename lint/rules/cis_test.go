@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
@@ -19,7 +20,7 @@ func lintCIS(t *testing.T, file string) []lint.Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: "v1.37", Profiles: []string{rules.ProfileCIS}}})
+	l, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: "v1.37", Profiles: []string{rules.ProfileCIS}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func lintCIS(t *testing.T, file string) []lint.Finding {
 func TestCISInitDefaults(t *testing.T) {
 	found := map[string]int{}
 	for _, f := range lintCIS(t, filepath.Join("..", "..", "testdata", "cis", "init-defaults-v1.37.2.yaml")) {
-		if r := rules.Lookup(rules.All(), f.Rule); r.Profile == rules.ProfileCIS {
+		if r := rules.Lookup(catalog.All(), f.Rule); r.Profile == rules.ProfileCIS {
 			found[f.Rule]++
 			if len(f.References) != 1 || f.References[0].Standard != "cis-1.12" {
 				t.Errorf("%s: finding carries references %v, want its CIS control", f.Rule, f.References)
@@ -46,7 +47,7 @@ func TestCISInitDefaults(t *testing.T) {
 		}
 	}
 	fails := 0
-	for _, r := range rules.InProfile(rules.All(), rules.ProfileCIS) {
+	for _, r := range rules.InProfile(catalog.All(), rules.ProfileCIS) {
 		claims := strings.Contains(r.Doc, "kubeadm's defaults fail this control")
 		if claims {
 			fails++
@@ -61,7 +62,7 @@ func TestCISInitDefaults(t *testing.T) {
 	if fails < 10 {
 		t.Errorf("only %d controls fail on kubeadm's defaults; the table of controls lost its failsByDefault marks", fails)
 	}
-	if n := len(rules.InProfile(rules.All(), rules.ProfileCIS)); n < 30 {
+	if n := len(rules.InProfile(catalog.All(), rules.ProfileCIS)); n < 30 {
 		t.Errorf("the CIS profile has %d controls, want at least 30", n)
 	}
 }
@@ -70,7 +71,7 @@ func TestCISInitDefaults(t *testing.T) {
 // warning or error of any other rule.
 func TestCISHardenedExample(t *testing.T) {
 	for _, f := range lintCIS(t, filepath.Join("..", "..", "testdata", "examples", "cis-hardened.yaml")) {
-		if r := rules.Lookup(rules.All(), f.Rule); r.Profile != "" || f.Severity >= lint.SeverityWarning {
+		if r := rules.Lookup(catalog.All(), f.Rule); r.Profile != "" || f.Severity >= lint.SeverityWarning {
 			t.Errorf("%s: %s %s: %s", f.Pos, f.Severity, f.Rule, f.Message)
 		}
 	}
@@ -82,7 +83,7 @@ func TestProfileOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := lint.New(lint.Config{Rules: rules.All()})
+	l, err := lint.New(lint.Config{Rules: catalog.All()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestProfileOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if i := slices.IndexFunc(res.Findings, func(f lint.Finding) bool { return rules.Lookup(rules.All(), f.Rule).Profile != "" }); i >= 0 {
+	if i := slices.IndexFunc(res.Findings, func(f lint.Finding) bool { return rules.Lookup(catalog.All(), f.Rule).Profile != "" }); i >= 0 {
 		t.Errorf("without --profile, %s reported: %s", res.Findings[i].Rule, res.Findings[i].Message)
 	}
 }

@@ -20,9 +20,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // The differential goldens hold what the real components do with the extraArgs of every rule
@@ -109,7 +109,7 @@ func lintArgs(t *testing.T, c argCase) []string {
 		t.Fatal(err)
 	}
 	minor := strings.Join(strings.SplitN(c.Release, ".", 3)[:2], ".")
-	l, err := lint.New(lint.Config{Rules: rules.All(), Options: lint.Options{KubernetesVersion: minor}})
+	l, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: minor}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,12 @@ package rules
 
 import "github.com/kubeadm-lint/kubeadm-lint/lint"
 
-// reportedByCore is the Run of the rules about suppression comments. The core reports their
-// findings itself, after every other rule, since only then is it known what each comment
-// suppressed; these rule values carry the docs and default severity, and let users configure them.
-func reportedByCore(*lint.Pass) {}
-
 var KL011 = &lint.Rule{
 	ID:       lint.RuleIgnoreWithoutReason,
 	Name:     "ignore-without-reason",
 	Summary:  "a kubeadm-lint:ignore comment does not say why",
 	Severity: lint.SeverityWarning,
-	Run:      reportedByCore,
+	Run:      reportIgnores,
 	Doc: doc(`
 A suppression comment silences a rule for a line or a file. The next person to read the file needs
 to know whether the finding was judged and accepted, or just hidden. Write the reason after the

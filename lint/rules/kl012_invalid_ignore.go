@@ -7,7 +7,7 @@ var KL012 = &lint.Rule{
 	Name:     "invalid-ignore",
 	Summary:  "a kubeadm-lint comment names an unknown rule, names no rule, or covers no line",
 	Severity: lint.SeverityWarning,
-	Run:      reportedByCore,
+	Run:      reportIgnores,
 	Doc: doc(`
 A suppression comment that the linter cannot apply leaves the finding it was meant for in place,
 and the mistake is easy to miss: a misspelt rule ID, a rule name where an ID belongs, a directive

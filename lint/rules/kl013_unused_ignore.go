@@ -7,7 +7,7 @@ var KL013 = &lint.Rule{
 	Name:     "unused-ignore",
 	Summary:  "a kubeadm-lint:ignore comment suppresses nothing",
 	Severity: lint.SeverityWarning,
-	Run:      reportedByCore,
+	Run:      reportIgnores,
 	Doc: doc(`
 A suppression comment outlives the finding it was written for: the value gets fixed, the rule
 changes, or the line moves. A stale ignore then waits to hide the next real finding of that rule on

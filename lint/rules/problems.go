@@ -17,3 +17,13 @@ func reportProblems(code lint.ProblemCode) func(*lint.Pass) {
 		}
 	}
 }
+
+// reportIgnores returns the Run function of a rule about suppression comments: it reports the
+// problems of the comments that the Linter recorded under the rule's ID.
+func reportIgnores(p *lint.Pass) {
+	for _, pr := range p.File.Ignores {
+		if pr.Rule == p.Rule.ID {
+			p.Report(nil, lint.Finding{Pos: pr.Pos, Message: pr.Message, Hint: pr.Hint})
+		}
+	}
+}

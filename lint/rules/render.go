@@ -18,10 +18,10 @@ func Lookup(rs []*lint.Rule, key string) *lint.Rule {
 	return nil
 }
 
-// Profiles lists the profiles the rules belong to, sorted.
-func Profiles() []string {
+// Profiles lists the profiles the rules of rs belong to, sorted.
+func Profiles(rs []*lint.Rule) []string {
 	var out []string
-	for _, r := range All() {
+	for _, r := range rs {
 		if r.Profile != "" && !slices.Contains(out, r.Profile) {
 			out = append(out, r.Profile)
 		}
