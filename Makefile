@@ -86,8 +86,9 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# Regenerates docs/rules, and the README's rule table, table of fixes and example outputs, from
-# the rule values and from the CLI, which it builds and runs.
+# Regenerates docs/rules, the rule tables of docs/rules.md and docs/cis.md, the table of fixes of
+# docs/fix.md, and the example outputs of the README and docs/*.md, from the rule values and from
+# the CLI, which it builds and runs.
 docs:
 	$(GO) run ./hack/gendocs
 

@@ -18,10 +18,10 @@ const module = "github.com/kubeadm-lint/kubeadm-lint/"
 // webhook SDK, Prometheus or net/http.
 //
 // kubeadm's, the kubelet's and kube-proxy's validation bring client-go in transitively, which
-// DESIGN.md accepts. They also bring the Prometheus client (through k8s.io/component-base/metrics)
-// and HTTP server code (k8s.io/apiserver/pkg/server and net/http/pprof, through the kubelet's
-// config defaults), so those are forbidden in the core's own imports only; the package count
-// keeps the rest from growing unnoticed.
+// the dependency rule in docs/architecture.md accepts. They also bring the Prometheus client
+// (through k8s.io/component-base/metrics) and HTTP server code (k8s.io/apiserver/pkg/server and
+// net/http/pprof, through the kubelet's config defaults), so those are forbidden in the core's own
+// imports only; the package count keeps the rest from growing unnoticed.
 func TestCoreImports(t *testing.T) {
 	own := goList(t, "-f", `{{.ImportPath}}: {{join .Imports " "}}`)
 	for _, line := range own {

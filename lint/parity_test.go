@@ -87,7 +87,7 @@ func stripIndices(p string) string { return listIndex.ReplaceAllString(p, "") }
 // TestParityWithKubeadm checks the linter against goldens that hack/parity.sh produced with the
 // real kubeadm binaries: every file kubeadm rejects fails with the matching KL0xx error, and no
 // file kubeadm accepts gets a KL0xx error. KL010 (component config validation) is the one
-// deliberate difference, listed in the README.
+// deliberate difference, listed in docs/differences.md.
 // yamlErrorLine is the line and message in kubeadm's error for YAML it cannot parse.
 var yamlErrorLine = regexp.MustCompile(`yaml: line (\d+): (.*)$`)
 
@@ -118,7 +118,7 @@ func TestParityWithKubeadm(t *testing.T) {
 					}
 					if row.ok {
 						if res == nil {
-							return // an empty file: kubeadm says ok, the linter exits 2 (README)
+							return // an empty file: kubeadm says ok, the linter exits 2 (docs/differences.md)
 						}
 						for _, f := range res.Findings {
 							if strings.HasPrefix(f.Rule, "KL0") && f.Severity == lint.SeverityError && !isDeliberate(f) {
@@ -166,8 +166,8 @@ func TestParityWithKubeadm(t *testing.T) {
 	}
 }
 
-// deliberate lists where the linter is stricter than 'kubeadm config validate', and why. The
-// README's "Differences from kubeadm" repeats them.
+// deliberate lists where the linter is stricter than 'kubeadm config validate', and why.
+// docs/differences.md repeats them.
 var deliberate = []struct{ rule, contains, why string }{
 	{rule: "KL010", why: "kubeadm does not validate component configs; the kubelet and kube-proxy do, when they start"},
 	{rule: "KL002", contains: "old API spec", why: "'kubeadm config validate' skips removed API versions of kinds it no longer reads (MasterConfiguration, NodeConfiguration), and 'kubeadm init' then finds no configuration"},

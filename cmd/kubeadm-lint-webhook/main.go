@@ -1,5 +1,5 @@
 // Command kubeadm-lint-webhook is the admission webhook that keeps kube-proxy and CoreDNS fixed
-// after kubeadm upgrades and lints the kubeadm ConfigMaps. See the README for deployment.
+// after kubeadm upgrades and lints the kubeadm ConfigMaps. See docs/webhook.md for deployment.
 package main
 
 import (

@@ -15,7 +15,8 @@ import (
 )
 
 // The files that plug kubeadm-lint into pre-commit and GitHub Actions are only run for real by
-// hack/pre-commit-test.sh and by GitHub. These tests hold them to the CLI and to the README.
+// hack/pre-commit-test.sh and by GitHub. These tests hold them to the CLI, to the README and to
+// docs/ci.md.
 
 // preCommitHook has the keys of pre-commit's hook manifest, so that strict decoding catches a
 // misspelled one, which pre-commit would only warn about.
@@ -173,19 +174,19 @@ func TestAction(t *testing.T) {
 				t.Errorf("inputs.%s is used but not declared", name)
 			}
 		}
-		documented := readmeInputs(t)
+		documented := documentedInputs(t)
 		for name, in := range a.Inputs {
 			def, ok := documented[name]
 			switch {
 			case !ok:
-				t.Errorf("README's input table lacks %s", name)
+				t.Errorf("%s's input table lacks %s", ciDoc, name)
 			case def != *in.Default:
-				t.Errorf("README gives input %s the default %q, action.yml %q", name, def, *in.Default)
+				t.Errorf("%s gives input %s the default %q, action.yml %q", ciDoc, name, def, *in.Default)
 			}
 		}
 		for name := range documented {
 			if _, ok := a.Inputs[name]; !ok {
-				t.Errorf("README documents input %s, which action.yml lacks", name)
+				t.Errorf("%s documents input %s, which action.yml lacks", ciDoc, name)
 			}
 		}
 	})
@@ -337,22 +338,28 @@ func TestWorkflows(t *testing.T) {
 
 func readREADME(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	return readDoc(t, "README.md")
+}
+
+func readDoc(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, path))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return string(data)
 }
 
-// readmeInputs reads the input table of the README's GitHub Action section: name to default.
-func readmeInputs(t *testing.T) map[string]string {
+// documentedInputs reads the input table of the GitHub Action section of docs/ci.md: name to
+// default.
+func documentedInputs(t *testing.T) map[string]string {
 	t.Helper()
-	readme := readREADME(t)
-	start := strings.Index(readme, "\n### GitHub Action\n")
+	doc := readDoc(t, ciDoc)
+	start := strings.Index(doc, "\n## GitHub Action\n")
 	if start < 0 {
-		t.Fatal("README has no GitHub Action section")
+		t.Fatal(ciDoc + " has no GitHub Action section")
 	}
-	section := readme[start+len("\n### GitHub Action\n"):]
+	section := doc[start+len("\n## GitHub Action\n"):]
 	if loc := regexp.MustCompile(`(?m)^#{2,4} `).FindStringIndex(section); loc != nil {
 		section = section[:loc[0]]
 	}
@@ -362,7 +369,10 @@ func readmeInputs(t *testing.T) map[string]string {
 		inputs[m[1]] = m[2]
 	}
 	if len(inputs) == 0 {
-		t.Fatal("README's GitHub Action section has no input table")
+		t.Fatal(ciDoc + "'s GitHub Action section has no input table")
 	}
 	return inputs
 }
+
+// ciDoc documents the action's inputs.
+const ciDoc = "docs/ci.md"

@@ -53,7 +53,7 @@ func (a *app) rulesCommand() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().BoolVar(&markdown, "markdown", false, "print a markdown table, as in the README")
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "print a markdown table, each rule linked to its page under docs/rules")
 	cmd.Flags().StringVar(&profile, "profile", "", "list the rules of this profile instead: "+strings.Join(rules.Profiles(allRules()), ", "))
 	return cmd
 }

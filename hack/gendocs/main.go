@@ -1,8 +1,9 @@
 // Command gendocs writes what the docs say about the rules and the CLI, from the rules and the CLI
-// themselves: docs/rules/KLnnn.md, and in README.md the rule table, the table of fixes, and every
-// block between "<!-- BEGIN OUTPUT: kubeadm-lint ARGS -->" and "<!-- END OUTPUT -->", which becomes
-// what kubeadm-lint, built from this tree, prints for ARGS. Run it with 'make docs'; a test fails
-// when the committed files drift.
+// themselves: docs/rules/KLnnn.md, the rule table of docs/rules.md, the CIS table of docs/cis.md,
+// the table of fixes of docs/fix.md, and in README.md and docs/*.md every block between
+// "<!-- BEGIN OUTPUT: kubeadm-lint ARGS -->" and "<!-- END OUTPUT -->", which becomes what
+// kubeadm-lint, built from this tree, prints for ARGS. Run it with 'make docs'; a test fails when
+// the committed files drift.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,25 +87,48 @@ func generate(root, cli string) (map[string]string, error) {
 	for _, r := range documented {
 		files["docs/rules/"+r.ID+".md"] = rules.Markdown(r)
 	}
-	data, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		return nil, err
-	}
-	readme, err := rules.ReplaceTable(string(data), documented)
-	if err != nil {
-		return nil, fmt.Errorf("README.md: %w", err)
-	}
 	fixes, err := ruleFixes(root)
 	if err != nil {
 		return nil, err
 	}
-	if readme, err = replaceBlock(readme, fixesBegin, fixesEnd, fixTable(fixes)); err != nil {
-		return nil, fmt.Errorf("README.md: %w", err)
+	// Each table lives in one page; output blocks may be in any.
+	tables := map[string]func(string) (string, error){
+		"docs/rules.md": func(doc string) (string, error) { return rules.ReplaceTable(doc, documented) },
+		"docs/cis.md":   func(doc string) (string, error) { return rules.ReplaceProfileTable(doc, documented) },
+		"docs/fix.md": func(doc string) (string, error) {
+			return replaceBlock(doc, fixesBegin, fixesEnd, fixTable(fixes))
+		},
 	}
-	if readme, err = replaceOutputs(readme, root, cli); err != nil {
-		return nil, fmt.Errorf("README.md: %w", err)
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		return nil, err
 	}
-	files["README.md"] = readme
+	pages = append([]string{filepath.Join(root, "README.md")}, pages...)
+	for _, path := range pages {
+		name, err := filepath.Rel(root, path)
+		if err != nil {
+			return nil, err
+		}
+		name = filepath.ToSlash(name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		doc := string(data)
+		if replace, ok := tables[name]; ok {
+			if doc, err = replace(doc); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			delete(tables, name)
+		}
+		if doc, err = replaceOutputs(doc, root, cli); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		files[name] = doc
+	}
+	if len(tables) > 0 {
+		return nil, fmt.Errorf("%s missing: each holds a generated table", strings.Join(slices.Sorted(maps.Keys(tables)), ", "))
+	}
 	return files, nil
 }
 
@@ -172,23 +197,24 @@ func ruleFixes(root string) (map[string][]string, error) {
 	return fixes, nil
 }
 
+// fixTable renders the fixes for docs/fix.md, with links to the rule pages beside it.
 func fixTable(fixes map[string][]string) string {
 	var b strings.Builder
 	b.WriteString("| rule | fix |\n|---|---|\n")
 	for _, r := range catalog.All() {
 		if msgs := fixes[r.ID]; len(msgs) > 0 {
 			slices.Sort(msgs)
-			fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) %s | %s |\n", r.ID, r.ID, r.Name, strings.Join(msgs, "; "))
+			fmt.Fprintf(&b, "| [%s](rules/%s.md) %s | %s |\n", r.ID, r.ID, r.Name, strings.Join(msgs, "; "))
 		}
 	}
 	return b.String()
 }
 
-// replaceOutputs fills each OUTPUT block with the command line and what cli prints for it, run
-// in root as a user would run it in a terminal, but without colour.
-func replaceOutputs(readme, root, cli string) (string, error) {
+// replaceOutputs fills each OUTPUT block of doc with the command line and what cli prints for it,
+// run in root as a user would run it in a terminal, but without colour.
+func replaceOutputs(doc, root, cli string) (string, error) {
 	var out strings.Builder
-	rest := readme
+	rest := doc
 	for {
 		i := strings.Index(rest, outputBegin)
 		if i < 0 {
@@ -219,7 +245,7 @@ func replaceOutputs(readme, root, cli string) (string, error) {
 
 // runCLI returns what cli prints on stdout and then stderr. Exit code 1, for findings, is what
 // the examples show; any other failure is an error, so that a broken example cannot land in the
-// README.
+// docs.
 func runCLI(root, cli string, args []string) (string, error) {
 	cmd := exec.Command(cli, args...)
 	cmd.Dir = root

@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// TestUpToDate fails when a generated file, the README's example outputs and table of fixes
-// included, differs from what 'make docs' writes now: after a change to a rule, its messages or
-// the CLI's output.
+// TestUpToDate fails when a generated file, the example outputs and tables of the README and
+// docs/*.md included, differs from what 'make docs' writes now: after a change to a rule, its
+// messages or the CLI's output.
 func TestUpToDate(t *testing.T) {
 	root := filepath.Join("..", "..")
 	cli, err := buildCLI(root, t.TempDir())

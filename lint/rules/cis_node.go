@@ -12,7 +12,7 @@ import (
 // KubeProxyConfiguration as the components run them: kubeadm's defaults, then their own.
 // Controls that kubeadm enforces whatever the file says (4.2.3 clientCAFile, 4.2.10
 // rotateCertificates) or that the kubelet's defaulting makes unfailable from a file (4.2.5, where
-// 0 means the default of 4h) have no rule; the README lists them.
+// 0 means the default of 4h) have no rule; docs/cis.md lists them.
 var (
 	KL745 = cisRule(control{id: "KL745", name: "cis-kubelet-anonymous-auth", cis: "4.2.1",
 		summary: "the kubelet accepts anonymous requests",

@@ -68,12 +68,22 @@ func Markdown(r *lint.Rule) string {
 	return b.String()
 }
 
-// Table renders the rule list as a markdown table for the README.
-func Table(rs []*lint.Rule) string {
+// Table renders the rule list as a markdown table, with links to the rule pages from the
+// repository's root.
+func Table(rs []*lint.Rule) string { return table(rs, pagesFromRoot) }
+
+// Where the rule pages are, seen from the repository's root and from a page in docs/, where the
+// generated tables live.
+const (
+	pagesFromRoot = "docs/rules/"
+	pagesFromDocs = "rules/"
+)
+
+func table(rs []*lint.Rule, pages string) string {
 	var b strings.Builder
 	b.WriteString("| ID | Name | Severity | What it catches |\n|---|---|---|---|\n")
 	for _, r := range byID(rs) {
-		fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Name, r.Severity, r.Summary)
+		fmt.Fprintf(&b, "| [%s](%s%s.md) | %s | %s | %s |\n", r.ID, pages, r.ID, r.Name, r.Severity, r.Summary)
 	}
 	return b.String()
 }
@@ -85,8 +95,11 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// ProfileTable renders a profile's rules with the benchmark controls they check.
-func ProfileTable(rs []*lint.Rule) string {
+// ProfileTable renders a profile's rules with the benchmark controls they check, with links to
+// the rule pages from the repository's root.
+func ProfileTable(rs []*lint.Rule) string { return profileTable(rs, pagesFromRoot) }
+
+func profileTable(rs []*lint.Rule, pages string) string {
 	var b strings.Builder
 	b.WriteString("| ID | Control | Name | Severity | What it catches |\n|---|---|---|---|---|\n")
 	for _, r := range rs {
@@ -94,7 +107,7 @@ func ProfileTable(rs []*lint.Rule) string {
 		for i, ref := range r.References {
 			refs[i] = ref.ID
 		}
-		fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, strings.Join(refs, ", "), r.Name, r.Severity, r.Summary)
+		fmt.Fprintf(&b, "| [%s](%s%s.md) | %s | %s | %s | %s |\n", r.ID, pages, r.ID, strings.Join(refs, ", "), r.Name, r.Severity, r.Summary)
 	}
 	return b.String()
 }
@@ -106,21 +119,25 @@ const (
 	cisEnd     = "<!-- END CIS -->"
 )
 
-// ReplaceTable puts the tables of rs between the README's markers: the rules that always run,
-// and the CIS profile's.
-func ReplaceTable(readme string, rs []*lint.Rule) (string, error) {
-	for _, t := range []struct{ begin, end, table string }{
-		{tableBegin, tableEnd, Table(InProfile(rs, ""))},
-		{cisBegin, cisEnd, ProfileTable(InProfile(rs, ProfileCIS))},
-	} {
-		i := strings.Index(readme, t.begin)
-		j := strings.Index(readme, t.end)
-		if i < 0 || j < i {
-			return "", fmt.Errorf("rule table markers %q and %q not found", strings.TrimSpace(t.begin), t.end)
-		}
-		readme = readme[:i+len(t.begin)] + t.table + readme[j:]
+// ReplaceTable puts the table of the rules that always run between its markers in doc, a page
+// in docs/ (docs/rules.md).
+func ReplaceTable(doc string, rs []*lint.Rule) (string, error) {
+	return replaceBetween(doc, tableBegin, tableEnd, table(InProfile(rs, ""), pagesFromDocs))
+}
+
+// ReplaceProfileTable puts the CIS profile's table between its markers in doc, a page in docs/
+// (docs/cis.md).
+func ReplaceProfileTable(doc string, rs []*lint.Rule) (string, error) {
+	return replaceBetween(doc, cisBegin, cisEnd, profileTable(InProfile(rs, ProfileCIS), pagesFromDocs))
+}
+
+func replaceBetween(doc, begin, end, content string) (string, error) {
+	i := strings.Index(doc, begin)
+	j := strings.Index(doc, end)
+	if i < 0 || j < i {
+		return "", fmt.Errorf("rule table markers %q and %q not found", strings.TrimSpace(begin), end)
 	}
-	return readme, nil
+	return doc[:i+len(begin)] + content + doc[j:], nil
 }
 
 // byID returns the rules sorted by ID: lists of them read in ID order, whatever their source.
