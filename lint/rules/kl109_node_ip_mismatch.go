@@ -15,9 +15,10 @@ var KL109 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
 		for _, nr := range nodeRegistrations(p.File) {
-			adv := netutils.ParseIPSloppy(nr.AdvertiseAddress)
+			// A wildcard advertiseAddress asks kubeadm to detect the address: nothing to compare.
+			adv := netutils.ParseIPSloppy(concreteAdvertiseAddress(nr))
 			v, i, ok := nr.KubeletArgs.Get("node-ip")
-			if !nr.ControlPlane || adv == nil || !ok || !nr.Doc.Has(nr.AdvertisePath) {
+			if adv == nil || !ok {
 				continue
 			}
 			same := false
