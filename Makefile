@@ -138,6 +138,12 @@ image:
 staticpods:
 	hack/volumes/gen.sh
 
+# Regenerates lint/rules/placeholders_gen.go, the placeholders 'kubeadm config print' ships (KL014),
+# from the kubeadm source of each supported release (hack/placeholders): seconds.
+.PHONY: placeholders
+placeholders:
+	$(GO) run ./hack/placeholders v1.35.4 v1.36.3 v1.37.2
+
 .PHONY: flags flags-goldens
 flags:
 	hack/flags/gen.sh

@@ -28,7 +28,7 @@ var KL108 = &lint.Rule{
 			f := lint.Finding{Path: "nodeRegistration",
 				Message: fmt.Sprintf("this host has %d network interfaces (%s) and node-ip is unset", len(h.NICs), strings.Join(h.NICs, ", ")),
 				Hint:    "set node-ip in kubeletExtraArgs, or the kubelet registers the default route's address, which may be on the wrong network"}
-			if adv := concreteAdvertiseAddress(nr); adv != "" {
+			if adv := concreteAdvertiseAddress(p.Options, nr); adv != "" {
 				f.Hint = fmt.Sprintf("add node-ip %s, the advertiseAddress, to kubeletExtraArgs, or the kubelet registers the default route's address, which may differ", adv)
 			}
 			p.Report(nr.Doc, f)
@@ -60,14 +60,14 @@ nodeRegistration:
 }
 
 // concreteAdvertiseAddress returns the advertiseAddress a control-plane node sets, or "" when it
-// sets none, or sets a wildcard, which asks kubeadm to detect the address, or a placeholder:
-// neither is an address to copy anywhere.
-func concreteAdvertiseAddress(nr nodeRegistration) string {
+// sets none, or sets a wildcard, which asks kubeadm to detect the address, or kubeadm's placeholder
+// (KL014): neither is an address to copy or compare with.
+func concreteAdvertiseAddress(o *lint.Options, nr nodeRegistration) string {
 	if !nr.ControlPlane || !nr.Doc.Has(nr.AdvertisePath) {
 		return ""
 	}
 	ip := netutils.ParseIPSloppy(nr.AdvertiseAddress)
-	if ip == nil || ip.IsUnspecified() {
+	if ip == nil || ip.IsUnspecified() || nr.AdvertiseAddress == placeholders(o)["AdvertiseAddress"] {
 		return ""
 	}
 	return nr.AdvertiseAddress

@@ -15,8 +15,8 @@ var KL109 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
 		for _, nr := range nodeRegistrations(p.File) {
-			// A wildcard advertiseAddress asks kubeadm to detect the address: nothing to compare.
-			adv := netutils.ParseIPSloppy(concreteAdvertiseAddress(nr))
+			// A wildcard asks kubeadm to detect the address, a placeholder is none: nothing to compare.
+			adv := netutils.ParseIPSloppy(concreteAdvertiseAddress(p.Options, nr))
 			v, i, ok := nr.KubeletArgs.Get("node-ip")
 			if adv == nil || !ok {
 				continue
