@@ -11,6 +11,7 @@ var KL002 = &lint.Rule{
 	Name:     "api-version",
 	Summary:  "the kubeadm API version is removed or deprecated in the target release",
 	Severity: lint.SeverityError,
+	Also:     []lint.Severity{lint.SeverityWarning},
 	Run:      reportAPIVersions,
 	Doc: doc(`
 Every kubeadm release reads a fixed set of API versions. v1beta2 and older are gone; the
