@@ -110,8 +110,8 @@ bench: build
 	@baseline=; src=; if [ -n "$(BASELINE_REV)" ]; then \
 	  src=$$(pwd)/$(BIN)/baseline-src; \
 	  hack/build-rev.sh "$(BASELINE_REV)" $(BIN)/kubeadm-lint-baseline "$$src" || exit 1; baseline=$(BIN)/kubeadm-lint-baseline; \
-	  ln -sfn $$(pwd)/../shared $(BIN)/shared; fi; \
-	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
+	  mkdir -p $(BIN)/shared && ln -sfn $$(pwd)/testdata/corpus $(BIN)/shared/corpus; fi; \
+	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus testdata/corpus -kubeadm "$(KUBEADM)" \
 	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
 	$(MAKE) bench-latency
 
