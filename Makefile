@@ -111,8 +111,8 @@ bench: build
 	@baseline=; src=; if [ -n "$(BASELINE_REV)" ]; then \
 	  src=$$(pwd)/$(BIN)/baseline-src; \
 	  hack/build-rev.sh "$(BASELINE_REV)" $(BIN)/kubeadm-lint-baseline "$$src" || exit 1; baseline=$(BIN)/kubeadm-lint-baseline; \
-	  ln -sfn $$(pwd)/../shared $(BIN)/shared; fi; \
-	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus ../shared/corpus -kubeadm "$(KUBEADM)" \
+	  mkdir -p $(BIN)/shared && ln -sfn $$(pwd)/testdata/corpus $(BIN)/shared/corpus; fi; \
+	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus testdata/corpus -kubeadm "$(KUBEADM)" \
 	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
 	$(MAKE) bench-latency
 
@@ -138,6 +138,12 @@ image:
 .PHONY: staticpods
 staticpods:
 	hack/volumes/gen.sh
+
+# Regenerates lint/rules/placeholders_gen.go, the placeholders 'kubeadm config print' ships (KL014),
+# from the kubeadm source of each supported release (hack/placeholders): seconds.
+.PHONY: placeholders
+placeholders:
+	$(GO) run ./hack/placeholders v1.35.4 v1.36.3 v1.37.2
 
 .PHONY: flags flags-goldens
 flags:

@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,17 +27,33 @@ func blocking(c lint.ProblemCode) bool {
 
 // migrate rewrites every v1beta3 document of a file as v1beta4 and returns how many it rewrote.
 func (e *editor) migrate(f *lint.File) (int, error) {
+	// A file is migrated whole or not at all: one document left behind is one kubeadm rejects,
+	// and every reason is named, as lint names every problem.
 	var olds []*lint.Document
+	var refused []string
 	for _, d := range f.Docs {
-		if d.Version != "v1beta3" {
+		switch d.Version {
+		case "", "v1beta4", "v1":
+			continue
+		case "v1beta3":
+		default:
+			refused = append(refused, fmt.Sprintf("document %d (%s) is %s, which only 'kubeadm config migrate' of an older kubeadm (KL002 names it) rewrites as v1beta3, the version kubeadm-lint migrates from", d.Index+1, d.Kind, d.APIVersion))
 			continue
 		}
+		var why []string
 		for _, p := range d.Problems {
 			if blocking(p.Code) {
-				return 0, fmt.Errorf("document %d (%s) is not migrated because kubeadm cannot read it: %s", d.Index+1, d.Kind, p.Message)
+				why = append(why, p.Message)
 			}
 		}
+		if len(why) > 0 {
+			refused = append(refused, fmt.Sprintf("document %d (%s) is not migrated because kubeadm cannot read it: %s", d.Index+1, d.Kind, strings.Join(why, "; ")))
+			continue
+		}
 		olds = append(olds, d)
+	}
+	if len(refused) > 0 {
+		return 0, errors.New(strings.Join(refused, "; "))
 	}
 	type carried struct {
 		mv   migration.Move

@@ -60,7 +60,7 @@ func TestMigrateMatchesKubeadm(t *testing.T) {
 			if err != nil {
 				t.Fatalf("fix --migrate: %v", err)
 			}
-			want, err := os.ReadFile(filepath.Join("../testdata/migrate/kubeadm-v1.36.3", strings.TrimPrefix(row.file, "shared/")))
+			want, err := os.ReadFile(filepath.Join("../testdata/migrate/kubeadm-v1.36.3", row.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,12 +109,12 @@ var raiseVersion = regexp.MustCompile(`(?m)^([ \t]*kubernetesVersion:[ \t]*).*$`
 func readInput(t *testing.T, row manifestRow) []byte {
 	t.Helper()
 	path := filepath.Join("../testdata/migrate", row.file)
-	if rest, ok := strings.CutPrefix(row.file, "shared/"); ok {
-		path = filepath.Join("../../shared", rest)
+	if strings.HasPrefix(row.file, "corpus/") {
+		path = filepath.Join("../testdata", row.file)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (the corpus lives in ../shared beside the repository)", err)
+		t.Fatal(err)
 	}
 	if row.verdict == "raised" {
 		data = raiseVersion.ReplaceAll(data, []byte("${1}v1.36.0"))

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the goldens of 'kubeadm-lint fix --migrate' in testdata/migrate/: what the real
 # 'kubeadm config migrate' of kubeadm v1.36.3, the last release that reads v1beta3, writes for
-# every v1beta3 file of ../shared/corpus and of testdata/migrate/cases. CI does not run this; the
+# every v1beta3 file of testdata/corpus and of testdata/migrate/cases. CI does not run this; the
 # tests only read its output (fix/migrate_test.go explains how they compare).
 #
 #   hack/migrate-goldens.sh [KUBEADM_DIR]
 #
-# KUBEADM_DIR holds kubeadm-v1.36.3, built there with ../shared/tools/kubeadm-oracle.sh when
+# KUBEADM_DIR holds kubeadm-v1.36.3, built there with hack/kubeadm-oracle.sh when
 # missing (3-10 minutes cold). The default is ../kubeadm-oracle, outside the repository.
 #
 # Two adjustments, both applied the same way by the test:
@@ -17,13 +17,12 @@
 #     rerunning this script changes nothing. The test ignores generated tokens anyway.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-shared=$root/../shared
 bindir=${1:-$root/../kubeadm-oracle}
 mkdir -p "$bindir"
 bindir=$(cd "$bindir" && pwd)
 ver=v1.36.3
 bin=$bindir/kubeadm-$ver
-[ -x "$bin" ] || bash "$shared/tools/kubeadm-oracle.sh" "$ver" "$bindir" >/dev/null
+[ -x "$bin" ] || bash "$root/hack/kubeadm-oracle.sh" "$ver" "$bindir" >/dev/null
 
 out=$root/testdata/migrate/kubeadm-$ver
 manifest=$root/testdata/migrate/kubeadm-$ver.tsv
@@ -45,14 +44,14 @@ migrate() {
 {
   printf '# kubeadm %s config migrate over the v1beta3 files: file, verdict (ok, raised or skip), reason\n' "$ver"
   {
-    (cd "$shared" && grep -rl --include='*.yaml' 'kubeadm.k8s.io/v1beta3' corpus | LC_ALL=C sort | sed 's|^|shared/|')
+    (cd "$root/testdata" && grep -rl --include='*.yaml' 'kubeadm.k8s.io/v1beta3' corpus | LC_ALL=C sort)
     (cd "$root/testdata/migrate" && find cases -name '*.yaml' | LC_ALL=C sort)
   } | while IFS= read -r rel; do
     case $rel in
-      shared/*) file=$shared/${rel#shared/} ;;
+      corpus/*) file=$root/testdata/$rel ;;
       *) file=$root/testdata/migrate/$rel ;;
     esac
-    golden=$out/${rel#shared/}
+    golden=$out/$rel
     verdict=ok
     input=$file
     if ! err=$(migrate "$file" "$work/out.yaml"); then

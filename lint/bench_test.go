@@ -18,7 +18,7 @@ func BenchmarkLint(b *testing.B) {
 	for _, bc := range []struct{ name, file string }{
 		{name: "small", file: "../testdata/parity/cases/v1beta4-old-kubernetes-version.yaml"},
 		{name: "typical", file: "../testdata/examples/cluster-good.yaml"},
-		{name: "large", file: "../../shared/corpus/kubespray-rendered/kubeadm-config.v1beta4-kubeadm-etcd-dualstack-nftables.yaml"},
+		{name: "large", file: "../testdata/corpus/kubespray-rendered/kubeadm-config.v1beta4-kubeadm-etcd-dualstack-nftables.yaml"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			data, err := os.ReadFile(filepath.Clean(bc.file))

@@ -17,10 +17,10 @@ import (
 )
 
 // FuzzLint feeds arbitrary bytes to the core, as YAML and as a shell script. 'make test' runs the
-// seeds: every YAML file and script under testdata and in ../shared/corpus. 'make fuzz' mutates them.
+// seeds: every YAML file and script under testdata, the corpus (testdata/corpus) included. 'make fuzz' mutates them.
 func FuzzLint(f *testing.F) {
 	seeds := 0
-	for _, root := range []string{"../testdata", "../../shared/corpus"} {
+	for _, root := range []string{"../testdata"} {
 		err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {
 				return err

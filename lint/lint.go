@@ -117,6 +117,8 @@ type Rule struct {
 	Summary  string   // one lower-case line without a period
 	Doc      string   // markdown: rationale, a bad and a good example, the source
 	Severity Severity // default severity
+	// Also lists the other severities some of its findings carry, which 'rules' shows.
+	Also []Severity
 	// Kinds are the document kinds the rule runs on, once per document. A rule without kinds runs
 	// once per file, for checks across documents.
 	Kinds []string

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,8 +79,14 @@ func ParseTarget(s string) (*release.Release, error) {
 	}
 	name := fmt.Sprintf("v1.%d", v.Minor())
 	r, err := release.Load(name)
-	if err != nil || !slices.Contains(release.Supported(), name) {
-		return nil, fmt.Errorf("unsupported kubernetes version %q: kubeadm-lint knows %s", s, strings.Join(release.Supported(), ", "))
+	if supported := release.Supported(); err != nil || !slices.Contains(supported, name) {
+		known := fmt.Sprintf("unsupported kubernetes version %q: kubeadm-lint knows %s", s, strings.Join(supported, ", "))
+		if oldest := supported[0]; v.LessThan(version.MustParseGeneric(strings.TrimPrefix(oldest, "v"))) {
+			// kubeadm upgrades one minor release at a time, and the oldest release known still
+			// reads v1beta3, in which most older configs are written.
+			return nil, fmt.Errorf("%s; lint a config written for an older release with --kubernetes-version %s, run 'kubeadm-lint fix --migrate' to move it to kubeadm.k8s.io/v1beta4, and upgrade the cluster one minor release at a time", known, oldest)
+		}
+		return nil, errors.New(known)
 	}
 	return r, nil
 }

@@ -23,7 +23,7 @@ func TestParseTarget(t *testing.T) {
 		{name: "a major version alone is not a release", in: "v1", wantErr: `invalid kubernetes version "v1": want a release such as v1.37`},
 		{name: "a major version other than 1 is not a release", in: "2.0", wantErr: `invalid kubernetes version "2.0": want a release such as v1.37`},
 		{name: "nothing is not a release", in: "", wantErr: `invalid kubernetes version "": want a release such as v1.37`},
-		{name: "an old release with history tables only is unsupported", in: "v1.34", wantErr: `unsupported kubernetes version "v1.34": kubeadm-lint knows ` + supported},
+		{name: "an old release with history tables only is unsupported", in: "v1.34", wantErr: `unsupported kubernetes version "v1.34": kubeadm-lint knows ` + supported + `; lint a config written for an older release with --kubernetes-version ` + release.Supported()[0] + `, run 'kubeadm-lint fix --migrate' to move it to kubeadm.k8s.io/v1beta4, and upgrade the cluster one minor release at a time`},
 		{name: "a future release is unsupported", in: "1.99", wantErr: `unsupported kubernetes version "1.99": kubeadm-lint knows ` + supported},
 	}
 	for _, tt := range tests {

@@ -103,13 +103,13 @@ func TestParityWithKubeadm(t *testing.T) {
 			}
 			rows := readGolden(t, filepath.Join("..", "testdata", "parity", golden.file))
 			if len(rows) < 100 {
-				t.Fatalf("only %d rows in %s: is ../shared/corpus missing from the goldens?", len(rows), golden.file)
+				t.Fatalf("only %d rows in %s: is testdata/corpus missing from the goldens?", len(rows), golden.file)
 			}
 			for _, row := range rows {
 				t.Run(row.file, func(t *testing.T) {
 					data, err := os.ReadFile(row.path)
 					if err != nil {
-						t.Fatalf("reading %s (the corpus lives in ../shared beside the repository): %v", row.path, err)
+						t.Fatalf("reading %s: %v", row.path, err)
 					}
 					res, err := linter.Lint(context.Background(), lint.Source{Name: row.file, Data: data})
 					var inputErr *lint.InputError
@@ -208,8 +208,8 @@ func readGolden(t *testing.T, name string) []goldenRow {
 			t.Fatalf("%s: bad row %q", name, line)
 		}
 		r := goldenRow{file: parts[0], ok: parts[1] == "ok", msg: parts[2]}
-		if rest, ok := strings.CutPrefix(r.file, "shared/"); ok {
-			r.path = filepath.Join("..", "..", "shared", rest)
+		if strings.HasPrefix(r.file, "corpus/") {
+			r.path = filepath.Join("..", "testdata", r.file)
 		} else {
 			r.path = filepath.Join("..", "testdata", "parity", r.file)
 		}

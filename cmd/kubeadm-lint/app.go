@@ -29,7 +29,8 @@ func (a *app) rootCommand() *cobra.Command {
 KubeletConfiguration and KubeProxyConfiguration) and reports everything kubeadm would reject, all
 at once, plus the mistakes the kubeadm troubleshooting guide warns about.
 
-PATH is a file, a directory (searched for *.yaml and *.yml) or - for standard input.
+PATH is a file, a directory (searched for *.yaml and *.yml, and *.sh for kubeadm command lines) or
+- for standard input.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage or
 unreadable input.`,

@@ -33,8 +33,9 @@ result reads back as intended, without the fixed findings and without any new on
 fix is skipped with a note on stderr.
 
 --migrate also rewrites kubeadm.k8s.io/v1beta3 documents as v1beta4, as 'kubeadm config migrate'
-of kubeadm v1.36 does, but keeps the comments and adds no defaulted field. A document kubeadm
-cannot read (an unknown field, a value of the wrong type) is not migrated.
+of kubeadm v1.36 does, but keeps the comments and adds no defaulted field. A file is migrated whole
+or not at all: one holding a document kubeadm cannot read (an unknown field, a value of the wrong
+type) or an older version (v1beta2) is left as it was, with every reason on stderr, and exit 2.
 
 Files are replaced atomically and keep their mode; a file that is not YAML is never written.
 PATH - reads standard input and writes the result to standard output.

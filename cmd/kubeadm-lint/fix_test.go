@@ -54,6 +54,15 @@ func TestFixCLI(t *testing.T) {
 			args:  []string{"fix", "--migrate", "unknown-field.yaml"},
 			files: map[string]string{"unknown-field.yaml": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nimageRepository: k8s.gcr.io\ndns:\n  type: CoreDNS\n"},
 		},
+		"every unknown field of a document is named": {
+			args:  []string{"fix", "--migrate", "unknown-fields.yaml"},
+			files: map[string]string{"unknown-fields.yaml": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nfoo: 1\nbar: 2\nnetworking:\n  baz: 3\n"},
+		},
+		"a file with a v1beta2 document beside a v1beta3 one is not migrated": {
+			args: []string{"fix", "--migrate", "mixed.yaml"},
+			files: map[string]string{"mixed.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: InitConfiguration\n---\n" +
+				"apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    audit-log-maxage: \"30\"\n"},
+		},
 		"fixes of a value shared through an anchor are skipped": {
 			args:  []string{"fix", "anchor.yaml"},
 			files: map[string]string{"anchor.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nimageRepository: &repo k8s.gcr.io\ndns:\n  imageRepository: *repo\n"},

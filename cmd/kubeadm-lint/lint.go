@@ -65,8 +65,23 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A file named on the command line and excluded by the settings is otherwise skipped without
+	// a word, which reads as a clean file.
+	for _, arg := range args {
+		if arg != "-" && p.Settings.Skips(arg) {
+			a.errorf("%s: not linted: %s excludes it", arg, settingsName(p))
+		}
+	}
 	run := p.Run(ctx, args)
 	return a.finish(out, p, run)
+}
+
+// settingsName names the settings file in messages.
+func settingsName(p *pipeline.Pipeline) string {
+	if p.Settings.Path != "" {
+		return p.Settings.Path
+	}
+	return "the settings file"
 }
 
 // finish prints a run's report and its errors, and sets the exit code.

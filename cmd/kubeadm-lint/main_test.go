@@ -43,6 +43,7 @@ func TestCLI(t *testing.T) {
 		"cni calico":                         {args: []string{"--cni", "calico", "testdata/examples/cluster-good.yaml"}},
 		"explain":                            {args: []string{"explain", "KL005"}},
 		"explain unknown":                    {args: []string{"explain", "KL999"}},
+		"explain without a rule":             {args: []string{"explain"}},
 		"bad format":                         {args: []string{"--format", "xml", "testdata/examples"}},
 		"bad target":                         {args: []string{"--kubernetes-version", "banana", "testdata/examples"}},
 		"only other kinds":                   {args: []string{"testdata/examples/not-a-config.yaml"}},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
@@ -45,10 +46,10 @@ func (a *app) rulesCommand() *cobra.Command {
 					for i, ref := range r.References {
 						refs[i] = ref.String()
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, strings.Join(refs, ","), r.Name, r.Severity, r.Summary)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, strings.Join(refs, ","), r.Name, severities(r), r.Summary)
 					continue
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Severity, r.Summary)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Name, severities(r), r.Summary)
 			}
 			return tw.Flush()
 		},
@@ -58,11 +59,25 @@ func (a *app) rulesCommand() *cobra.Command {
 	return cmd
 }
 
+// severities is the rule's default severity, then the others its findings may carry.
+func severities(r *lint.Rule) string {
+	out := r.Severity.String()
+	for _, s := range r.Also {
+		out += "," + s.String()
+	}
+	return out
+}
+
 func (a *app) explainCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Explain a rule: why it exists, a bad and a good example",
-		Args:  cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("explain takes one rule ID or name, such as KL101; 'kubeadm-lint rules' lists them")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := rules.Lookup(allRules(), args[0])
 			if r == nil {

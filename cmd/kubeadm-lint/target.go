@@ -30,7 +30,8 @@ func (t *targetFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	t.flagSets = append(t.flagSets, f)
 	f.StringVar(&t.configPath, "config", "", "settings file (default: "+config.FileName+" in the working directory or the nearest parent)")
-	f.StringVar(&t.kubernetesVersion, "kubernetes-version", lint.DefaultKubernetesVersion, "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
+	t.kubernetesVersion = lint.DefaultKubernetesVersion
+	f.Var(versionFlag{&t.kubernetesVersion}, "kubernetes-version", "the kubeadm release that will read the files: "+strings.Join(release.Supported(), ", "))
 	f.StringVar(&t.hostProfile, "host-profile", "", "layout of the nodes' OS: immutable-usr (Flatcar, Fedora CoreOS: read-only /usr)")
 	f.StringVar(&t.cni, "cni", "", "the pod network add-on: flannel, calico or cilium")
 	f.StringSliceVar(&t.profiles, "profile", nil, "turn on an opt-in rule set: cis (CIS Kubernetes Benchmark v1.12 controls, KL7xx)")
@@ -82,4 +83,18 @@ func completeFlags(cmd *cobra.Command, values map[string][]string) {
 			panic(err)
 		}
 	}
+}
+
+// versionFlag is --kubernetes-version, checked when it is set, so that a release kubeadm-lint
+// has no table for is a usage error about the flag, naming the releases it knows.
+type versionFlag struct{ value *string }
+
+func (v versionFlag) String() string { return *v.value }
+func (v versionFlag) Type() string   { return "string" }
+func (v versionFlag) Set(s string) error {
+	if _, err := lint.ParseTarget(s); err != nil {
+		return err
+	}
+	*v.value = s
+	return nil
 }

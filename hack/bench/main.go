@@ -53,7 +53,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.goTool, "go", "go", "go command, for the Go benchmarks and the load generator")
 	flag.StringVar(&o.linter, "linter", "bin/kubeadm-lint", "kubeadm-lint binary")
-	flag.StringVar(&o.corpus, "corpus", "../shared/corpus", "directory of configs")
+	flag.StringVar(&o.corpus, "corpus", "testdata/corpus", "directory of configs")
 	flag.StringVar(&o.kubeadm, "kubeadm", "", "kubeadm binary to compare with (optional)")
 	flag.StringVar(&o.baseline, "baseline", "", "an earlier kubeadm-lint binary to compare with over the corpus (optional)")
 	flag.StringVar(&o.baselineName, "baseline-name", "", "what the baseline is, for the report")

@@ -2,7 +2,7 @@
 # Writes lint/release/data/RELEASE.tsv for each Kubernetes RELEASE named (default: the releases
 # the linter supports) from that release's own code. The dumpers in hack/flags/dump are built in
 # a throwaway module that requires the release, with its staging modules pinned by
-# hack/gen-replace.sh as ../shared/tools/kubeadm-oracle.sh pins them; etcd, at the version that
+# hack/gen-replace.sh as hack/kubeadm-oracle.sh pins them; etcd, at the version that
 # release's kubeadm deploys, is built in another. Cold, about 15 minutes a release on 2 cores.
 #
 # Usage: hack/flags/gen.sh [v1.37.2 ...]

@@ -56,5 +56,6 @@ func JSON(w io.Writer, r *Report, _ Options) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // messages quote values such as ">= 1.36.0" for people and tools, not HTML
 	return enc.Encode(out)
 }

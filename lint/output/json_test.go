@@ -36,3 +36,29 @@ func TestJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONNoHTMLEscaping keeps messages readable in the raw output: kubeadm's "version >= 1.36.0"
+// stays as written, not "\u003e=".
+func TestJSONNoHTMLEscaping(t *testing.T) {
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"json":  func(b *bytes.Buffer) error { return JSON(b, withMessage(">= 1.36.0 & <x>"), Options{}) },
+		"sarif": func(b *bytes.Buffer) error { return SARIF(b, withMessage(">= 1.36.0 & <x>"), Options{}) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := write(&b); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(b.Bytes(), []byte(">= 1.36.0 & <x>")) {
+				t.Errorf("the message is escaped:\n%s", b.String())
+			}
+		})
+	}
+}
+
+func withMessage(m string) *Report {
+	r := testReport()
+	r.Findings = r.Findings[:1]
+	r.Findings[0].Message = m
+	return r
+}

@@ -179,6 +179,7 @@ func SARIF(w io.Writer, r *Report, opts Options) error {
 	}}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // messages quote values such as ">= 1.36.0" for people and tools, not HTML
 	return enc.Encode(log)
 }
 

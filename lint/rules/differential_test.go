@@ -266,7 +266,7 @@ func collectArgs(t *testing.T) map[string]argCase {
 			}
 		}
 	}
-	for _, root := range []string{testdata, "../../testdata/examples", "../../../shared/corpus"} {
+	for _, root := range []string{testdata, "../../testdata/examples", "../../testdata/corpus"} {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
 				return err

@@ -103,6 +103,12 @@ func nodeRegistrations(f *lint.File) []nodeRegistration {
 	return out
 }
 
+// ignoredOnJoin reports whether the file is read by 'kubeadm join' alone, which ignores every
+// document but the JoinConfiguration (KL901).
+func ignoredOnJoin(f *lint.File) bool {
+	return f.Doc(lint.KindJoin) != nil && f.Doc(lint.KindInit) == nil
+}
+
 // clusterConfig returns the file's ClusterConfiguration and the document to report on, or nil.
 func clusterConfig(f *lint.File) (*kubeadmapi.ClusterConfiguration, *lint.Document) {
 	if c := f.Cluster(); c != nil {

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"net"
+	"strings"
 
 	netutils "k8s.io/utils/net"
 
@@ -36,16 +37,43 @@ var KL102 = &lint.Rule{
 				svcFirst = append(svcFirst, ip)
 			}
 		}
+		// One subnet chosen over the nodes' network is one mistake, however many of the
+		// addresses show it: it is reported at the first, and the hint names the others.
+		type hit struct {
+			doc              *lint.Document
+			path, what, addr string
+			others           []string
+		}
+		hits := map[*net.IPNet]*hit{}
+		var order []*net.IPNet
 		check := func(doc *lint.Document, path, what string, ip net.IP) {
 			for _, n := range nets {
 				if n.n.Contains(ip) {
-					p.Report(doc, lint.Finding{Path: path,
-						Message: fmt.Sprintf("%s %s lies inside the %s %s", what, ip, n.name, n.n),
-						Hint:    fmt.Sprintf("choose a %s outside the network of the nodes and endpoints", n.name)})
+					if h := hits[n.n]; h != nil {
+						h.others = append(h.others, fmt.Sprintf("%s %s", what, ip))
+						return
+					}
+					hits[n.n] = &hit{doc: doc, path: path, what: what, addr: ip.String()}
+					order = append(order, n.n)
 					return
 				}
 			}
 		}
+		defer func() {
+			for _, n := range order {
+				h, name := hits[n], "podSubnet"
+				if subnetsContain(c.Networking.ServiceSubnet, n) {
+					name = "serviceSubnet"
+				}
+				hint := fmt.Sprintf("choose a %s outside the network of the nodes and endpoints", name)
+				if len(h.others) > 0 {
+					hint += fmt.Sprintf(", where %s also lie", strings.Join(h.others, ", "))
+				}
+				p.Report(h.doc, lint.Finding{Path: h.path,
+					Message: fmt.Sprintf("%s %s lies inside the %s %s", h.what, h.addr, name, n),
+					Hint:    hint})
+			}
+		}()
 		for _, nr := range nodeRegistrations(p.File) {
 			if ip := netutils.ParseIPSloppy(nr.AdvertiseAddress); ip != nil && nr.Doc.Has(nr.AdvertisePath) {
 				check(nr.Doc, nr.AdvertisePath, "advertiseAddress", ip)
@@ -99,4 +127,14 @@ apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 networking:
   podSubnet: 10.244.0.0/16`, `the kubeadm troubleshooting guide ("Pods are not accessible via their Service IP"); kubernetes/kubeadm#3312.`),
+}
+
+// subnetsContain reports whether n is one of the comma-separated subnets of list.
+func subnetsContain(list string, n *net.IPNet) bool {
+	for _, s := range subnets(list) {
+		if s.String() == n.String() {
+			return true
+		}
+	}
+	return false
 }

@@ -15,9 +15,10 @@ var KL109 = &lint.Rule{
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
 		for _, nr := range nodeRegistrations(p.File) {
-			adv := netutils.ParseIPSloppy(nr.AdvertiseAddress)
+			// A wildcard asks kubeadm to detect the address, a placeholder is none: nothing to compare.
+			adv := netutils.ParseIPSloppy(concreteAdvertiseAddress(p.Options, nr))
 			v, i, ok := nr.KubeletArgs.Get("node-ip")
-			if !nr.ControlPlane || adv == nil || !ok || !nr.Doc.Has(nr.AdvertisePath) {
+			if adv == nil || !ok {
 				continue
 			}
 			same := false

@@ -9,6 +9,7 @@ var KL203 = &lint.Rule{
 	Name:     "control-plane-endpoint",
 	Summary:  "no controlPlaneEndpoint, so control-plane nodes can never be added",
 	Severity: lint.SeverityWarning,
+	Also:     []lint.Severity{lint.SeverityError},
 	Run: func(p *lint.Pass) {
 		c, cdoc := clusterConfig(p.File)
 		if c != nil && c.ControlPlaneEndpoint == "" && p.File.Doc(lint.KindJoin) == nil {

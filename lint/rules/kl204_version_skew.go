@@ -15,6 +15,7 @@ var KL204 = &lint.Rule{
 	Name:     "version-skew",
 	Summary:  "kubernetesVersion is newer than the target kubeadm, or a join uses a newer kubeadm than the cluster",
 	Severity: lint.SeverityError,
+	Also:     []lint.Severity{lint.SeverityWarning},
 	Run: func(p *lint.Pass) {
 		c, cdoc := clusterConfig(p.File)
 		if c == nil || !cdoc.Has("kubernetesVersion") {

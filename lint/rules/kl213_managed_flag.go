@@ -14,6 +14,7 @@ var KL213 = &lint.Rule{
 	Name:     "managed-flag-override",
 	Summary:  "an extraArgs flag overrides one that kubeadm derives from the configuration, and the two disagree",
 	Severity: lint.SeverityError,
+	Also:     []lint.Severity{lint.SeverityWarning},
 	Run: func(p *lint.Pass) {
 		c, cdoc := clusterConfig(p.File)
 		if c == nil {

@@ -9,6 +9,7 @@ var KL303 = &lint.Rule{
 	Name:     "resolv-conf-loop",
 	Summary:  "the kubelet's resolvConf is /etc/resolv.conf, which on systemd-resolved hosts makes CoreDNS loop",
 	Severity: lint.SeverityWarning,
+	Also:     []lint.Severity{lint.SeverityError},
 	Kinds:    []string{lint.KindKubelet},
 	Run: func(p *lint.Pass) {
 		kc := p.File.Kubelet()

@@ -9,6 +9,7 @@ var KL307 = &lint.Rule{
 	Name:     "cgroup-driver",
 	Summary:  "the kubelet's cgroup driver is cgroupfs, or differs from the container runtime's",
 	Severity: lint.SeverityWarning,
+	Also:     []lint.Severity{lint.SeverityError},
 	Run: func(p *lint.Pass) {
 		doc := p.File.Doc(lint.KindKubelet)
 		driver, path := "", ""

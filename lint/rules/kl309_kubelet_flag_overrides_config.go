@@ -40,6 +40,7 @@ var KL309 = &lint.Rule{
 	Name:     "kubelet-flag-overrides-config",
 	Summary:  "a kubeletExtraArgs flag sets what the KubeletConfiguration also sets, and the flag wins",
 	Severity: lint.SeverityError,
+	Also:     []lint.Severity{lint.SeverityWarning},
 	Run: func(p *lint.Pass) {
 		kdoc := p.File.Doc(lint.KindKubelet)
 		if kdoc == nil {

@@ -11,6 +11,7 @@ var KL310 = &lint.Rule{
 	Name:     "cri-socket",
 	Summary:  "criSocket lacks the unix:// scheme, or names dockershim, which is gone",
 	Severity: lint.SeverityWarning,
+	Also:     []lint.Severity{lint.SeverityError},
 	Run: func(p *lint.Pass) {
 		for _, nr := range nodeRegistrations(p.File) {
 			node := nr.Doc.Lookup("nodeRegistration.criSocket")

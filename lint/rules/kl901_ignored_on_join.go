@@ -10,7 +10,7 @@ var KL901 = &lint.Rule{
 	Summary:  "a join file carries cluster-wide configuration that kubeadm join ignores",
 	Severity: lint.SeverityWarning,
 	Run: func(p *lint.Pass) {
-		if p.File.Doc(lint.KindJoin) == nil || p.File.Doc(lint.KindInit) != nil {
+		if !ignoredOnJoin(p.File) {
 			return
 		}
 		for _, d := range p.File.Docs {
