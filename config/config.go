@@ -123,6 +123,9 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 		return f, nil // empty, or only comments
 	}
+	if err := p.expansion(doc.Content[0], len(data)); err != nil {
+		return nil, err
+	}
 	if err := p.top(doc.Content[0]); err != nil {
 		return nil, err
 	}
@@ -153,6 +156,42 @@ func (p *parser) profileList(n *yaml.Node) ([]string, error) {
 		out = append(out, name)
 	}
 	return out, nil
+}
+
+// maxAliasBytes is what YAML aliases may add to the file, beyond its own size, as in the
+// linter: twenty-four kilobytes that alias a list of a thousand globs a thousand times are a
+// million globs to match against every path of a walk.
+const maxAliasBytes = 64 << 10
+
+// expansion refuses a document whose aliases, expanded, add more than its own size plus
+// maxAliasBytes: each node reached through an alias costs its value's bytes and one more, so
+// the walk is bounded too, and so is an alias that contains itself.
+func (p *parser) expansion(root *yaml.Node, size int) error {
+	left := size + maxAliasBytes
+	var walk func(n, alias *yaml.Node, depth int) error
+	walk = func(n, alias *yaml.Node, depth int) error {
+		if alias != nil {
+			if left -= len(n.Value) + 1; left < 0 {
+				return p.errorf(alias, "YAML aliases expand the file by more than its own size plus %d KiB", maxAliasBytes>>10)
+			}
+		}
+		if depth > 1000 {
+			return p.errorf(n, "the file nests deeper than 1000 levels")
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			if alias == nil {
+				alias = n
+			}
+			return walk(n.Alias, alias, depth+1)
+		}
+		for _, c := range n.Content {
+			if err := walk(c, alias, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(root, nil, 0)
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {

@@ -135,6 +135,15 @@ exclude:
 			src:     "- failOn: error\n",
 			wantErr: `.kubeadm-lint.yaml:1: the file: want a mapping`,
 		},
+		"a thousand globs aliased a thousand times: a million globs from 24 KB": {
+			src: "exclude:\n- paths: &p [" + strings.TrimSuffix(strings.Repeat("a/b/*.yaml, ", 1000), ", ") + "]\n" +
+				strings.Repeat("- paths: *p\n", 999),
+			wantErr: `.kubeadm-lint.yaml:11: YAML aliases expand the file by more than its own size plus 64 KiB`,
+		},
+		"an alias that adds less than the file's own size is read": {
+			src:  "exclude:\n- paths: &p [a, b]\n- paths: *p\n  rules: [KL203]\n",
+			want: &config.File{Exclude: []config.Exclude{{Paths: []string{"a", "b"}}, {Paths: []string{"a", "b"}, Rules: []string{"KL203"}}}},
+		},
 		"invalid YAML names its line": {
 			src:     "failOn: error\nrules:\n  KL203: off\n    KL101: warning\n",
 			wantErr: `.kubeadm-lint.yaml:4: invalid YAML: mapping values are not allowed in this context`,

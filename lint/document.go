@@ -148,6 +148,8 @@ type File struct {
 	Docs    []*Document
 	Skipped int // documents of other kinds
 
+	expansion *expansion // what YAML aliases may still add to the documents
+
 	memo map[any]any // see Memo
 }
 

@@ -118,7 +118,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Name: src.Name, Nodes: nodes}
+	f := &File{Name: src.Name, Nodes: nodes, expansion: newExpansion(len(src.Data))}
 	var foreign []*Document
 	for i, n := range nodes {
 		root := deref(n)
@@ -262,11 +262,11 @@ func (l *Linter) load(ctx context.Context, f *File) error {
 		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
 			continue
 		}
-		if err := decode(ctx, d, l.kubeletScheme); err != nil {
+		if err := decode(ctx, d, l.kubeletScheme, f.expansion); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
-			return &InputError{File: f.Name, Line: d.Source.Line, Err: err}
+			return &InputError{File: f.Name, Line: errorLine(err, d.Source.Line), Err: err}
 		}
 	}
 	validateFile(f, &l.opts)
