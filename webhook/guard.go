@@ -21,8 +21,11 @@ import (
 // kubewebhook dereferences the request without a check, and the panic would cost the client its
 // connection with no answer. The check runs only after such a panic, so that a good review pays
 // for nothing but one copy of its body; any other panic is this webhook's bug and goes on up.
+//
+// It also starts the review's clock (withReviewClock), before the body is read.
 func guardBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withReviewClock(r)
 		body, err := io.ReadAll(r.Body)
 		var tooLarge *http.MaxBytesError
 		switch {
