@@ -68,8 +68,8 @@ func removeStale(dir, base string) {
 
 // Replace writes data to path, which must still hold old: a file changed since it was read is
 // left alone rather than overwritten with a fix of its previous content. The file keeps its
-// permission bits and, where the writer may set them, its owner and group; a symbolic link is
-// followed, so the link stays a link.
+// permission bits, its owner and group and its hard links, or is refused (replaceable); a
+// symbolic link is followed, so the link stays a link.
 func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
@@ -81,6 +81,9 @@ func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	}
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file", path)
+	}
+	if err := replaceable(info); err != nil {
+		return fmt.Errorf("not replaced: %w", err)
 	}
 	dir, base := filepath.Dir(target), filepath.Base(target)
 	removeStale(dir, base)

@@ -36,7 +36,9 @@ fix is skipped with a note on stderr.
 of kubeadm v1.36 does, but keeps the comments and adds no defaulted field. A document kubeadm
 cannot read (an unknown field, a value of the wrong type) is not migrated.
 
-Files are replaced atomically and keep their mode; a file that is not YAML is never written.
+Files are replaced atomically and keep their mode, owner and group; a file that is not YAML is
+never written. A file the rename could not keep as it is, is left alone with a note: one with
+several hard links, and, unless fix runs as root, one that is read-only or not the user's own.
 PATH - reads standard input and writes the result to standard output.
 
 Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are changes,
