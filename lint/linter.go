@@ -182,6 +182,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			return nil, err // a caller with a deadline, such as the webhook, has given up
 		}
 		report, b := l.reporter(r, src.Name, &res.Findings), &budget{}
+		if l.opts.AllFindings {
+			b = nil // take allows every finding, and there is nothing to summarise
+		}
 		if len(r.Kinds) == 0 {
 			r.Run(&Pass{Rule: r, File: f, Options: &l.opts, report: report, budget: b})
 		} else {
@@ -191,7 +194,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 				}
 			}
 		}
-		b.summarise(r, report)
+		if b != nil {
+			b.summarise(r, report)
+		}
 	}
 	f.memo = nil // what the rules derived is theirs; the result does not keep it alive
 	res.Findings = l.suppress(src, nodes, res.Findings)

@@ -58,6 +58,7 @@ Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are ch
 func (a *app) fix(ctx context.Context, o *fixOptions, args []string) error {
 	cfg := o.pipelineConfig(a)
 	cfg.Rules = allRules()
+	cfg.AllFindings = true // a fix compares every finding before and after, not the first 100
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err
