@@ -19,8 +19,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -88,7 +90,7 @@ func Find(dir string) (string, error) {
 
 // Load reads and parses the file at path. rules are the rules the file may name.
 func Load(path string, rules []*lint.Rule) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSettings(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -97,6 +99,35 @@ func Load(path string, rules []*lint.Rule) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return Parse(path, data, rules)
+}
+
+// maxFileSize bounds the settings file: a few hundred bytes in practice.
+const maxFileSize = 1 << 20
+
+// readSettings reads a regular file of at most maxFileSize bytes: a FIFO would block the run and
+// /dev/zero would grow it without end. The check is on the open file, so a file swapped after
+// it is no way around it.
+func readSettings(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("larger than %d KiB", maxFileSize>>10)
+	}
+	return data, nil
 }
 
 // Parse parses data as the file at path.
@@ -117,7 +148,16 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 		}
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, p.yamlError(err)
+	}
+	// The settings are one document; a second one would be ignored without a word.
+	var second yaml.Node
+	switch err := dec.Decode(&second); {
+	case err == nil && len(second.Content) > 0 && second.Content[0].Tag != "!!null":
+		return nil, p.errorf(second.Content[0], "a second YAML document: the settings are one document")
+	case err != nil && !errors.Is(err, io.EOF):
 		return nil, p.yamlError(err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
