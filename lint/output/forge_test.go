@@ -85,3 +85,18 @@ func TestEscapeKeepsTheCaretUnderItsCharacter(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+func TestFileURI(t *testing.T) {
+	for name, want := range map[string]string{
+		"a:b.yaml":          "./a:b.yaml",
+		"dir/a:b.yaml":      "dir/a:b.yaml",
+		"/etc/kubeadm.yaml": "file:///etc/kubeadm.yaml",
+		`C:\configs\a.yaml`: "file:///C:%5Cconfigs%5Ca.yaml",
+		"C:/configs/a.yaml": "file:///C:/configs/a.yaml",
+		"with space/a.yaml": "with%20space/a.yaml",
+	} {
+		if got := fileURI(name); got != want {
+			t.Errorf("fileURI(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
