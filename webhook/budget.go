@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
 
@@ -103,4 +104,20 @@ func (v configMapValidator) overBudget(source string, budget time.Duration) *val
 	}
 	return &validating.ValidatorResult{Valid: true, Warnings: []string{fmt.Sprintf(
 		"kubeadm-lint: %s was not linted within %v; allowed without checking", source, budget.Round(time.Millisecond))}}
+}
+
+// maxMessageBytes bounds one finding's message in a warning or a denial: the counts bound how
+// many, but a message quotes its value, and a value may be a megabyte.
+const maxMessageBytes = 300
+
+// clip cuts s to at most n bytes, at a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("...")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -3,6 +3,9 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +202,36 @@ func kubeadmConfigReview(t *testing.T) (*lint.Linter, *admissionv1.AdmissionRevi
 		t.Fatal(err)
 	}
 	return linter, ar, obj
+}
+
+// TestLongMessagesStayBounded: five errors that each quote a 1 MB value make a denial of a few
+// kilobytes, not 5 MB, and the warnings show them clipped rather than not at all.
+func TestLongMessagesStayBounded(t *testing.T) {
+	var fs []lint.Finding
+	for i := range 5 {
+		fs = append(fs, lint.Finding{Rule: "KL008", Severity: lint.SeverityError, Pos: lint.Position{Line: i + 1},
+			Message: fmt.Sprintf("certSANs[%d]: Invalid value: %q", i, strings.Repeat("x", 1<<20))})
+	}
+	vd := configMapValidator{mode: ModeEnforce}.judge("kube-system/kubeadm-config[ClusterConfiguration]", fs)
+	size := 0
+	for _, w := range vd.warnings {
+		size += len(w)
+	}
+	if len(vd.denial) > 4096 || size > maxWarningBytes || len(vd.warnings) < 5 {
+		t.Errorf("a %d-byte denial and %d warnings of %d bytes; want at most 4 KiB, and the 5 errors warned within %d bytes",
+			len(vd.denial), len(vd.warnings), size, maxWarningBytes)
+	}
+}
+
+// TestErrorAnswersAreClipped: an error answer that quotes the request is cut, not echoed whole.
+func TestErrorAnswersAreClipped(t *testing.T) {
+	h := guardBody(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		http.Error(w, "could not decode: "+string(body), http.StatusBadRequest)
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, PathConfigMaps, strings.NewReader(`{"request":{}, "x":"`+strings.Repeat("y", 1<<20)+`"}`)))
+	if rec.Code != http.StatusBadRequest || rec.Body.Len() > maxErrorBody {
+		t.Errorf("status %d with a %d-byte body, want 400 with at most %d bytes", rec.Code, rec.Body.Len(), maxErrorBody)
+	}
 }

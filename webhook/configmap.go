@@ -161,7 +161,7 @@ func (v configMapValidator) judge(source string, fs []lint.Finding) verdict {
 	var errs []string
 	size, nErrs := 0, 0
 	for _, f := range fs {
-		msg := fmt.Sprintf("%s: %s", f.Rule, f.Message)
+		msg := fmt.Sprintf("%s: %s", f.Rule, clip(f.Message, maxMessageBytes))
 		if f.Pos.Line > 0 {
 			msg += fmt.Sprintf(" (line %d)", f.Pos.Line)
 		}
