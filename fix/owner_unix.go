@@ -50,3 +50,8 @@ func replaceableBy(orig os.FileInfo, euid, egid int, groups []int) error {
 	}
 	return nil
 }
+
+// processGone reports whether no process has the ID pid.
+func processGone(pid int) bool {
+	return syscall.Kill(pid, 0) == syscall.ESRCH
+}

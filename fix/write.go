@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,7 +41,7 @@ func NewWriter(cfg WriterConfig) *Writer {
 	return &Writer{hook: cfg.Hook}
 }
 
-// tempInfix marks the temporary files Replace writes beside a file: ".NAME.kubeadm-lint-NNNN".
+// tempInfix marks the temporary files Replace writes beside a file: ".NAME.kubeadm-lint-PID-NNNN".
 const tempInfix = ".kubeadm-lint-"
 
 // staleAfter is how old a temporary file of ours must be before Replace takes it for the
@@ -58,6 +59,13 @@ func removeStale(dir, base string) {
 	prefix := "." + base + tempInfix
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		// A run names its files with its process ID: one whose process is gone was killed, and
+		// its file goes at once; for another the age decides, as the ID may have been reused.
+		pid, _, hasPID := strings.Cut(strings.TrimPrefix(e.Name(), prefix), "-")
+		if n, err := strconv.Atoi(pid); hasPID && err == nil && n > 0 && n != os.Getpid() && processGone(n) {
+			os.Remove(filepath.Join(dir, e.Name()))
 			continue
 		}
 		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
@@ -87,7 +95,7 @@ func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	}
 	dir, base := filepath.Dir(target), filepath.Base(target)
 	removeStale(dir, base)
-	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
+	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return fmt.Errorf("creating a temporary file: %w", err)
 	}
