@@ -66,11 +66,19 @@ type page[T any] struct {
 	next  string
 }
 
+// maxPages bounds the pages of one list: 2,000 pages of 500 are a million objects, more than any
+// cluster holds, while a server that returns a continue token with every page would otherwise
+// keep the audit paging for ever.
+const maxPages = 2000
+
 // list calls each for every item that fetch lists, a page at a time: only one page of objects is
 // in memory at once, whatever the cluster's size.
 func list[T any](ctx context.Context, size int64, fetch func(context.Context, metav1.ListOptions) (page[T], error), each func(*T)) error {
 	opts := metav1.ListOptions{Limit: size}
-	for {
+	for pages := 1; ; pages++ {
+		if pages > maxPages {
+			return fmt.Errorf("the list goes on past %d pages of %d; the server keeps answering with a continue token", maxPages, size)
+		}
 		p, err := fetch(ctx, opts)
 		if apierrors.IsNotFound(err) {
 			return nil // a kind the server does not serve has nothing to check
@@ -101,7 +109,12 @@ func get[T any](ctx context.Context, a *auditor, fetch func(context.Context, str
 		}
 		return obj, false, nil
 	case err != nil:
-		return obj, false, err
+		// The client's error may be only the decoder's ("unexpected end of JSON input").
+		where := resource + "/" + name
+		if namespace != "" {
+			where = resource + "/" + namespace + "/" + name
+		}
+		return obj, false, fmt.Errorf("reading %s: %w", where, err)
 	}
 	a.rep.Checked++
 	return obj, true, nil

@@ -19,8 +19,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -88,7 +90,7 @@ func Find(dir string) (string, error) {
 
 // Load reads and parses the file at path. rules are the rules the file may name.
 func Load(path string, rules []*lint.Rule) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSettings(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -97,6 +99,35 @@ func Load(path string, rules []*lint.Rule) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return Parse(path, data, rules)
+}
+
+// maxFileSize bounds the settings file: a few hundred bytes in practice.
+const maxFileSize = 1 << 20
+
+// readSettings reads a regular file of at most maxFileSize bytes: a FIFO would block the run and
+// /dev/zero would grow it without end. The check is on the open file, so a file swapped after
+// it is no way around it.
+func readSettings(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("larger than %d KiB", maxFileSize>>10)
+	}
+	return data, nil
 }
 
 // Parse parses data as the file at path.
@@ -117,11 +148,23 @@ func Parse(name string, data []byte, rules []*lint.Rule) (*File, error) {
 		}
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, p.yamlError(err)
+	}
+	// The settings are one document; a second one would be ignored without a word.
+	var second yaml.Node
+	switch err := dec.Decode(&second); {
+	case err == nil && len(second.Content) > 0 && second.Content[0].Tag != "!!null":
+		return nil, p.errorf(second.Content[0], "a second YAML document: the settings are one document")
+	case err != nil && !errors.Is(err, io.EOF):
 		return nil, p.yamlError(err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 		return f, nil // empty, or only comments
+	}
+	if err := p.expansion(doc.Content[0], len(data)); err != nil {
+		return nil, err
 	}
 	if err := p.top(doc.Content[0]); err != nil {
 		return nil, err
@@ -153,6 +196,42 @@ func (p *parser) profileList(n *yaml.Node) ([]string, error) {
 		out = append(out, name)
 	}
 	return out, nil
+}
+
+// maxAliasBytes is what YAML aliases may add to the file, beyond its own size, as in the
+// linter: twenty-four kilobytes that alias a list of a thousand globs a thousand times are a
+// million globs to match against every path of a walk.
+const maxAliasBytes = 64 << 10
+
+// expansion refuses a document whose aliases, expanded, add more than its own size plus
+// maxAliasBytes: each node reached through an alias costs its value's bytes and one more, so
+// the walk is bounded too, and so is an alias that contains itself.
+func (p *parser) expansion(root *yaml.Node, size int) error {
+	left := size + maxAliasBytes
+	var walk func(n, alias *yaml.Node, depth int) error
+	walk = func(n, alias *yaml.Node, depth int) error {
+		if alias != nil {
+			if left -= len(n.Value) + 1; left < 0 {
+				return p.errorf(alias, "YAML aliases expand the file by more than its own size plus %d KiB", maxAliasBytes>>10)
+			}
+		}
+		if depth > 1000 {
+			return p.errorf(n, "the file nests deeper than 1000 levels")
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			if alias == nil {
+				alias = n
+			}
+			return walk(n.Alias, alias, depth+1)
+		}
+		for _, c := range n.Content {
+			if err := walk(c, alias, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(root, nil, 0)
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) error {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/kubeadm-lint/kubeadm-lint/catalog"
@@ -135,6 +136,23 @@ exclude:
 			src:     "- failOn: error\n",
 			wantErr: `.kubeadm-lint.yaml:1: the file: want a mapping`,
 		},
+		"a thousand globs aliased a thousand times: a million globs from 24 KB": {
+			src: "exclude:\n- paths: &p [" + strings.TrimSuffix(strings.Repeat("a/b/*.yaml, ", 1000), ", ") + "]\n" +
+				strings.Repeat("- paths: *p\n", 999),
+			wantErr: `.kubeadm-lint.yaml:11: YAML aliases expand the file by more than its own size plus 64 KiB`,
+		},
+		"an alias that adds less than the file's own size is read": {
+			src:  "exclude:\n- paths: &p [a, b]\n- paths: *p\n  rules: [KL203]\n",
+			want: &config.File{Exclude: []config.Exclude{{Paths: []string{"a", "b"}}, {Paths: []string{"a", "b"}, Rules: []string{"KL203"}}}},
+		},
+		"a second YAML document is refused, not ignored": {
+			src:     "failOn: error\n---\nfailOn: warning\n",
+			wantErr: `.kubeadm-lint.yaml:3: a second YAML document`,
+		},
+		"a trailing separator is no second document": {
+			src:  "failOn: warning\n---\n",
+			want: &config.File{FailOn: lint.SeverityWarning},
+		},
 		"invalid YAML names its line": {
 			src:     "failOn: error\nrules:\n  KL203: off\n    KL101: warning\n",
 			wantErr: `.kubeadm-lint.yaml:4: invalid YAML: mapping values are not allowed in this context`,
@@ -260,5 +278,29 @@ func TestExcludes(t *testing.T) {
 	var none *config.File
 	if none.Skips("legacy/old.yaml") || none.Excludes("legacy/old.yaml", "KL101") {
 		t.Error("a nil File must exclude nothing")
+	}
+}
+
+// TestLoadSpecialFiles: --config on a FIFO must not block, nor on /dev/zero grow without end.
+func TestLoadSpecialFiles(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	// Opening a FIFO for reading blocks until a writer comes; this one comes, and never writes.
+	go func() {
+		if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			defer w.Close()
+			select {}
+		}
+	}()
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(big, []byte("# "+strings.Repeat("x", 2<<20)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{fifo: "not a regular file", "/dev/zero": "not a regular file", big: "larger than 1024 KiB"} {
+		if _, err := config.Load(path, catalog.All()); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want an error saying %q", path, err, want)
+		}
 	}
 }

@@ -99,6 +99,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("e3: the webhook's configuration turns a rule off or lowers its severity, as the settings file does", e.kubeadmConfigSettings)
 	t.Run("f: the kubeadm-config kubeadm uploads is accepted without warnings", e.kubeadmConfigClean)
 	t.Run("e2: a kubeadm-config with 20,000 errors is denied in enforce mode, with a bounded answer", e.kubeadmConfigManyErrors)
+	t.Run("e3: hostile kubeadm-configs are denied in enforce mode, never admitted past the timeout", e.kubeadmConfigHostile)
 	t.Run("h: dry-run requests get the same answers and store nothing", e.dryRun)
 	t.Run("i: rotating the serving certificate under load fails no request", e.certRotation)
 	t.Run("g: with the webhook down or hung, writes still succeed within the timeout", e.webhookDown)
@@ -308,6 +309,71 @@ func (e *env) kubeadmConfigManyErrors(t *testing.T) {
 		t.Error("the denied ConfigMap was stored")
 	}
 	e.warns.Take()
+}
+
+// kubeadmConfigHostile: with failurePolicy Ignore, a review that outlives the API server's
+// timeout admits its object unchecked. A kubeadm-config whose aliases expand a 100 KB value a
+// thousand times, and 64 heavy bad ones at once, must each be denied in enforce mode: a denial
+// is an answer in time. In warn mode the alias form is admitted with its KL001 warning. Dry-run
+// creates store nothing, whether kubeadm-config exists or not: any answer but a denial means the
+// object was admitted.
+func (e *env) kubeadmConfigHostile(t *testing.T) {
+	ctx := context.Background()
+	dry := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+	admitted := func(err error) bool {
+		return err == nil || !strings.Contains(err.Error(), "denied the request")
+	}
+	alias := overlapConfig + "apiServer:\n  extraArgs:\n  - name: a0\n    value: &v \"" + strings.Repeat("x", 100_000) + "\"\n"
+	for i := 1; i < 1000; i++ {
+		alias += fmt.Sprintf("  - {name: a%d, value: *v}\n", i)
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kubeadm-config"}, Data: map[string]string{"ClusterConfiguration": alias}}
+	cms := e.client.CoreV1().ConfigMaps("kube-system")
+
+	e.useWebhook(t, func(c *webhook.Config) { c.ConfigMaps.Mode = webhook.ModeEnforce })
+	t.Cleanup(func() { e.useWebhook(t, nil) })
+	if _, err := cms.Create(ctx, cm, dry); admitted(err) || !strings.Contains(err.Error(), "KL001") {
+		t.Errorf("enforce mode, aliases expanding to 100 MB: create returned %.300v, want a denial naming KL001", err)
+	}
+
+	const n = 64
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b strings.Builder
+			fmt.Fprintf(&b, "%sclusterName: c%d\napiServer:\n  certSANs:\n", overlapConfig, i)
+			for j := range 20_000 {
+				fmt.Fprintf(&b, "  - bad_%d_%d!\n", i, j)
+			}
+			client, err := e.cluster.Client(nil)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			heavy := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kubeadm-config"}, Data: map[string]string{"ClusterConfiguration": b.String()}}
+			_, errs[i] = client.CoreV1().ConfigMaps("kube-system").Create(ctx, heavy, dry)
+		}()
+	}
+	wg.Wait()
+	late := 0
+	for i, err := range errs {
+		if admitted(err) {
+			t.Errorf("enforce mode, %d bad configs at once: config %d was admitted (%.300v)", n, i, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "not linted within") {
+			late++
+		}
+	}
+	t.Logf("%d of %d denied as not linted within the budget, the others for their findings", late, n)
+
+	e.useWebhook(t, nil)
+	if _, err := cms.Create(ctx, cm, dry); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Errorf("warn mode, aliases expanding to 100 MB: create returned %.300v, want it admitted", err)
+	}
+	e.wantWarning(t, "KL001")
 }
 
 func (e *env) kubeadmConfigOverlap(t *testing.T) {

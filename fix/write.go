@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -40,7 +41,7 @@ func NewWriter(cfg WriterConfig) *Writer {
 	return &Writer{hook: cfg.Hook}
 }
 
-// tempInfix marks the temporary files Replace writes beside a file: ".NAME.kubeadm-lint-NNNN".
+// tempInfix marks the temporary files Replace writes beside a file: ".NAME.kubeadm-lint-PID-NNNN".
 const tempInfix = ".kubeadm-lint-"
 
 // staleAfter is how old a temporary file of ours must be before Replace takes it for the
@@ -60,6 +61,13 @@ func removeStale(dir, base string) {
 		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
 			continue
 		}
+		// A run names its files with its process ID: one whose process is gone was killed, and
+		// its file goes at once; for another the age decides, as the ID may have been reused.
+		pid, _, hasPID := strings.Cut(strings.TrimPrefix(e.Name(), prefix), "-")
+		if n, err := strconv.Atoi(pid); hasPID && err == nil && n > 0 && n != os.Getpid() && processGone(n) {
+			os.Remove(filepath.Join(dir, e.Name()))
+			continue
+		}
 		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
@@ -68,8 +76,8 @@ func removeStale(dir, base string) {
 
 // Replace writes data to path, which must still hold old: a file changed since it was read is
 // left alone rather than overwritten with a fix of its previous content. The file keeps its
-// permission bits and, where the writer may set them, its owner and group; a symbolic link is
-// followed, so the link stays a link.
+// permission bits, its owner and group and its hard links, or is refused (replaceable); a
+// symbolic link is followed, so the link stays a link.
 func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
@@ -82,9 +90,12 @@ func (w *Writer) Replace(path string, old, data []byte) (err error) {
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file", path)
 	}
+	if err := replaceable(info); err != nil {
+		return fmt.Errorf("not replaced: %w", err)
+	}
 	dir, base := filepath.Dir(target), filepath.Base(target)
 	removeStale(dir, base)
-	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+"*")
+	tmp, err := os.CreateTemp(dir, "."+base+tempInfix+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return fmt.Errorf("creating a temporary file: %w", err)
 	}

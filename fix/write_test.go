@@ -282,3 +282,37 @@ func TestReplaceRemovesStaleTemporaryFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestReplaceRemovesAKilledRunsFile: a temporary file whose run is gone goes at once, however
+// recent; one of a live process stays.
+func TestReplaceRemovesAKilledRunsFile(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip("cannot start a process:", err)
+	}
+	alive := exec.Command("sleep", "60")
+	if err := alive.Start(); err != nil {
+		t.Skip("cannot start a process:", err)
+	}
+	defer func() { alive.Process.Kill(); alive.Wait() }()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	killed := filepath.Join(dir, fmt.Sprintf(".c.yaml.kubeadm-lint-%d-123", dead.Process.Pid))
+	live := filepath.Join(dir, fmt.Sprintf(".c.yaml.kubeadm-lint-%d-456", alive.Process.Pid))
+	for _, p := range []string{killed, live} {
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fix.NewWriter(fix.WriterConfig{}).Replace(path, []byte("old\n"), []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{killed: false, live: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+}

@@ -80,9 +80,9 @@ func internalObject(kind string) runtime.Object {
 
 // decode runs kubeadm's strict decoding on a document and records every problem instead of
 // stopping at the first: after a type error it drops the offending value and decodes again.
-func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme) error {
+func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme, b *expansion) error {
 	// Converting first bounds alias expansion before any other walk of the tree.
-	j, err := toJSON(d.Root, nil)
+	j, err := toJSON(d.Root, nil, b)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme) err
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if j, err = toJSON(d.Root, skip); err != nil {
+			if j, err = toJSON(d.Root, skip, nil); err != nil {
 				return err
 			}
 		}
@@ -161,7 +161,7 @@ func (j *jsonDoc) culprit(err error, root *yaml.Node, skip map[*yaml.Node]bool, 
 			continue
 		}
 		skip[leaf] = true
-		trial, convErr := toJSON(root, skip)
+		trial, convErr := toJSON(root, skip, nil)
 		delete(skip, leaf)
 		if convErr != nil {
 			continue

@@ -31,7 +31,7 @@ func TestDecodeStopsWhenCancelled(t *testing.T) {
 			if foreign {
 				t.Fatal("the document was not recognised")
 			}
-			err := decode(tt.ctx(), d, nil)
+			err := decode(tt.ctx(), d, nil, newExpansion(len(data)))
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("decode: %v, want %v", err, tt.wantErr)
 			}

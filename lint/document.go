@@ -150,6 +150,8 @@ type File struct {
 	// Ignores are the problems of the file's suppression comments, for KL011-KL013.
 	Ignores []IgnoreProblem
 
+	expansion *expansion // what YAML aliases may still add to the documents
+
 	memo map[any]any // see Memo
 }
 

@@ -80,6 +80,17 @@ func TestLintBoundsHostileInput(t *testing.T) {
 			data: cc + "x0: &l0 [a, b, c, d, e, f, g, h, i, j]\n" + repeat(9, func(i int) string {
 				return fmt.Sprintf("x%d: &l%d [%s]\n", i+1, i+1, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i), 10), ", "))
 			})},
+		{name: "one 1 MB string aliased a thousand times in a kubelet list: few nodes, a gigabyte", wantInputError: true,
+			data: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS: [&a \"" +
+				strings.Repeat("x", 1_000_000) + "\"" + strings.Repeat(", *a", 999) + "]\n"},
+		{name: "a 100 KB extraArgs value aliased a thousand times", wantInputError: true,
+			data: cc + "apiServer:\n  extraArgs:\n  - {name: a0, value: &v \"" + strings.Repeat("x", 100_000) + "\"}\n" +
+				repeat(999, func(i int) string { return fmt.Sprintf("  - {name: a%d, value: *v}\n", i+1) })},
+		{name: "a merge key bringing in a 100 KB value a thousand times", wantInputError: true,
+			data: cc + "x0: &m {k: \"" + strings.Repeat("x", 100_000) + "\"}\n" +
+				repeat(1000, func(i int) string { return fmt.Sprintf("x%d: {<<: *m}\n", i+1) })},
+		{name: "aliases that add less than the source's own size are read",
+			data: cc + "apiServer:\n  certSANs: [&s \"" + strings.Repeat("a", 1000) + ".example.com\"" + strings.Repeat(", *s", 50) + "]\n"},
 		{name: "flow sequences nested past the parser's depth limit", wantInputError: true,
 			data: cc + "x: " + strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n"},
 		{name: "twenty thousand empty documents",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -18,6 +19,37 @@ import (
 const maxAliasNodes = 100_000
 
 var errAliasBomb = errors.New("document's YAML aliases and merge keys expand to more than 100000 nodes")
+
+// maxAliasBytes is what YAML aliases and merge keys may add to a source, in bytes of scalars
+// (keys and values), beyond the source's own size. Counting nodes alone lets one alias of a
+// 1 MB string, listed a thousand times, ask for a gigabyte in a few thousand nodes; bounding the
+// bytes bounds the work by the size of the input: at most twice its size plus this.
+const maxAliasBytes = 64 << 10
+
+// expansion is the bytes that aliases may still add to a source's documents; the documents of one
+// source share it.
+type expansion struct{ left int }
+
+func newExpansion(sourceSize int) *expansion { return &expansion{left: sourceSize + maxAliasBytes} }
+
+// expandError is an alias bomb, at the line of the alias (or merge key) whose expansion passed
+// the limit.
+type expandError struct {
+	line int
+	err  error
+}
+
+func (e *expandError) Error() string { return e.err.Error() }
+func (e *expandError) Unwrap() error { return e.err }
+
+// errorLine is the line an error of toJSON names, or def.
+func errorLine(err error, def int) int {
+	var e *expandError
+	if errors.As(err, &e) && e.line > 0 {
+		return e.line
+	}
+	return def
+}
 
 // span ties a byte range of the JSON encoding back to the YAML node it came from, so that errors
 // from the JSON decoder, which only know offsets, land on the user's line.
@@ -51,9 +83,15 @@ func (j *jsonDoc) nodeAt(offset int) *yaml.Node {
 // are booleans), as they do in sigs.k8s.io/yaml, which kubeadm uses. A duplicate key keeps its last
 // value; duplicates are reported separately. skip lists nodes to leave out, so that decoding can be
 // retried after a type error.
-func toJSON(root *yaml.Node, skip map[*yaml.Node]bool) (*jsonDoc, error) {
-	c := &jsonConv{skip: skip, root: root, limit: maxAliasNodes}
+//
+// b, when not nil, is charged the bytes that aliases add. Re-encodings of a document that leave
+// nodes out pass nil: they write no more than the first encoding did.
+func toJSON(root *yaml.Node, skip map[*yaml.Node]bool, b *expansion) (*jsonDoc, error) {
+	c := &jsonConv{skip: skip, root: root, limit: maxAliasNodes, budget: b}
 	if err := c.value(root); err != nil {
+		if c.alias != nil {
+			return nil, &expandError{line: c.alias.Line, err: err}
+		}
 		return nil, err
 	}
 	return &jsonDoc{data: c.buf.Bytes(), spans: c.spans}, nil
@@ -71,6 +109,35 @@ type jsonConv struct {
 	root   *yaml.Node
 	skip   map[*yaml.Node]bool
 	depth  int
+	// budget, when not nil, is charged for every scalar written while alias is set: the
+	// outermost alias or merge key being expanded.
+	budget *expansion
+	alias  *yaml.Node
+}
+
+// errAliasBytes is the budget spent.
+var errAliasBytes = fmt.Errorf("YAML aliases and merge keys expand the source by more than its own size plus %d KiB", maxAliasBytes>>10)
+
+// charge counts n bytes written inside an alias's expansion.
+func (c *jsonConv) charge(n int) error {
+	if c.budget == nil || c.alias == nil {
+		return nil
+	}
+	c.budget.left -= n
+	if c.budget.left < 0 {
+		return errAliasBytes
+	}
+	return nil
+}
+
+// expanding marks the start of an alias's or merge key's expansion at n; the returned function
+// ends it. Only the outermost counts: it is the one the user wrote at the top level of the error.
+func (c *jsonConv) expanding(n *yaml.Node) func() {
+	if c.alias != nil {
+		return func() {}
+	}
+	c.alias = n
+	return func() { c.alias = nil }
 }
 
 func (c *jsonConv) value(n *yaml.Node) error {
@@ -93,7 +160,11 @@ func (c *jsonConv) value(n *yaml.Node) error {
 		}
 		return c.value(n.Content[0])
 	case yaml.AliasNode:
+		done := c.expanding(n)
 		err = c.value(n.Alias)
+		if err == nil {
+			done()
+		}
 	case yaml.MappingNode:
 		err = c.mapping(n)
 	case yaml.SequenceNode:
@@ -108,6 +179,9 @@ func (c *jsonConv) value(n *yaml.Node) error {
 		}
 		c.buf.WriteByte(']')
 	case yaml.ScalarNode:
+		if err = c.charge(len(n.Value)); err != nil {
+			return err
+		}
 		c.scalar(n)
 	default:
 		c.buf.WriteString("null")
@@ -142,12 +216,20 @@ func (c *jsonConv) mapping(n *yaml.Node) error {
 			c.buf.WriteByte(',')
 		}
 		first = false
+		done := func() {}
+		if p.mergeKey != nil {
+			done = c.expanding(p.mergeKey)
+		}
+		if err := c.charge(len(p.key)); err != nil {
+			return err
+		}
 		k, _ := json.Marshal(p.key)
 		c.buf.Write(k)
 		c.buf.WriteByte(':')
 		if err := c.value(p.value); err != nil {
 			return err
 		}
+		done()
 	}
 	c.buf.WriteByte('}')
 	return nil
@@ -158,6 +240,8 @@ type pair struct {
 	key     string
 	keyNode *yaml.Node
 	value   *yaml.Node
+	// mergeKey is the outermost merge key (<<) that brought the pair in, or nil.
+	mergeKey *yaml.Node
 }
 
 // mappingPairs lists a mapping's keys in order. Keys brought in by a merge key come first, so that
@@ -175,7 +259,11 @@ func boundedPairs(n *yaml.Node, left *int) []pair {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merged = append(merged, mergePairs(v, 0, left)...)
+			ps := mergePairs(v, 0, left)
+			for i := range ps {
+				ps[i].mergeKey = k
+			}
+			merged = append(merged, ps...)
 			continue
 		}
 		own = append(own, pair{key: keyString(k), keyNode: k, value: v})

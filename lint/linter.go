@@ -107,7 +107,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Name: src.Name, Nodes: nodes}
+	f := &File{Name: src.Name, Nodes: nodes, expansion: newExpansion(len(src.Data))}
 	var foreign []*Document
 	for i, n := range nodes {
 		root := deref(n)
@@ -162,7 +162,7 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		return nil, err
 	}
 
-	out, place := NewCollector(l.policy), l.placer(src.Name)
+	out, place := l.collector(), l.placer(src.Name)
 	for _, r := range l.rules {
 		if r.Scripts {
 			continue
@@ -186,13 +186,20 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 
 // lintScript runs the script rules on a shell script.
 func (l *Linter) lintScript(src Source) *Result {
-	f, out := &File{Name: src.Name}, NewCollector(l.policy)
+	f, out := &File{Name: src.Name}, l.collector()
 	for _, r := range l.rules {
 		if r.Scripts {
 			r.Run(&Pass{Rule: r, File: f, Script: src.Data, Options: &l.opts, out: out, place: l.placer(src.Name)})
 		}
 	}
 	return &Result{File: f, Findings: l.finish(src, f, nil, out)}
+}
+
+// collector returns the Collector of one Lint: with AllFindings, for fix, no rule is capped.
+func (l *Linter) collector() *Collector {
+	c := NewCollector(l.policy)
+	c.Uncapped = l.opts.AllFindings
+	return c
 }
 
 // finish counts what the caps left out, drops what ignore comments suppress, runs the rules about
@@ -256,11 +263,11 @@ func (l *Linter) load(ctx context.Context, f *File) error {
 		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
 			continue
 		}
-		if err := decode(ctx, d, l.kubeletScheme); err != nil {
+		if err := decode(ctx, d, l.kubeletScheme, f.expansion); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}
-			return &InputError{File: f.Name, Line: d.Source.Line, Err: err}
+			return &InputError{File: f.Name, Line: errorLine(err, d.Source.Line), Err: err}
 		}
 	}
 	validateFile(f, &l.opts)

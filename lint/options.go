@@ -27,6 +27,9 @@ type Options struct {
 	Host *Host
 	// Profiles turns on the opt-in rule sets of these names (Rule.Profile), such as "cis".
 	Profiles []string
+	// AllFindings lifts MaxFindingsPerRule: fix sets it, as it must see every finding it fixes,
+	// and every one it would leave or make, not the first hundred of a rule.
+	AllFindings bool
 
 	target  *version.Version
 	release *release.Release

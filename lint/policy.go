@@ -62,11 +62,13 @@ func (p Policy) Runs(r *Rule) bool {
 // rest in one finding that Summarise adds. Excluded findings are dropped by Findings, after
 // suppressions have seen them.
 type Collector struct {
-	policy  Policy
-	shown   map[scoped]int
-	dropped map[scoped]int
-	order   []scoped // the scopes that went over, in the order they did
-	found   []Finding
+	// Uncapped keeps every finding, for fix, which must see all it fixes.
+	Uncapped bool
+	policy   Policy
+	shown    map[scoped]int
+	dropped  map[scoped]int
+	order    []scoped // the scopes that went over, in the order they did
+	found    []Finding
 }
 
 type scoped struct {
@@ -83,7 +85,7 @@ func NewCollector(policy Policy) *Collector {
 // Callers ask before they format a message nobody will see.
 func (c *Collector) Take(r *Rule, scope any) bool {
 	k := scoped{r, scope}
-	if c.shown[k] < MaxFindingsPerRule {
+	if c.Uncapped || c.shown[k] < MaxFindingsPerRule {
 		c.shown[k]++
 		return true
 	}

@@ -39,6 +39,8 @@ type Config struct {
 	// line. Without it, a file's text is dropped once it is linted, so that a run holds only its
 	// findings, whatever the number and size of its files.
 	KeepSources bool
+	// AllFindings reports every finding of a rule, not MaxFindingsPerRule per document (fix).
+	AllFindings bool
 }
 
 // Flags are the settings that the command line and the settings file can both give. An empty
@@ -109,6 +111,7 @@ func build(cfg Config, settings *config.File) (*Pipeline, error) {
 		CNI:               pick(f.CNI, settings.CNI, ""),
 		Host:              cfg.Host,
 		Profiles:          settings.Profiles,
+		AllFindings:       cfg.AllFindings,
 	}
 	if f.Profiles != nil {
 		opts.Profiles = f.Profiles

@@ -3,6 +3,9 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -115,22 +118,33 @@ func TestManyFindingsStayBounded(t *testing.T) {
 }
 
 // TestLintBudget: a review whose linting runs over its budget is allowed with a warning that says
-// so, and not cached.
+// so in warn mode, denied in enforce mode, and not cached.
 func TestLintBudget(t *testing.T) {
 	linter, ar, obj := kubeadmConfigReview(t)
 	mar := model.NewAdmissionReviewV1(ar)
-	v := configMapValidator{linter: linter, mode: ModeEnforce, cache: newFindingsCache(findingsCacheSize), budget: time.Nanosecond}
-	r, err := v.Validate(context.Background(), &mar, obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !r.Valid || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "not linted within") || len(v.cache.entries) != 0 {
-		t.Errorf("valid %v, warnings %q, %d cached; want allowed with one warning, nothing cached", r.Valid, r.Warnings, len(v.cache.entries))
+	for _, tt := range []struct {
+		mode      Mode
+		wantValid bool
+	}{
+		{mode: ModeWarn, wantValid: true},
+		{mode: ModeEnforce, wantValid: false},
+	} {
+		v := configMapValidator{linter: linter, mode: tt.mode, cache: newFindingsCache(findingsCacheSize), budget: time.Nanosecond}
+		r, err := v.Validate(context.Background(), &mar, obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := strings.Join(append(r.Warnings, r.Message), "\n")
+		if r.Valid != tt.wantValid || !strings.Contains(said, "not linted within") || len(v.cache.entries) != 0 {
+			t.Errorf("%s: valid %v, warnings %q, message %q, %d cached; want valid %v saying it was not linted, nothing cached",
+				tt.mode, r.Valid, r.Warnings, r.Message, len(v.cache.entries), tt.wantValid)
+		}
 	}
 }
 
 // TestLintSlots: a review waits for a free lint slot, within its budget; one that cannot get a
-// slot in time is allowed with the budget's warning, and one that gets it is judged.
+// slot in time is denied in enforce mode with the budget's message, and one that gets it is
+// judged.
 func TestLintSlots(t *testing.T) {
 	linter, ar, obj := kubeadmConfigReview(t)
 	mar := model.NewAdmissionReviewV1(ar)
@@ -140,15 +154,38 @@ func TestLintSlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Valid || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "not linted within") {
-		t.Errorf("with no free slot: valid %v, warnings %q; want allowed with the budget's warning", r.Valid, r.Warnings)
+	if r.Valid || !strings.Contains(r.Message, "not linted within") {
+		t.Errorf("with no free slot: valid %v, message %q; want denied with the budget's message", r.Valid, r.Message)
 	}
 	<-v.slots
-	if r, err = v.Validate(context.Background(), &mar, obj); err != nil || r.Valid {
-		t.Errorf("with a free slot: valid %v, err %v; want the overlap denied", r.Valid, err)
+	if r, err = v.Validate(context.Background(), &mar, obj); err != nil || r.Valid || !strings.Contains(r.Message, "KL101") {
+		t.Errorf("with a free slot: valid %v, err %v, message %q; want the overlap denied", r.Valid, err, r.Message)
 	}
 	if len(v.slots) != 0 {
 		t.Error("the review kept its slot")
+	}
+}
+
+// TestReviewBudget: the budget never reaches past two thirds of the timeout the API server
+// names, counted from the review's arrival.
+func TestReviewBudget(t *testing.T) {
+	at := func(timeout, ago time.Duration) context.Context {
+		return context.WithValue(context.Background(), reviewClockKey{}, reviewClock{start: time.Now().Add(-ago), timeout: timeout})
+	}
+	tests := []struct {
+		name string
+		ctx  context.Context
+		max  time.Duration
+	}{
+		{name: "no timeout named: the default", ctx: context.Background(), max: lintBudget},
+		{name: "timeoutSeconds 1: two thirds of a second at most", ctx: at(time.Second, 0), max: 667 * time.Millisecond},
+		{name: "timeoutSeconds 5: the default", ctx: at(5*time.Second, 0), max: lintBudget},
+		{name: "a review that waited past its share: nothing left", ctx: at(time.Second, time.Second), max: 0},
+	}
+	for _, tt := range tests {
+		if got := reviewBudget(tt.ctx, lintBudget); got > tt.max || got < 0 {
+			t.Errorf("%s: budget %v, want between 0 and %v", tt.name, got, tt.max)
+		}
 	}
 }
 
@@ -165,4 +202,36 @@ func kubeadmConfigReview(t *testing.T) (*lint.Linter, *admissionv1.AdmissionRevi
 		t.Fatal(err)
 	}
 	return linter, ar, obj
+}
+
+// TestLongMessagesStayBounded: five errors that each quote a 1 MB value make a denial of a few
+// kilobytes, not 5 MB, and the warnings show them clipped rather than not at all.
+func TestLongMessagesStayBounded(t *testing.T) {
+	var fs []lint.Finding
+	for i := range 5 {
+		fs = append(fs, lint.Finding{Rule: "KL008", Severity: lint.SeverityError, Pos: lint.Position{Line: i + 1},
+			Message: fmt.Sprintf("certSANs[%d]: Invalid value: %q", i, strings.Repeat("x", 1<<20))})
+	}
+	vd := configMapValidator{mode: ModeEnforce}.judge("kube-system/kubeadm-config[ClusterConfiguration]", fs)
+	size := 0
+	for _, w := range vd.warnings {
+		size += len(w)
+	}
+	if len(vd.denial) > 4096 || size > maxWarningBytes || len(vd.warnings) < 5 {
+		t.Errorf("a %d-byte denial and %d warnings of %d bytes; want at most 4 KiB, and the 5 errors warned within %d bytes",
+			len(vd.denial), len(vd.warnings), size, maxWarningBytes)
+	}
+}
+
+// TestErrorAnswersAreClipped: an error answer that quotes the request is cut, not echoed whole.
+func TestErrorAnswersAreClipped(t *testing.T) {
+	h := guardBody(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		http.Error(w, "could not decode: "+string(body), http.StatusBadRequest)
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, PathConfigMaps, strings.NewReader(`{"request":{}, "x":"`+strings.Repeat("y", 1<<20)+`"}`)))
+	if rec.Code != http.StatusBadRequest || rec.Body.Len() > maxErrorBody {
+		t.Errorf("status %d with a %d-byte body, want 400 with at most %d bytes", rec.Code, rec.Body.Len(), maxErrorBody)
+	}
 }

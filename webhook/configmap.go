@@ -55,29 +55,13 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 	if vd, ok := v.cache.get(hash); ok {
 		return vd.result(), nil
 	}
-	budget := cmp.Or(v.budget, lintBudget)
-	lintCtx, cancel := context.WithTimeout(ctx, budget)
-	defer cancel()
-	if v.slots != nil {
-		select {
-		case v.slots <- struct{}{}:
-			defer func() { <-v.slots }()
-		case <-lintCtx.Done():
-			// The wait for a slot counts against the budget: a review that gets none in time is
-			// not linted at all, so that waiting reviews hold no parse either.
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return overBudget(source, budget), nil
-		}
-	}
-	res, err := v.linter.Lint(lintCtx, lint.Source{Name: source, Data: []byte(data)})
+	budget := reviewBudget(ctx, cmp.Or(v.budget, lintBudget))
+	res, err := v.lintInTime(ctx, lint.Source{Name: source, Data: []byte(data)}, budget)
 	var inputErr *lint.InputError
 	switch {
-	case lintCtx.Err() != nil && ctx.Err() == nil:
-		// Over budget: allow, and say so, rather than hold the API server's request. Not cached:
-		// a quieter moment may finish it.
-		return overBudget(source, budget), nil
+	case errors.Is(err, errLate):
+		// Not cached: a quieter moment may finish it.
+		return v.overBudget(source, budget), nil
 	case errors.As(err, &inputErr):
 		// Not YAML at all: a finding like any other, not a failure of the webhook.
 		res = &lint.Result{Findings: []lint.Finding{inputErr.Finding()}}
@@ -141,11 +125,6 @@ func (c *findingsCache) put(k [sha256.Size]byte, vd verdict) {
 	c.entries[k] = vd
 }
 
-// overBudget allows a write that was not linted within the budget, with a warning that says so.
-func overBudget(source string, budget time.Duration) *validating.ValidatorResult {
-	return &validating.ValidatorResult{Valid: true, Warnings: []string{fmt.Sprintf("kubeadm-lint: %s was not linted within %v; allowed without checking", source, budget)}}
-}
-
 // lintBudget is the longest a review lints, well inside the webhook's timeoutSeconds (5 at
 // most), so that the API server never waits on it past its timeout.
 const lintBudget = 2 * time.Second
@@ -176,7 +155,7 @@ func (v configMapValidator) judge(source string, fs []lint.Finding) verdict {
 	var errs []string
 	size, nErrs := 0, 0
 	for _, f := range fs {
-		msg := fmt.Sprintf("%s: %s", f.Rule, f.Message)
+		msg := fmt.Sprintf("%s: %s", f.Rule, clip(f.Message, maxMessageBytes))
 		if f.Pos.Line > 0 {
 			msg += fmt.Sprintf(" (line %d)", f.Pos.Line)
 		}

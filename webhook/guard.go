@@ -21,8 +21,12 @@ import (
 // kubewebhook dereferences the request without a check, and the panic would cost the client its
 // connection with no answer. The check runs only after such a panic, so that a good review pays
 // for nothing but one copy of its body; any other panic is this webhook's bug and goes on up.
+//
+// It also starts the review's clock (withReviewClock), before the body is read.
 func guardBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = withReviewClock(r)
+		w = &clippedErrors{ResponseWriter: w}
 		body, err := io.ReadAll(r.Body)
 		var tooLarge *http.MaxBytesError
 		switch {
@@ -97,4 +101,37 @@ func (t tolerant) Review(ctx context.Context, ar model.AdmissionReview) (model.A
 		return &model.MutatingAdmissionResponse{ID: ar.ID, Warnings: []string{warning}}, nil
 	}
 	return &model.ValidatingAdmissionResponse{ID: ar.ID, Allowed: true, Warnings: []string{warning}}, nil
+}
+
+// maxErrorBody bounds the body of an error answer: decoders quote what they could not read, and
+// an answer must not echo a request of megabytes back to whoever sent it.
+const maxErrorBody = 1024
+
+// clippedErrors cuts the body of an answer with an error status to maxErrorBody bytes.
+type clippedErrors struct {
+	http.ResponseWriter
+	status  int
+	written int
+}
+
+func (c *clippedErrors) WriteHeader(status int) {
+	c.status = status
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *clippedErrors) Write(p []byte) (int, error) {
+	if c.status < 400 {
+		return c.ResponseWriter.Write(p)
+	}
+	n := len(p)
+	if left := maxErrorBody - c.written; len(p) > left {
+		p = p[:max(left, 0)]
+	}
+	c.written += len(p)
+	if len(p) > 0 {
+		if _, err := c.ResponseWriter.Write(p); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil // the rest is dropped on purpose, not failed
 }

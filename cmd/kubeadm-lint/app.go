@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/output"
 )
 
 // app carries the streams and the exit code through the commands.
@@ -16,7 +18,8 @@ type app struct {
 }
 
 func (a *app) errorf(format string, args ...any) {
-	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	// One line per error: a file name or value in it cannot start another (output.Escape).
+	msg := output.Escape(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
 	fmt.Fprintf(a.stderr, "kubeadm-lint: %s\n", msg)
 }
 

@@ -22,6 +22,7 @@ type clusterOptions struct {
 	kubeconfig string
 	context    string
 	timeout    time.Duration
+	total      time.Duration
 }
 
 func (a *app) clusterCommand() *cobra.Command {
@@ -59,6 +60,7 @@ kubeconfig or an API server that cannot be reached.`,
 	f.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount)")
 	f.StringVar(&o.context, "context", "", "kubeconfig context to use (default: its current context)")
 	f.DurationVar(&o.timeout, "request-timeout", 10*time.Second, "the longest one request to the API server may take")
+	f.DurationVar(&o.total, "timeout", defaultAuditTimeout, "the longest the whole audit may take")
 	return cmd
 }
 
@@ -82,15 +84,19 @@ func (a *app) cluster(ctx context.Context, o *clusterOptions) error {
 	if err != nil {
 		return oneLine(err)
 	}
-	rep, err := audit.Run(ctx, audit.Config{
-		Client: client,
-		REST:   restCfg,
-		Linter: func(release string) (audit.Linter, error) { return p.ForRelease(release) },
-		Rules:  cfg.Rules,
-		Policy: p.Policy,
+	ctx, cancel := context.WithTimeout(ctx, o.total)
+	defer cancel()
+	rep, err := within(ctx, func() (*audit.Report, error) {
+		return audit.Run(ctx, audit.Config{
+			Client: client,
+			REST:   restCfg,
+			Linter: func(release string) (audit.Linter, error) { return p.ForRelease(release) },
+			Rules:  cfg.Rules,
+			Policy: p.Policy,
+		})
 	})
 	if err != nil {
-		return oneLine(err)
+		return oneLine(auditTimeoutError(ctx, err, o.total))
 	}
 	report := &output.Report{Findings: rep.Findings, Files: rep.Objects, Rules: cfg.Rules, Cluster: true}
 	if cfg.KeepSources {
@@ -112,6 +118,7 @@ func (o *clusterOptions) restConfig() (*rest.Config, error) {
 		return nil, err
 	}
 	cfg.Timeout = o.timeout
+	cfg.WrapTransport = limitBodies(maxResponseBytes)
 	cfg.UserAgent = "kubeadm-lint/" + toolVersion()
 	return cfg, nil
 }

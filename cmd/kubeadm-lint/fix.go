@@ -37,7 +37,9 @@ of kubeadm v1.36 does, but keeps the comments and adds no defaulted field. A fil
 or not at all: one holding a document kubeadm cannot read (an unknown field, a value of the wrong
 type) or an older version (v1beta2) is left as it was, with every reason on stderr, and exit 2.
 
-Files are replaced atomically and keep their mode; a file that is not YAML is never written.
+Files are replaced atomically and keep their mode, owner and group; a file that is not YAML is
+never written. A file the rename could not keep as it is, is left alone with a note: one with
+several hard links, and, unless fix runs as root, one that is read-only or not the user's own.
 PATH - reads standard input and writes the result to standard output.
 
 Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are changes,
@@ -57,6 +59,7 @@ Exit codes: 0 done (with --diff: nothing to change), 1 with --diff: there are ch
 func (a *app) fix(ctx context.Context, o *fixOptions, args []string) error {
 	cfg := o.pipelineConfig(a)
 	cfg.Rules = allRules()
+	cfg.AllFindings = true // a fix compares every finding before and after, not the first 100
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err

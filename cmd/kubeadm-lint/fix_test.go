@@ -121,3 +121,31 @@ func TestFixCLI(t *testing.T) {
 		})
 	}
 }
+
+// TestFixEveryFinding: with more findings of one rule than a lint run shows (MaxFindingsPerRule),
+// fix must fix them all, not take the ones hidden before for new ones and refuse.
+func TestFixEveryFinding(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  certSANs:\n")
+	for i := range 101 {
+		b.WriteString("  - https://host-" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + ".example.com\n")
+	}
+	path := filepath.Join(t.TempDir(), "sans.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"fix", path}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "https://"); n != 0 {
+		t.Errorf("%d of 101 schemes left after fix:\n%s", n, data)
+	}
+	if n := strings.Count(stdout.String(), "KL402"); n != 101 {
+		t.Errorf("%d fixes reported, want 101", n)
+	}
+}

@@ -112,15 +112,19 @@ func TestBadInput(t *testing.T) {
 		path string
 		want string
 	}{
-		"an empty file":               {path: write("empty.yaml", nil), want: "empty file"},
-		"a binary file":               {path: write("binary.yaml", []byte{0x7f, 'E', 'L', 'F', 0, 1, 2, 0xff}), want: "binary file"},
-		"invalid YAML":                {path: write("invalid.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: \"10.0.0.0/8\" (the pods)\n")), want: "invalid.yaml:3: invalid YAML: did not find expected key"},
-		"a YAML alias bomb":           {path: write("bomb.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"+bomb)), want: "YAML aliases and merge keys expand to more than"},
-		"a 50 MB file":                {path: write("big.yaml", big), want: "larger than the 4 MiB limit"},
-		"a directory without configs": {path: empty, want: "no kubeadm, kubelet or kube-proxy configuration"},
-		"a path that does not exist":  {path: filepath.Join(dir, "missing.yaml"), want: "no such file or directory"},
-		"a dangling symlink":          {path: filepath.Join(dir, "dangling.yaml"), want: "no such file or directory"},
-		"tab indentation":             {path: write("tabs.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n\tcertSANs: []\n")), want: "tabs.yaml:4: invalid YAML"},
+		"an empty file":     {path: write("empty.yaml", nil), want: "empty file"},
+		"a binary file":     {path: write("binary.yaml", []byte{0x7f, 'E', 'L', 'F', 0, 1, 2, 0xff}), want: "binary file"},
+		"invalid YAML":      {path: write("invalid.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: \"10.0.0.0/8\" (the pods)\n")), want: "invalid.yaml:3: invalid YAML: did not find expected key"},
+		"a YAML alias bomb": {path: write("bomb.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"+bomb)), want: "YAML aliases and merge keys expand"},
+		"a 1 MB string aliased a thousand times": {path: write("alias.yaml", []byte("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"+
+			"clusterDNS: [&a \""+strings.Repeat("x", 1_000_000)+"\""+strings.Repeat(", *a", 999)+"]\n")),
+			want: "alias.yaml:3: YAML aliases and merge keys expand the source by more than its own size plus 64 KiB"},
+		"a 50 MB file":                                      {path: write("big.yaml", big), want: "larger than the 4 MiB limit"},
+		"a directory without configs":                       {path: empty, want: "no kubeadm, kubelet or kube-proxy configuration"},
+		"a path that does not exist":                        {path: filepath.Join(dir, "missing.yaml"), want: "no such file or directory"},
+		"a dangling symlink":                                {path: filepath.Join(dir, "dangling.yaml"), want: "no such file or directory"},
+		"a file name with a newline and a workflow command": {path: filepath.Join(dir, "missing\n::error file=ci.yaml::forged.yaml"), want: `missing\n::error`},
+		"tab indentation":                                   {path: write("tabs.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n\tcertSANs: []\n")), want: "tabs.yaml:4: invalid YAML"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

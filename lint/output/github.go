@@ -20,7 +20,7 @@ func GitHub(w io.Writer, r *Report, opts Options) error {
 		msg := f.Message
 		if r.Cluster {
 			// An object is no file of the repository: the annotation names it in its text.
-			props, msg = nil, f.Pos.String()+": "+msg
+			props, msg = nil, Escape(f.Pos.String())+": "+msg
 		}
 		// A position of 0 means none: the annotation then belongs to the whole file.
 		if f.Pos.Line > 0 && !r.Cluster {
@@ -69,5 +69,10 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-func escapeData(s string) string     { return dataEscaper.Replace(s) }
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+// escapeData keeps line breaks, as %0D and %0A, which an annotation shows as such, and
+// escapes every other control character (Escape).
+func escapeData(s string) string { return dataEscaper.Replace(escape(s, true)) }
+
+// escapeProperty also escapes control characters (Escape): a runner shows a file name with an
+// ANSI sequence raw.
+func escapeProperty(s string) string { return propertyEscaper.Replace(Escape(s)) }

@@ -242,7 +242,9 @@ func sarifLevel(s lint.Severity) string {
 // fileURI turns a file name into a URI reference: relative names stay relative, so that GitHub
 // resolves them against the repository; absolute ones become file URIs.
 func fileURI(name string) string {
-	if strings.HasPrefix(name, "/") || (len(name) > 1 && name[1] == ':') {
+	// A drive is a letter, a colon and a separator: "a:b.yaml" is a relative name with a colon.
+	drive := len(name) > 2 && (name[0]|0x20 >= 'a' && name[0]|0x20 <= 'z') && name[1] == ':' && (name[2] == '/' || name[2] == '\\')
+	if strings.HasPrefix(name, "/") || drive {
 		if !strings.HasPrefix(name, "/") {
 			name = "/" + name // Windows drive: file:///C:/...
 		}

@@ -18,25 +18,26 @@ import (
 func Text(w io.Writer, r *Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
-		pos, sev := f.Pos.String(), f.Severity.String()
+		pos, sev := Escape(f.Pos.String()), f.Severity.String()
 		if opts.Color {
 			pos, sev = paint(ansiBold, pos), paint(severityColor(f.Severity), sev)
 		}
-		fmt.Fprintf(bw, "%s: %s %s %s\n", pos, sev, f.Rule, f.Message)
+		fmt.Fprintf(bw, "%s: %s %s %s\n", pos, sev, f.Rule, Escape(f.Message))
 		if opts.ShowSource {
 			if line, ok := sourceLine(r.Sources[f.Pos.File], f.Pos.Line); ok {
 				caret := "^"
 				if opts.Color {
 					caret = paint(ansiGreen, caret)
 				}
-				fmt.Fprintf(bw, "  %s\n  %s%s\n", line, caretPad(line, f.Pos.Column), caret)
+				esc, col := escapeLine(line, f.Pos.Column)
+				fmt.Fprintf(bw, "  %s\n  %s%s\n", esc, caretPad(esc, col), caret)
 			}
 			if f.Hint != "" {
 				label := "hint:"
 				if opts.Color {
 					label = paint(ansiBold, label)
 				}
-				fmt.Fprintf(bw, "  %s %s\n", label, f.Hint)
+				fmt.Fprintf(bw, "  %s %s\n", label, Escape(f.Hint))
 			}
 		}
 	}
@@ -88,6 +89,15 @@ func sourceLine(src []byte, line int) (string, bool) {
 		src = rest
 	}
 	return "", false
+}
+
+// escapeLine escapes a source line and moves col, 1-based in bytes, to the same character of the
+// escaped line.
+func escapeLine(line string, col int) (string, int) {
+	if col < 1 || col-1 > len(line) {
+		return Escape(line), col
+	}
+	return Escape(line), len(Escape(line[:col-1])) + 1
 }
 
 // caretPad keeps tabs so that the caret lines up under the column in a terminal.
