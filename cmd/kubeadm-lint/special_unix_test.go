@@ -82,7 +82,10 @@ func TestSignalEndsABlockedRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			r.Close()
-			time.Sleep(200 * time.Millisecond) // let it reach the read; a signal before that ends it as well
+			// Let it reach the read: a signal that comes while the packages' init still runs, before
+			// the CLI asks for signals, kills the process without an exit code. That init takes
+			// tens of milliseconds on an idle machine and has taken over 200 on a loaded one.
+			time.Sleep(time.Second)
 			if err := cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
