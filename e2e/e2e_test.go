@@ -96,7 +96,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("c: other DaemonSets and ConfigMaps are stored unchanged and never sent to the webhook", e.otherDaemonSets)
 	t.Run("d: CoreDNS is unchanged by default and fixed with the option", e.coreDNS)
 	t.Run("e: an overlapping podSubnet warns, or is denied in enforce mode", e.kubeadmConfigOverlap)
-	t.Run("e3: the webhook's configuration turns a rule off or lowers its severity, as the settings file does", e.kubeadmConfigSettings)
+	t.Run("e4: the webhook's configuration turns a rule off or lowers its severity, as the settings file does", e.kubeadmConfigSettings)
 	t.Run("f: the kubeadm-config kubeadm uploads is accepted without warnings", e.kubeadmConfigClean)
 	t.Run("e2: a kubeadm-config with 20,000 errors is denied in enforce mode, with a bounded answer", e.kubeadmConfigManyErrors)
 	t.Run("e3: hostile kubeadm-configs are denied in enforce mode, never admitted past the timeout", e.kubeadmConfigHostile)
