@@ -84,7 +84,7 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := c.run(a, ctx); err != nil {
+		if err := runs[c](a, ctx); err != nil {
 			return nil, err
 		}
 	}

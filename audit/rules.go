@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
@@ -34,28 +33,18 @@ const (
 // Pass makes a check the lint.Check of a cluster rule.
 func (check) Pass() string { return Pass }
 
-func (c check) run(a *auditor, ctx context.Context) error {
-	switch c {
-	case checkConfigMaps:
-		return a.configMaps(ctx)
-	case checkNodes:
-		return a.nodes(ctx)
-	case checkWebhooks:
-		return a.webhooks(ctx)
-	case checkKubeProxy:
-		return a.kubeProxy(ctx)
-	case checkCoreDNS:
-		return a.coreDNS(ctx)
-	case checkServingCSRs:
-		return a.servingCSRs(ctx)
-	case checkJoin:
-		return a.join(ctx)
-	case checkCertificates:
-		return a.certificates(ctx)
-	case checkForbidden:
-		return a.reportDenied(ctx)
-	}
-	return fmt.Errorf("unknown cluster check %d", c)
+// runs holds each check's code. A table, not a field of check, since the rules name their check
+// and the code reports those rules.
+var runs = map[check]func(*auditor, context.Context) error{
+	checkConfigMaps:   (*auditor).configMaps,
+	checkNodes:        (*auditor).nodes,
+	checkWebhooks:     (*auditor).webhooks,
+	checkKubeProxy:    (*auditor).kubeProxy,
+	checkCoreDNS:      (*auditor).coreDNS,
+	checkServingCSRs:  (*auditor).servingCSRs,
+	checkJoin:         (*auditor).join,
+	checkCertificates: (*auditor).certificates,
+	checkForbidden:    (*auditor).reportDenied,
 }
 
 // checksOf returns the checks of the cluster rules among rules, once each, in their order.

@@ -501,11 +501,11 @@ func (f *File) Skips(file string) bool {
 	return f.excluded(file, func(ex Exclude) bool { return len(ex.Rules) == 0 })
 }
 
-// Policy is what the file says about rules, for lint.Config and every other front end. Its
-// excludes apply to the sources whose names inputs accepts: the CLI's files but not stdin, which
-// has no path to match.
-func (f *File) Policy(profiles []string, inputs func(source string) bool) lint.Policy {
-	p := lint.Policy{Severity: f.Severity, Disabled: f.Disabled, Profiles: profiles}
+// Policy is what the file says about rules, for lint.Config and every other front end; the profiles
+// are the run's, which lint.Options carries. Its excludes apply to the sources whose names inputs
+// accepts (nil: all): the CLI's files but not stdin, which has no path to match.
+func (f *File) Policy(inputs func(source string) bool) lint.Policy {
+	p := lint.Policy{Severity: f.Severity, Disabled: f.Disabled}
 	if len(f.Exclude) > 0 {
 		p.Exclude = func(source, rule string) bool { return (inputs == nil || inputs(source)) && f.Excludes(source, rule) }
 	}

@@ -181,18 +181,18 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		}
 	}
 	f.memo = nil // what the rules derived is theirs; the result does not keep it alive
-	return &Result{File: f, Findings: l.finish(src, f, nodes, out)}, nil
+	return &Result{File: f, Findings: l.finish(src, f, nodes, out, place)}, nil
 }
 
 // lintScript runs the script rules on a shell script.
 func (l *Linter) lintScript(src Source) *Result {
-	f, out := &File{Name: src.Name}, l.collector()
+	f, out, place := &File{Name: src.Name}, l.collector(), l.placer(src.Name)
 	for _, r := range l.rules {
 		if r.Scripts {
-			r.Run(&Pass{Rule: r, File: f, Script: src.Data, Options: &l.opts, out: out, place: l.placer(src.Name)})
+			r.Run(&Pass{Rule: r, File: f, Script: src.Data, Options: &l.opts, out: out, place: place})
 		}
 	}
-	return &Result{File: f, Findings: l.finish(src, f, nil, out)}
+	return &Result{File: f, Findings: l.finish(src, f, nil, out, place)}
 }
 
 // collector returns the Collector of one Lint: with AllFindings, for fix, no rule is capped.
@@ -204,8 +204,7 @@ func (l *Linter) collector() *Collector {
 
 // finish counts what the caps left out, drops what ignore comments suppress, runs the rules about
 // those comments, and returns the findings the policy does not exclude.
-func (l *Linter) finish(src Source, f *File, nodes []*yaml.Node, out *Collector) []Finding {
-	place := l.placer(src.Name)
+func (l *Linter) finish(src Source, f *File, nodes []*yaml.Node, out *Collector, place func(*Document, Finding) Finding) []Finding {
 	out.Summarise(func(_ *Rule, scope any, fd Finding) Finding {
 		d, _ := scope.(*Document)
 		return place(d, fd)

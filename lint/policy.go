@@ -78,7 +78,7 @@ type scoped struct {
 
 // NewCollector returns an empty Collector for policy.
 func NewCollector(policy Policy) *Collector {
-	return &Collector{policy: policy, shown: map[scoped]int{}, dropped: map[scoped]int{}}
+	return &Collector{policy: policy}
 }
 
 // Take reports whether one more finding of r in scope is kept; it counts the ones that are not.
@@ -86,6 +86,9 @@ func NewCollector(policy Policy) *Collector {
 func (c *Collector) Take(r *Rule, scope any) bool {
 	k := scoped{r, scope}
 	if c.Uncapped || c.shown[k] < MaxFindingsPerRule {
+		if c.shown == nil {
+			c.shown = map[scoped]int{} // most Lints of a clean file never get here
+		}
 		c.shown[k]++
 		return true
 	}
@@ -100,6 +103,9 @@ func (c *Collector) Omit(r *Rule, scope any, n int) {
 		return
 	}
 	k := scoped{r, scope}
+	if c.dropped == nil {
+		c.dropped = map[scoped]int{}
+	}
 	if c.dropped[k] == 0 {
 		c.order = append(c.order, k)
 	}

@@ -130,7 +130,7 @@ func build(cfg Config, settings *config.File) (*Pipeline, error) {
 		unused = *f.ReportUnusedIgnores
 	}
 	isFile := func(source string) bool { return source != StdinName }
-	policy := settings.Policy(opts.Profiles, isFile)
+	policy := settings.Policy(isFile)
 	linter, err := lint.New(lint.Config{Rules: cfg.Rules, Options: opts, Policy: policy, ReportUnusedIgnores: unused})
 	if err != nil {
 		return nil, err

@@ -110,7 +110,7 @@ func (c ConfigMaps) policy() (lint.Policy, error) {
 	if err != nil {
 		return lint.Policy{}, err
 	}
-	return settings.Policy(nil, nil), nil
+	return settings.Policy(nil), nil
 }
 
 // Duration is a time.Duration written as "5s" in YAML.

@@ -96,7 +96,7 @@ func generate(root, cli string) (map[string]string, error) {
 		"docs/rules.md": func(doc string) (string, error) { return rules.ReplaceTable(doc, documented) },
 		"docs/cis.md":   func(doc string) (string, error) { return rules.ReplaceProfileTable(doc, documented) },
 		"docs/fix.md": func(doc string) (string, error) {
-			return replaceBlock(doc, fixesBegin, fixesEnd, fixTable(fixes))
+			return rules.ReplaceBlock(doc, fixesBegin, fixesEnd, fixTable(fixes))
 		},
 	}
 	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
@@ -138,16 +138,6 @@ const (
 	outputBegin = "<!-- BEGIN OUTPUT: "
 	outputEnd   = "<!-- END OUTPUT -->"
 )
-
-// replaceBlock puts content between the begin and end markers.
-func replaceBlock(doc, begin, end, content string) (string, error) {
-	i := strings.Index(doc, begin)
-	j := strings.Index(doc, end)
-	if i < 0 || j < i {
-		return "", fmt.Errorf("markers %q and %q not found", strings.TrimSpace(begin), end)
-	}
-	return doc[:i+len(begin)] + content + doc[j:], nil
-}
 
 // ruleFixes lints every rule case in testdata/rules as the rule tests do, and returns the distinct
 // messages of the fixes the findings carry, by rule ID. Fixes exist only in findings, so the

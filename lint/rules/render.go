@@ -122,20 +122,21 @@ const (
 // ReplaceTable puts the table of the rules that always run between its markers in doc, a page
 // in docs/ (docs/rules.md).
 func ReplaceTable(doc string, rs []*lint.Rule) (string, error) {
-	return replaceBetween(doc, tableBegin, tableEnd, table(InProfile(rs, ""), pagesFromDocs))
+	return ReplaceBlock(doc, tableBegin, tableEnd, table(InProfile(rs, ""), pagesFromDocs))
 }
 
 // ReplaceProfileTable puts the CIS profile's table between its markers in doc, a page in docs/
 // (docs/cis.md).
 func ReplaceProfileTable(doc string, rs []*lint.Rule) (string, error) {
-	return replaceBetween(doc, cisBegin, cisEnd, profileTable(InProfile(rs, ProfileCIS), pagesFromDocs))
+	return ReplaceBlock(doc, cisBegin, cisEnd, profileTable(InProfile(rs, ProfileCIS), pagesFromDocs))
 }
 
-func replaceBetween(doc, begin, end, content string) (string, error) {
+// ReplaceBlock puts content between the begin and end markers of a generated block in doc.
+func ReplaceBlock(doc, begin, end, content string) (string, error) {
 	i := strings.Index(doc, begin)
 	j := strings.Index(doc, end)
 	if i < 0 || j < i {
-		return "", fmt.Errorf("rule table markers %q and %q not found", strings.TrimSpace(begin), end)
+		return "", fmt.Errorf("markers %q and %q not found", strings.TrimSpace(begin), end)
 	}
 	return doc[:i+len(begin)] + content + doc[j:], nil
 }
