@@ -79,47 +79,86 @@ func (p *Pipeline) Discover(args []string) *Inputs {
 			in.Errors = append(in.Errors, &lint.InputError{File: arg, Err: errNotRegular})
 			continue
 		}
-		root := arg
-		if l, err := os.Lstat(arg); err == nil && l.Mode()&fs.ModeSymlink != 0 {
-			// WalkDir does not follow a link it starts from; with a trailing separator, it does.
-			root = arg + string(filepath.Separator)
-		}
 		var files []string
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				in.Errors = append(in.Errors, pathError(path, err))
-				return nil
-			case d.IsDir():
-				if path != root && strings.HasPrefix(d.Name(), ".") {
-					return filepath.SkipDir
-				}
-				return nil
-			case !strings.HasSuffix(d.Name(), ".yaml") && !strings.HasSuffix(d.Name(), ".yml") && !strings.HasSuffix(d.Name(), ".sh"):
-				return nil
-			}
-			if !p.Settings.Skips(path) { // an excluded file is only counted, by add
-				switch ok, err := regularFile(path, d); {
-				case err != nil:
-					in.Errors = append(in.Errors, pathError(path, err)) // a dangling link or a loop
-					return nil
-				case !ok:
-					in.NotRegular++
-					return nil
-				}
-			}
-			files = append(files, path)
-			return nil
-		})
-		if err != nil {
-			in.Errors = append(in.Errors, pathError(arg, err))
-		}
+		p.walk(in, arg, &files, nil)
 		sort.Strings(files)
 		for _, path := range files {
 			add(path, true)
 		}
 	}
 	return in
+}
+
+// walk adds the files under dir to files. A link to a directory is followed, so that a tree of
+// links lints as it reads, unless it leads back to a directory the walk is already in (a loop, an
+// error) or into a tree the walk already covers (its files are walked there, under their own names).
+// within holds the real paths of the directories being walked, outermost first.
+func (p *Pipeline) walk(in *Inputs, dir string, files *[]string, within []string) {
+	root := dir
+	if l, err := os.Lstat(dir); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a link it starts from; with a trailing separator, it does.
+		root = dir + string(filepath.Separator)
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		within = append(within, real)
+	}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			in.Errors = append(in.Errors, pathError(path, err))
+			return nil
+		case d.IsDir():
+			if path != root && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		case d.Type()&fs.ModeSymlink != 0 && !strings.HasPrefix(d.Name(), "."):
+			if info, err := os.Stat(path); err == nil && info.IsDir() {
+				p.walkLink(in, path, files, within)
+				return nil
+			}
+		}
+		if !strings.HasSuffix(d.Name(), ".yaml") && !strings.HasSuffix(d.Name(), ".yml") && !strings.HasSuffix(d.Name(), ".sh") {
+			return nil
+		}
+		if !p.Settings.Skips(path) { // an excluded file is only counted, by add
+			switch ok, err := regularFile(path, d); {
+			case err != nil:
+				in.Errors = append(in.Errors, pathError(path, err)) // a dangling link or a loop
+				return nil
+			case !ok:
+				in.NotRegular++
+				return nil
+			}
+		}
+		*files = append(*files, path)
+		return nil
+	})
+	if err != nil {
+		in.Errors = append(in.Errors, pathError(dir, err))
+	}
+}
+
+// walkLink walks a link to a directory met in a walk, unless it loops or stays in the tree.
+func (p *Pipeline) walkLink(in *Inputs, link string, files *[]string, within []string) {
+	real, err := filepath.EvalSymlinks(link)
+	if err != nil {
+		in.Errors = append(in.Errors, pathError(link, err))
+		return
+	}
+	sep := string(filepath.Separator)
+	for _, dir := range within {
+		if real == dir || strings.HasPrefix(dir, real+sep) {
+			in.Errors = append(in.Errors, &lint.InputError{File: link, Err: errLinkLoop})
+			return
+		}
+	}
+	for _, dir := range within {
+		if strings.HasPrefix(real, dir+sep) {
+			return // walked there, under its own name
+		}
+	}
+	p.walk(in, link, files, within)
 }
 
 // regularFile reports whether a walked entry is, or links to, a regular file.
@@ -165,6 +204,9 @@ func (p *Pipeline) Read(in Input) (lint.Source, error) {
 
 // errNotRegular is a FIFO, socket or device named as an input.
 var errNotRegular = errors.New("not a regular file")
+
+// errLinkLoop is a link to a directory that holds the walk it is met in.
+var errLinkLoop = errors.New("link to a directory the walk is already in: not followed")
 
 // pathError names the path once: os's "open PATH:" prefix goes.
 func pathError(path string, err error) error {
