@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -273,4 +275,137 @@ localAPIEndpoint:
 		}
 	}
 	t.Errorf("no completion to enable-admission-plugins among %d items: %.300v", len(labels), labels)
+}
+
+// TestLSPInNeovim runs 'kubeadm-lint lsp' under Neovim's built-in LSP client, headless
+// (testdata/editor/nvim-client.lua): on every shipped example it must publish the CLI's findings
+// at the CLI's lines, with the rule's page and hint, and explain the rule on hover; the fix-all
+// action and a quick fix, applied by Neovim, must give the text 'kubeadm-lint fix' writes.
+func TestLSPInNeovim(t *testing.T) {
+	nvim := needTool(t, "nvim")
+	t.Chdir(root)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// What the CLI finds in the examples, by file.
+	var stdout, stderr bytes.Buffer
+	run(context.Background(), []string{"--format", "json", "testdata/examples"}, nil, &stdout, &stderr)
+	var report struct {
+		Findings []struct {
+			Rule, File, Message string
+			Line                int
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("the CLI's JSON: %v\n%s", err, stderr.String())
+	}
+	cli := map[string][]string{}
+	for _, f := range report.Findings {
+		cli[f.File] = append(cli[f.File], fmt.Sprintf("%d %s %s", max(f.Line, 1), f.Rule, f.Message))
+	}
+
+	entries, err := os.ReadDir("testdata/examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range entries {
+		files = append(files, filepath.Join(wd, "testdata", "examples", e.Name()))
+	}
+
+	// The fixes are applied to copies, and compared with 'kubeadm-lint fix -' on the same text.
+	fixDir, quickDir := t.TempDir(), t.TempDir()
+	copyTo := func(dir, name string) (string, string) {
+		data, err := os.ReadFile(filepath.Join("testdata", "examples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var fixed, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"fix", "-"}, bytes.NewReader(data), &fixed, &stderr); code != 0 {
+			t.Fatalf("kubeadm-lint fix - < %s: exit %d\n%s", name, code, stderr.String())
+		}
+		if fixed.String() == string(data) {
+			t.Fatalf("kubeadm-lint fix changes nothing in %s; pick an example with a fix", name)
+		}
+		return path, fixed.String()
+	}
+	fixAll, wantFixAll := copyTo(fixDir, "cluster-bad-v1beta4.yaml")
+	quick, wantQuick := copyTo(quickDir, "guide-extra-args-workaround.yaml")
+
+	outPath := filepath.Join(t.TempDir(), "out.json")
+	cache := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nvim, "--headless", "--clean", "-n", "-c", "luafile testdata/editor/nvim-client.lua")
+	cmd.Env = append(os.Environ(),
+		"KUBEADM_LINT_AS_CLI=1", // the test binary is kubeadm-lint (TestMain)
+		"KL_SERVER="+os.Args[0], "KL_ROOT="+wd, "KL_OUT="+outPath,
+		"KL_FILES="+strings.Join(files, "\n"), "KL_FIXALL="+fixAll, "KL_QUICKFIX="+quick,
+		"XDG_CACHE_HOME="+cache, "XDG_STATE_HOME="+cache, "XDG_DATA_HOME="+cache, "XDG_CONFIG_HOME="+cache)
+	nvimOut, runErr := cmd.CombinedOutput()
+	raw, err := os.ReadFile(outPath)
+	if err != nil {
+		t.Fatalf("neovim wrote no result (%v): %v\n%s", runErr, err, nvimOut)
+	}
+	var got struct {
+		Error string
+		Files map[string]struct {
+			Diagnostics []struct {
+				Line                         int
+				Code, Message, Href, Related string
+			}
+			Stored int
+			Hover  *struct{ Code, Value string }
+		}
+		Fixes map[string]string
+		After map[string][]string
+		Title string
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatalf("neovim's result: %v\n%s", err, raw)
+	}
+	if got.Error != "" || runErr != nil {
+		t.Fatalf("neovim: %v: %s\n%s", runErr, got.Error, nvimOut)
+	}
+
+	for _, path := range files {
+		rel := filepath.ToSlash(strings.TrimPrefix(path, wd+string(filepath.Separator)))
+		g, ok := got.Files[path]
+		if !ok {
+			t.Errorf("%s: neovim recorded nothing", rel)
+			continue
+		}
+		var lsp []string
+		for _, d := range g.Diagnostics {
+			lsp = append(lsp, fmt.Sprintf("%d %s %s", d.Line, d.Code, d.Message))
+			if want := "/docs/rules/" + d.Code + ".md"; !strings.HasSuffix(d.Href, want) {
+				t.Errorf("%s:%d: %s links to %q, want a URL ending in %s", rel, d.Line, d.Code, d.Href, want)
+			}
+		}
+		slices.Sort(lsp)
+		want := slices.Clone(cli[rel])
+		slices.Sort(want)
+		if !slices.Equal(lsp, want) {
+			t.Errorf("%s: the language server's diagnostics differ from the CLI's findings\nlsp: %q\ncli: %q", rel, lsp, want)
+		}
+		if g.Stored != len(g.Diagnostics) {
+			t.Errorf("%s: neovim holds %d diagnostics of the %d published", rel, g.Stored, len(g.Diagnostics))
+		}
+		if len(g.Diagnostics) > 0 && (g.Hover == nil || !strings.Contains(g.Hover.Value, g.Hover.Code)) {
+			t.Errorf("%s: hover on a finding does not explain its rule: %+v", rel, g.Hover)
+		}
+	}
+	if got.Fixes[fixAll] != wantFixAll {
+		t.Errorf("fix-all through neovim:\n%s\nkubeadm-lint fix:\n%s", got.Fixes[fixAll], wantFixAll)
+	}
+	if got.Fixes[quick] != wantQuick {
+		t.Errorf("quick fix %q through neovim:\n%s\nkubeadm-lint fix:\n%s", got.Title, got.Fixes[quick], wantQuick)
+	}
+	t.Logf("after the quick fix %q, the diagnostics are %v", got.Title, got.After[quick])
 }
