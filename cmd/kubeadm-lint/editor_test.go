@@ -409,3 +409,79 @@ func TestLSPInNeovim(t *testing.T) {
 	}
 	t.Logf("after the quick fix %q, the diagnostics are %v", got.Title, got.After[quick])
 }
+
+// TestNeovimSetUpFromDocs runs the plain Neovim set-up of docs/editor.md as a user's init.lua,
+// with kubeadm-lint on the PATH, and opens an example: Neovim must show the CLI's findings.
+func TestNeovimSetUpFromDocs(t *testing.T) {
+	nvim := needTool(t, "nvim")
+	page, err := os.ReadFile(filepath.Join(root, "docs", "editor.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(page), "<!-- tested by cmd/kubeadm-lint/editor_test.go -->\n```lua\n")
+	initLua, _, ok2 := strings.Cut(rest, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("docs/editor.md has no tested lua block")
+	}
+	home := t.TempDir()
+	bin := filepath.Join(home, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// kubeadm-lint is this test binary, which TestMain makes the CLI.
+	if err := os.Symlink(os.Args[0], filepath.Join(bin, "kubeadm-lint")); err != nil {
+		t.Fatal(err)
+	}
+	initPath, waitPath, outPath := filepath.Join(home, "init.lua"), filepath.Join(home, "wait.lua"), filepath.Join(home, "out.json")
+	if err := os.WriteFile(initPath, []byte(initLua), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wait := `local ok = vim.wait(60000, function() return #vim.diagnostic.get(0) > 0 end, 10)
+local codes = {}
+for _, d in ipairs(vim.diagnostic.get(0)) do table.insert(codes, (d.lnum + 1) .. ' ' .. tostring(d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code))) end
+table.sort(codes)
+vim.fn.writefile({ vim.fn.json_encode({ ok = ok, codes = codes }) }, vim.env.KL_OUT)
+vim.cmd('qa!')
+`
+	if err := os.WriteFile(waitPath, []byte(wait), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	example := filepath.Join(root, "testdata", "examples", "join-bad.yaml")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nvim, "--headless", "-n", "-u", initPath, example, "-c", "luafile "+waitPath)
+	cmd.Env = append(os.Environ(), "KUBEADM_LINT_AS_CLI=1", "KL_OUT="+outPath, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"XDG_CACHE_HOME="+home, "XDG_STATE_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CONFIG_HOME="+home)
+	nvimOut, runErr := cmd.CombinedOutput()
+	raw, err := os.ReadFile(outPath)
+	if err != nil {
+		t.Fatalf("neovim wrote no result (%v): %v\n%s", runErr, err, nvimOut)
+	}
+	var got struct {
+		OK    bool
+		Codes []string
+	}
+	if err := json.Unmarshal(raw, &got); err != nil || !got.OK {
+		t.Fatalf("no diagnostics in neovim (%v): %s\n%s", err, raw, nvimOut)
+	}
+
+	var stdout, stderr bytes.Buffer
+	run(context.Background(), []string{"--format", "json", example}, nil, &stdout, &stderr)
+	var report struct {
+		Findings []struct {
+			Rule string
+			Line int
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, f := range report.Findings {
+		want = append(want, fmt.Sprintf("%d %s", max(f.Line, 1), f.Rule))
+	}
+	slices.Sort(want)
+	if !slices.Equal(got.Codes, want) {
+		t.Errorf("neovim set up as docs/editor.md says shows %q; the CLI finds %q", got.Codes, want)
+	}
+}
