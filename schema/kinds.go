@@ -16,10 +16,9 @@ type Kind struct {
 	Type       reflect.Type
 }
 
-// Kinds are the documents kubeadm-lint reads, with the types of the release it links.
-//
-// kubeadm.k8s.io/v1beta3 is not among them: the linked kubeadm (v1.37) no longer has its types,
-// so there is nothing to reflect; the linter reads v1beta3 by migrating it to v1beta4.
+// Kinds are the documents kubeadm-lint reads whose types the binary links, which the schemas
+// reflect. kubeadm.k8s.io/v1beta3 is not among them, as the linked kubeadm (v1.37) no longer has
+// its types: Generator.Kinds derives it for the releases that read it.
 func Kinds() []Kind {
 	return []Kind{
 		{"kubeadm.k8s.io/v1beta4", "InitConfiguration", reflect.TypeFor[kubeadmv1beta4.InitConfiguration]()},

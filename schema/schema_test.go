@@ -91,12 +91,12 @@ func documents(t *testing.T, data []byte) []any {
 	return out
 }
 
-func covered(v any) bool {
+func covered(g *schema.Generator, v any) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return false
 	}
-	for _, k := range schema.Kinds() {
+	for _, k := range g.Kinds() {
 		if m["apiVersion"] == k.APIVersion && m["kind"] == k.Kind {
 			return true
 		}
@@ -114,6 +114,10 @@ func TestCorpusValidates(t *testing.T) {
 	} {
 		t.Run(tc.release, func(t *testing.T) {
 			s := compile(t, tc.release)
+			g, err := schema.New(schema.Config{KubernetesVersion: tc.release})
+			if err != nil {
+				t.Fatal(err)
+			}
 			f, err := os.Open(filepath.Join("..", "testdata", "parity", tc.golden))
 			if err != nil {
 				t.Fatal(err)
@@ -136,7 +140,7 @@ func TestCorpusValidates(t *testing.T) {
 					t.Fatal(err)
 				}
 				for i, doc := range documents(t, data) {
-					if !covered(doc) {
+					if !covered(g, doc) {
 						continue
 					}
 					checked++
@@ -145,6 +149,7 @@ func TestCorpusValidates(t *testing.T) {
 					}
 				}
 			}
+			t.Logf("%d documents of the corpus validated", checked)
 			if checked < 20 {
 				t.Errorf("checked %d documents; the goldens should give more", checked)
 			}
@@ -238,7 +243,10 @@ func TestExtraArgsAndGates(t *testing.T) {
 			cluster = k
 		}
 	}
-	s := g.Kind(cluster)
+	s, err := g.Kind(cluster)
+	if err != nil {
+		t.Fatal(err)
+	}
 	prop := func(s schema.Schema, path ...string) schema.Schema {
 		for _, p := range path {
 			if p == "[]" {
@@ -264,5 +272,37 @@ func TestExtraArgsAndGates(t *testing.T) {
 	}
 	if d, _ := prop(s, "apiServer", "certSANs")["description"].(string); !strings.Contains(d, "Subject Alternative Names") {
 		t.Errorf("apiServer.certSANs has no doc comment: %q", d)
+	}
+}
+
+// TestV1beta3 holds the v1beta3 schemas, derived from v1beta4's through the migration table, to
+// what kubeadm v1.36 reads, and v1.37's bundle to refusing v1beta3 as kubeadm v1.37 does.
+func TestV1beta3(t *testing.T) {
+	v136, v137 := compile(t, "v1.36"), compile(t, "v1.37")
+	const head = "apiVersion: kubeadm.k8s.io/v1beta3\n"
+	for _, tc := range []struct {
+		name, doc string
+		ok        bool
+	}{
+		{name: "extraArgs as a map", ok: true,
+			doc: head + "kind: ClusterConfiguration\napiServer:\n  extraArgs:\n    enable-admission-plugins: NodeRestriction\n  timeoutForControlPlane: 4m0s\n"},
+		{name: "discovery.timeout where v1beta3 has it", ok: true,
+			doc: head + "kind: JoinConfiguration\ndiscovery:\n  timeout: 5m0s\n  bootstrapToken:\n    token: abcdef.0123456789abcdef\n    apiServerEndpoint: 10.0.0.1:6443\n    unsafeSkipCAVerification: true\n"},
+		{name: "extraArgs as v1beta4's list",
+			doc: head + "kind: ClusterConfiguration\napiServer:\n  extraArgs:\n  - name: enable-admission-plugins\n    value: NodeRestriction\n"},
+		{name: "a field v1beta4 added",
+			doc: head + "kind: InitConfiguration\ntimeouts:\n  discovery: 5m0s\n"},
+		{name: "a kind only v1beta4 has",
+			doc: head + "kind: ResetConfiguration\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := documents(t, []byte(tc.doc))[0]
+			if err := v136.Validate(doc); (err == nil) != tc.ok {
+				t.Errorf("v1.36: accepted %t, want %t: %v", err == nil, tc.ok, err)
+			}
+			if err := v137.Validate(doc); err == nil {
+				t.Error("v1.37 accepts v1beta3, which its kubeadm rejects")
+			}
+		})
 	}
 }

@@ -24,8 +24,8 @@ func (a *app) schemaCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schema [flags]",
 		Short: "Write JSON Schemas of the configuration, and a catalog, for editors",
-		Long: `schema writes JSON Schemas (draft-07) of kubeadm's v1beta4 kinds, KubeletConfiguration and
-KubeProxyConfiguration for a Kubernetes release, and a catalog in SchemaStore's format that maps
+		Long: `schema writes JSON Schemas (draft-07) of kubeadm's v1beta4 kinds (and v1beta3's for v1.35 and
+v1.36), KubeletConfiguration and KubeProxyConfiguration for a Kubernetes release, and a catalog in SchemaStore's format that maps
 kubeadm*.yaml, kubelet-config*.yaml and kube-proxy-config*.yaml to them. yaml-language-server (VS
 Code's YAML extension, Neovim, Helix) reads them: completion, hover and structural errors as you
 type. docs/editor.md shows the set-up.
