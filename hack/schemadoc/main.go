@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(filepath.Join("schema", "docs_gen.go")); err != nil {
 		fmt.Fprintf(os.Stderr, "schemadoc: %v\n", err)
 		os.Exit(1)
 	}
@@ -40,7 +40,8 @@ type typeDoc struct {
 	enum   []string
 }
 
-func run() error {
+// run writes the file to out.
+func run(out string) error {
 	// The named types the schema reaches, by package.
 	wanted := map[string]map[string]bool{}
 	seen := map[reflect.Type]bool{}
@@ -128,7 +129,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join("schema", "docs_gen.go"), src, 0o644)
+	return os.WriteFile(out, src, 0o644)
 }
 
 // readPackage parses the package's source and records the types it declares that are wanted.
