@@ -294,16 +294,18 @@ func TestLSPInNeovim(t *testing.T) {
 	run(context.Background(), []string{"--format", "json", "testdata/examples"}, nil, &stdout, &stderr)
 	var report struct {
 		Findings []struct {
-			Rule, File, Message string
-			Line                int
+			Rule, File, Message, Hint string
+			Line                      int
 		}
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 		t.Fatalf("the CLI's JSON: %v\n%s", err, stderr.String())
 	}
-	cli := map[string][]string{}
+	cli, hints := map[string][]string{}, map[string]string{}
 	for _, f := range report.Findings {
-		cli[f.File] = append(cli[f.File], fmt.Sprintf("%d %s %s", max(f.Line, 1), f.Rule, f.Message))
+		key := fmt.Sprintf("%d %s %s", max(f.Line, 1), f.Rule, f.Message)
+		cli[f.File] = append(cli[f.File], key)
+		hints[f.File+" "+key] = f.Hint
 	}
 
 	entries, err := os.ReadDir("testdata/examples")
@@ -383,7 +385,11 @@ func TestLSPInNeovim(t *testing.T) {
 		}
 		var lsp []string
 		for _, d := range g.Diagnostics {
-			lsp = append(lsp, fmt.Sprintf("%d %s %s", d.Line, d.Code, d.Message))
+			key := fmt.Sprintf("%d %s %s", d.Line, d.Code, d.Message)
+			lsp = append(lsp, key)
+			if hint, ok := hints[rel+" "+key]; ok && d.Related != hint {
+				t.Errorf("%s:%d: %s: related information %q, want the hint %q", rel, d.Line, d.Code, d.Related, hint)
+			}
 			if want := "/docs/rules/" + d.Code + ".md"; !strings.HasSuffix(d.Href, want) {
 				t.Errorf("%s:%d: %s links to %q, want a URL ending in %s", rel, d.Line, d.Code, d.Href, want)
 			}
