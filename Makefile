@@ -22,7 +22,7 @@ run: build
 # Every test, the end-to-end suite against a real kube-apiserver and etcd included, then the
 # webhook's load test at full size under the race detector: 40 s on 2 idle cores (2.5 minutes busy),
 # and 10 minutes more the first time, to build the race-instrumented packages.
-test: fmt-check vet staticcheck e2e-bins helm-lint
+test: fmt-check vet staticcheck e2e-bins helm-lint editor-tools
 	$(GO) test ./...
 	$(GO) test -race -run '^TestLoad$$' ./webhook -args -load-reviews=20000
 
@@ -34,7 +34,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPipeline$$' -fuzztime $(FUZZTIME) ./pipeline
 
 # Everything but the end-to-end suite, for fast local loops.
-test-unit: fmt-check vet staticcheck helm-lint
+test-unit: fmt-check vet staticcheck helm-lint editor-tools
 	$(GO) test $$($(GO) list ./... | grep -v '/e2e$$')
 
 e2e: e2e-bins helm-bin
@@ -47,6 +47,17 @@ e2e-bins:
 	  $(GO) build -o $(BIN)/etcd go.etcd.io/etcd/server/v3 && \
 	  $(GO) build -o $(BIN)/kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver && \
 	  echo "e2e-bins: etcd and kube-apiserver built in $$(( $$(date +%s) - start ))s"
+
+# The real editor clients the editor tests drive (cmd/kubeadm-lint/editor_test.go, docs/editor.md):
+# yaml-language-server at hack/editor/package-lock.json's version into hack/editor/node_modules,
+# and Debian's neovim for its LSP client. Each step runs only when its tool is missing or stale.
+.PHONY: editor-tools
+editor-tools: hack/editor/node_modules/.installed
+	@command -v nvim >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; }
+
+hack/editor/node_modules/.installed: hack/editor/package.json hack/editor/package-lock.json
+	cd hack/editor && npm ci --no-audit --no-fund
+	touch $@
 
 # helm at go.mod's tool version, for the chart's tests (manifests/chart_test.go, e2e/helm_test.go).
 # 'go tool helm' runs the same code, but a build without helm's release stamps takes Kubernetes
@@ -138,6 +149,12 @@ image:
 .PHONY: staticpods
 staticpods:
 	hack/volumes/gen.sh
+
+# Regenerates schema/docs_gen.go, the doc comments and enumerations of the types 'kubeadm-lint
+# schema' reflects, from the linked release's source in the module cache (hack/schemadoc): seconds.
+.PHONY: schemadoc
+schemadoc:
+	$(GO) run ./hack/schemadoc
 
 # Regenerates lint/rules/placeholders_gen.go, the placeholders 'kubeadm config print' ships (KL014),
 # from the kubeadm source of each supported release (hack/placeholders): seconds.

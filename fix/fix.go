@@ -41,12 +41,16 @@ type Config struct {
 	Fixes bool
 	// Migrate rewrites v1beta3 documents as v1beta4, before any fix is applied.
 	Migrate bool
+	// Select, when set, picks the findings whose fixes are applied: the language server's quick
+	// fix for one finding. The others are left as they are, and are not reported as skipped.
+	Select func(lint.Finding) bool
 }
 
 // Fixer fixes sources. It holds no state between calls and is safe for concurrent use.
 type Fixer struct {
 	linter         Linter
 	fixes, migrate bool
+	selected       func(lint.Finding) bool
 }
 
 // New returns a Fixer.
@@ -57,7 +61,7 @@ func New(cfg Config) (*Fixer, error) {
 	case !cfg.Fixes && !cfg.Migrate:
 		return nil, errors.New("invalid configuration: neither fixes nor migration asked for")
 	}
-	return &Fixer{linter: cfg.Linter, fixes: cfg.Fixes, migrate: cfg.Migrate}, nil
+	return &Fixer{linter: cfg.Linter, fixes: cfg.Fixes, migrate: cfg.Migrate, selected: cfg.Select}, nil
 }
 
 // Result is what fixing one source did.
@@ -115,6 +119,7 @@ func (f *Fixer) Fix(ctx context.Context, src lint.Source) (*Result, error) {
 	for _, fd := range before.Findings {
 		switch {
 		case len(fd.Fixes) == 0:
+		case f.selected != nil && !f.selected(fd):
 		case len(fd.Fixes) > 1:
 			res.Skipped = append(res.Skipped, Skip{fd, "the rule offers several fixes: choose one by hand"})
 		default:

@@ -156,9 +156,11 @@ func readSettings(cfg Config) (*config.File, error) {
 		if found == "" {
 			return &config.File{}, nil
 		}
-		// Messages name the file as the user would type it.
+		// Messages name the file as the user would type it: relative to the working directory,
+		// unless the lookup started elsewhere (the language server's buffers), where only the
+		// absolute path opens it.
 		path = found
-		if rel, err := filepath.Rel(wd, found); err == nil {
+		if rel, err := filepath.Rel(wd, found); err == nil && cfg.WorkDir == "" {
 			path = rel
 		}
 	}

@@ -57,6 +57,6 @@ unreadable input.`,
 		},
 	}
 	lintOpts.register(lintCmd)
-	root.AddCommand(lintCmd, a.fixCommand(), a.clusterCommand(), a.emitCommand(), a.rulesCommand(), a.explainCommand(), a.versionCommand())
+	root.AddCommand(lintCmd, a.fixCommand(), a.clusterCommand(), a.emitCommand(), a.rulesCommand(), a.explainCommand(), a.schemaCommand(), a.lspCommand(), a.versionCommand())
 	return root
 }

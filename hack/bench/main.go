@@ -104,6 +104,9 @@ func run(o options) error {
 		{"audit", "Cluster audit on generated nodes", auditAbout, func(s *section, o options) error {
 			return command(s, o.goTool, "test", "-run", "^$", "-bench", "BenchmarkNodes", "-benchtime", "3x", "./audit")
 		}, false},
+		{"lsp", "Language server: a change to its diagnostics", lspAbout, func(s *section, o options) error {
+			return command(s, o.goTool, "test", "-run", "^$", "-bench", "BenchmarkChange", "-benchtime", "50x", "./lsp")
+		}, false},
 		{"webhook-rss", "Webhook memory on a 20,000-error kubeadm-config", webhookRSSAbout, webhookRSSBench, false},
 		{"loadgen", "Webhook (hack/loadgen)", loadgenAbout, func(s *section, o options) error {
 			return command(s, o.goTool, append([]string{"run", "./hack/loadgen"}, strings.Fields(o.loadgenArgs)...)...)
@@ -163,6 +166,9 @@ the same comparison for ` + "`version`" + `, which does no work besides initiali
 init profile comes from ` + "`GODEBUG=inittrace=1`" + ` (per-package init clock, summed). Goals (issue 12): at least
 200 times kubeadm's corpus throughput; a single-file run and 'version' at most half of kubeadm's wall time; a
 peak RSS over the corpus of at most 40 MiB.`
+
+const lspAbout = "`kubeadm-lint lsp` on a typical config (testdata/examples/cluster-good.yaml): the time from a " +
+	"change to the published diagnostics, the 20 ms debounce included (lsp/bench_test.go). Goal: under 50 ms."
 
 const goBenchAbout = "`Lint` on a small, a typical and a large config with every rule (lint/bench_test.go). " +
 	"With a baseline, the baseline's source runs the same benchmarks, alternating with this build's, and the " +

@@ -204,7 +204,7 @@ func sarifLocationOf(pos lint.Position, cluster bool, opts Options) sarifLocatio
 // sarifRuleFor describes a rule; a rule the report does not know (a caller that left Rules empty)
 // still gets its ID and documentation link.
 func sarifRuleFor(id string, rule *lint.Rule) sarifRule {
-	out := sarifRule{ID: id, Name: id, HelpURI: ruleDocsBase + id + ".md", DefaultConfiguration: sarifRuleConfig{Level: "warning"}}
+	out := sarifRule{ID: id, Name: id, HelpURI: RuleDocsURL(id), DefaultConfiguration: sarifRuleConfig{Level: "warning"}}
 	out.ShortDescription.Text, out.FullDescription.Text = id, id
 	if rule == nil {
 		return out
@@ -272,3 +272,7 @@ func firstParagraph(doc string) string {
 	p, _, _ := strings.Cut(strings.TrimSpace(doc), "\n\n")
 	return strings.Join(strings.Fields(p), " ")
 }
+
+// RuleDocsURL is the address of a rule's documentation page, which SARIF's helpUri and the
+// language server's code descriptions link to.
+func RuleDocsURL(id string) string { return ruleDocsBase + id + ".md" }

@@ -1,0 +1,361 @@
+// Package schema writes JSON Schemas (draft-07) of the configuration kubeadm-lint reads, for
+// editors: yaml-language-server, and through it VS Code, Neovim, Helix and others, validates and
+// completes a file against them. Nothing in a schema is typed by hand: the structure comes from
+// reflecting over the Go types of the release the binary links, the descriptions and
+// enumerations from those types' source (docs_gen.go, written by hack/schemadoc), and the flag
+// and feature gate names from the target release's tables (lint/release).
+//
+// A schema says what a file may hold, not whether it is sound: the linter judges values,
+// flags and gates; the schema lets the editor complete them and catch structural mistakes as the
+// user types. It accepts every configuration kubeadm accepts, so it never marks a value the
+// linter would not: no field is required but apiVersion and kind, and null is allowed wherever
+// kubeadm's decoder leaves a field unset.
+package schema
+
+import (
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/kubeadm-lint/kubeadm-lint/internal/migration"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+)
+
+// Draft is the JSON Schema dialect written: the one yaml-language-server reads best.
+const Draft = "http://json-schema.org/draft-07/schema#"
+
+// Layouts a Generator writes.
+const (
+	LayoutKinds  = "kinds"  // one schema file per kind
+	LayoutBundle = "bundle" // one schema with a oneOf over every kind, told apart by apiVersion and kind
+	LayoutBoth   = "both"
+)
+
+// CatalogFile and BundleFile are the names of the catalog and of the bundle.
+const (
+	CatalogFile = "catalog.json"
+	BundleFile  = "kubeadm-lint.json"
+)
+
+// FileMatch are the file name patterns the catalog maps to the bundle: the names kubeadm's docs
+// and most guides give kubeadm, kubelet and kube-proxy configuration files.
+var FileMatch = []string{"kubeadm*.yaml", "kubeadm*.yml", "kubelet-config*.yaml", "kubelet-config*.yml", "kube-proxy-config*.yaml", "kube-proxy-config*.yml"}
+
+// Config configures a Generator.
+type Config struct {
+	// KubernetesVersion is the release the schemas are for, as --kubernetes-version: "v1.37".
+	KubernetesVersion string
+	// Layout is LayoutKinds, LayoutBundle or LayoutBoth (the default).
+	Layout string
+	// BaseURL is where the schema files will be served from, which the catalog's and the
+	// bundle's references name. Empty leaves the catalog's URLs relative to it.
+	BaseURL string
+}
+
+// Generator writes the schemas of one release.
+type Generator struct {
+	cfg Config
+	rel *release.Release
+}
+
+// New returns a Generator for the release cfg names.
+func New(cfg Config) (*Generator, error) {
+	rel, ok := release.ForVersion(cfg.KubernetesVersion)
+	if !ok || !slices.Contains(release.Supported(), rel.Name()) {
+		return nil, fmt.Errorf("no tables for Kubernetes %q (have %s)", cfg.KubernetesVersion, strings.Join(release.Supported(), ", "))
+	}
+	switch cfg.Layout {
+	case "":
+		cfg.Layout = LayoutBoth
+	case LayoutKinds, LayoutBundle, LayoutBoth:
+	default:
+		return nil, fmt.Errorf("unknown layout %q (want %s, %s or %s)", cfg.Layout, LayoutKinds, LayoutBundle, LayoutBoth)
+	}
+	return &Generator{cfg: cfg, rel: rel}, nil
+}
+
+// FileName is the name of a kind's schema file: "clusterconfiguration-kubeadm-v1beta4.json".
+func FileName(k Kind) string {
+	group, version, _ := strings.Cut(k.APIVersion, "/")
+	group, _, _ = strings.Cut(group, ".")
+	return strings.ToLower(k.Kind) + "-" + group + "-" + version + ".json"
+}
+
+// Schema is a JSON Schema object.
+type Schema = map[string]any
+
+// Kind returns the schema of one of the release's Kinds.
+func (g *Generator) Kind(k Kind) (Schema, error) {
+	s, err := g.kind(k)
+	if err != nil {
+		return nil, err
+	}
+	s["$schema"] = Draft
+	s["title"] = fmt.Sprintf("%s (%s) for Kubernetes %s", k.Kind, k.APIVersion, g.rel.Name())
+	return s, nil
+}
+
+// kind is the schema of a kind without the dialect and title: reflected, or for v1beta3 derived.
+func (g *Generator) kind(k Kind) (Schema, error) {
+	if k.APIVersion != v1beta3 {
+		return g.document(k), nil
+	}
+	s := g.document(Kind{APIVersion: migration.APIVersion, Kind: k.Kind, Type: k.Type})
+	if err := g.toV1beta3(k, s); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", k.APIVersion, k.Kind, err)
+	}
+	return s, nil
+}
+
+// Bundle returns one schema for every kind: a document validates against the kind its apiVersion
+// and kind name.
+func (g *Generator) Bundle() (Schema, error) {
+	defs := Schema{}
+	var one []any
+	for _, k := range g.Kinds() {
+		name := strings.TrimSuffix(FileName(k), ".json")
+		s, err := g.kind(k)
+		if err != nil {
+			return nil, err
+		}
+		defs[name] = s
+		one = append(one, Schema{"$ref": "#/definitions/" + name})
+	}
+	return Schema{
+		"$schema":     Draft,
+		"title":       "kubeadm, kubelet and kube-proxy configuration for Kubernetes " + g.rel.Name(),
+		"description": "Generated by kubeadm-lint from the Go types of Kubernetes " + g.rel.Kubernetes + ".",
+		"oneOf":       one,
+		"definitions": defs,
+	}, nil
+}
+
+// Catalog returns a catalog in SchemaStore's format that maps FileMatch to the bundle and lists
+// each kind's schema.
+func (g *Generator) Catalog() Schema {
+	var entries []any
+	if g.cfg.Layout != LayoutKinds {
+		entries = append(entries, Schema{
+			"name":        "kubeadm-lint " + g.rel.Name(),
+			"description": "kubeadm, kubelet and kube-proxy configuration for Kubernetes " + g.rel.Name(),
+			"fileMatch":   FileMatch,
+			"url":         g.url(BundleFile),
+		})
+	}
+	if g.cfg.Layout != LayoutBundle {
+		for _, k := range g.Kinds() {
+			entries = append(entries, Schema{
+				"name":        k.Kind + " " + k.APIVersion + " (" + g.rel.Name() + ")",
+				"description": firstSentence(g.doc(k.Type)),
+				"url":         g.url(FileName(k)),
+			})
+		}
+	}
+	return Schema{
+		"$schema": "https://json.schemastore.org/schema-catalog.json",
+		"version": 1,
+		"schemas": entries,
+	}
+}
+
+func (g *Generator) url(name string) string {
+	if g.cfg.BaseURL == "" {
+		return name
+	}
+	return strings.TrimSuffix(g.cfg.BaseURL, "/") + "/" + url.PathEscape(name)
+}
+
+// Files returns every file of the layout, by name, indented JSON.
+func (g *Generator) Files() (map[string][]byte, error) {
+	out := map[string]any{CatalogFile: g.Catalog()}
+	if g.cfg.Layout != LayoutBundle {
+		for _, k := range g.Kinds() {
+			s, err := g.Kind(k)
+			if err != nil {
+				return nil, err
+			}
+			out[FileName(k)] = s
+		}
+	}
+	if g.cfg.Layout != LayoutKinds {
+		b, err := g.Bundle()
+		if err != nil {
+			return nil, err
+		}
+		out[BundleFile] = b
+	}
+	files := map[string][]byte{}
+	for name, v := range out {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s: %w", name, err)
+		}
+		files[name] = append(b, '\n')
+	}
+	return files, nil
+}
+
+// FileURL is the file:// URL of a directory, for Config.BaseURL.
+func FileURL(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String(), nil
+}
+
+// document is a kind's schema, without the dialect.
+func (g *Generator) document(k Kind) Schema {
+	s := g.object(k.Type, k.Kind)
+	props := s["properties"].(Schema)
+	props["apiVersion"] = Schema{"const": k.APIVersion, "description": "The API version of this kind: " + k.APIVersion + "."}
+	props["kind"] = Schema{"const": k.Kind}
+	s["type"] = "object" // a document is never null
+	s["required"] = []string{"apiVersion", "kind"}
+	if d := g.doc(k.Type); d != "" {
+		s["description"] = d
+	}
+	return s
+}
+
+// Types whose JSON form their own code decides, not their fields.
+var special = map[string]func() Schema{
+	"k8s.io/apimachinery/pkg/apis/meta/v1.Duration": func() Schema {
+		return Schema{"type": []string{"string", "null"}, "description": "A duration as Go writes it: 30s, 4m0s, 1h30m."}
+	},
+	"k8s.io/apimachinery/pkg/apis/meta/v1.Time": func() Schema {
+		return Schema{"type": []string{"string", "null"}, "description": "A time in RFC 3339 form: 2026-01-02T15:04:05Z."}
+	},
+	"k8s.io/apimachinery/pkg/api/resource.Quantity": func() Schema {
+		return Schema{"type": []string{"string", "number", "null"}, "description": "A quantity: 100m, 1Gi, 2."}
+	},
+	"k8s.io/apimachinery/pkg/util/intstr.IntOrString": func() Schema {
+		return Schema{"type": []string{"string", "integer", "null"}}
+	},
+}
+
+var (
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// typeSchema is the schema of a value of type t at path, which names the field from the
+// document's kind ("ClusterConfiguration.apiServer.extraArgs[]").
+func (g *Generator) typeSchema(t reflect.Type, path string) Schema {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if mk := special[t.PkgPath()+"."+t.Name()]; mk != nil {
+		return mk()
+	}
+	if s := g.override(path); s != nil {
+		return s
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return Schema{} // its own code reads it: anything may be right
+	}
+	nullable := func(typ string) Schema { return Schema{"type": []string{typ, "null"}} }
+	switch t.Kind() {
+	case reflect.Bool:
+		return nullable("boolean")
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return nullable("integer")
+	case reflect.Float32, reflect.Float64:
+		return nullable("number")
+	case reflect.String:
+		s := nullable("string")
+		if enum := goDocs[t.PkgPath()+"."+t.Name()].Enum; len(enum) > 0 {
+			// The empty string is unset, which kubeadm defaults.
+			values := []any{nil}
+			if !slices.Contains(enum, "") {
+				values = append(values, "")
+			}
+			for _, v := range enum {
+				values = append(values, v)
+			}
+			s["enum"] = values
+		}
+		return s
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return Schema{"type": []string{"string", "null"}, "description": "base64-encoded data"}
+		}
+		s := nullable("array")
+		s["items"] = g.typeSchema(t.Elem(), path+"[]")
+		return s
+	case reflect.Map:
+		s := nullable("object")
+		s["additionalProperties"] = g.typeSchema(t.Elem(), path+".*")
+		return s
+	case reflect.Struct:
+		return g.object(t, path)
+	case reflect.Interface:
+		return Schema{}
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return Schema{}
+	}
+	return Schema{}
+}
+
+// object is the schema of a struct: its JSON fields, and no other.
+func (g *Generator) object(t reflect.Type, path string) Schema {
+	props := Schema{}
+	g.fields(t, path, props)
+	return Schema{"type": []string{"object", "null"}, "properties": props, "additionalProperties": false}
+}
+
+func (g *Generator) fields(t reflect.Type, path string, props Schema) {
+	docs := goDocs[t.PkgPath()+"."+t.Name()].Fields
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" && opts == "" {
+			continue
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if f.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+			g.fields(ft, path, props) // inline, as encoding/json promotes it
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		p := path + "." + name
+		s := g.typeSchema(f.Type, p)
+		desc := docs[f.Name]
+		if desc == "" {
+			desc = g.doc(ft)
+		}
+		if desc != "" {
+			if d, ok := s["description"].(string); ok && d != desc {
+				desc += "\n\n" + d
+			}
+			s["description"] = desc
+		}
+		props[name] = s
+	}
+}
+
+func (g *Generator) doc(t reflect.Type) string { return goDocs[t.PkgPath()+"."+t.Name()].Doc }
+
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
