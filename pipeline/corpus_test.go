@@ -3,6 +3,8 @@ package pipeline_test
 import (
 	"context"
 	"flag"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,5 +56,31 @@ func TestCorpusExpectations(t *testing.T) {
 		if !e.Reviewed() {
 			t.Errorf("%s is not reviewed: %q; give it a reason starting %q or %q", e, e.Reason, corpus.TruePositive, corpus.FalsePositive)
 		}
+	}
+}
+
+// TestCorpusSources holds every corpus file to a line of SOURCES.md naming where it comes from.
+func TestCorpusSources(t *testing.T) {
+	sources, err := os.ReadFile(filepath.Join(corpusDir, "SOURCES.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = filepath.WalkDir(corpusDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(corpusDir, path)
+		if !strings.Contains(string(sources), "`"+filepath.ToSlash(rel)+"`") {
+			t.Errorf("%s has no line in SOURCES.md", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no corpus files")
 	}
 }
