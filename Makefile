@@ -104,8 +104,7 @@ migrate-goldens:
 # The CLI over the whole corpus (with KUBEADM=path/to/kubeadm, against 'kubeadm config validate'
 # on the same files), the Go benchmarks of Lint, and the webhook under load next to a no-op
 # kubewebhook server (hack/loadgen), then precision and bench-latency. Prints the figures,
-# writes bench/results.md;
-# asserts nothing.
+# writes bench/results.md; asserts nothing.
 # With BASELINE_REV=REV, the corpus is also linted by the linter as of that commit, and its Go
 # benchmarks and CPU profile run from its source (bin/baseline-src), side by side.
 bench: build
