@@ -114,8 +114,8 @@ migrate-goldens:
 
 # The CLI over the whole corpus (with KUBEADM=path/to/kubeadm, against 'kubeadm config validate'
 # on the same files), the Go benchmarks of Lint, and the webhook under load next to a no-op
-# kubewebhook server (hack/loadgen), then bench-latency. Prints the figures, writes bench/results.md;
-# asserts nothing.
+# kubewebhook server (hack/loadgen), then precision and bench-latency. Prints the figures,
+# writes bench/results.md; asserts nothing.
 # With BASELINE_REV=REV, the corpus is also linted by the linter as of that commit, and its Go
 # benchmarks and CPU profile run from its source (bin/baseline-src), side by side.
 bench: build
@@ -125,7 +125,14 @@ bench: build
 	  mkdir -p $(BIN)/shared && ln -sfn $$(pwd)/testdata/corpus $(BIN)/shared/corpus; fi; \
 	  $(GO) run ./hack/bench -go $(GO) -linter $(BIN)/kubeadm-lint -corpus testdata/corpus -kubeadm "$(KUBEADM)" \
 	    -baseline "$$baseline" -baseline-name "$(BASELINE_REV)" -baseline-src "$$src" -out bench/results.md
+	$(MAKE) precision
 	$(MAKE) bench-latency
+
+# Each rule's precision on testdata/corpus: its findings there, how many the reviewed
+# expectations (testdata/corpus/EXPECTED.tsv) call true positives, and the ratio. Seconds.
+.PHONY: precision
+precision:
+	$(GO) run ./hack/precision
 
 # Admission latency through the end-to-end suite's kube-apiserver and etcd: kubeadm's kube-proxy
 # DaemonSet and kubeadm-config ConfigMap created and updated with no webhook, one and three

@@ -19,6 +19,10 @@ type Options struct {
 	// KubernetesVersion is the kubeadm release that will read the configs, as "v1.37". Checks that
 	// depend on the release use it, including the ones kubeadm would resolve over the network.
 	KubernetesVersion string
+	// TargetAssumed is set when KubernetesVersion is DefaultKubernetesVersion because the user
+	// named no release. Checks that compare the target with the kubeadm release a file was written
+	// for then say nothing, as the file's own kubernetesVersion is the better evidence of it.
+	TargetAssumed bool
 	// HostProfile names a known host layout: "" or "immutable-usr" (Flatcar, Fedora CoreOS).
 	HostProfile string
 	// CNI is the pod network add-on the cluster will run: "", "flannel", "calico" or "cilium".
@@ -55,7 +59,7 @@ var CNIs = []string{"flannel", "calico", "cilium"}
 // validate checks the options and fills the parsed target version.
 func (o *Options) validate() error {
 	if o.KubernetesVersion == "" {
-		o.KubernetesVersion = DefaultKubernetesVersion
+		o.KubernetesVersion, o.TargetAssumed = DefaultKubernetesVersion, true
 	}
 	r, err := ParseTarget(o.KubernetesVersion)
 	if err != nil {

@@ -112,6 +112,7 @@ func build(cfg Config, settings *config.File) (*Pipeline, error) {
 		Host:              cfg.Host,
 		Profiles:          settings.Profiles,
 		AllFindings:       cfg.AllFindings,
+		TargetAssumed:     f.KubernetesVersion == "" && settings.KubernetesVersion == "",
 	}
 	if f.Profiles != nil {
 		opts.Profiles = f.Profiles

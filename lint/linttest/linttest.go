@@ -6,7 +6,9 @@
 // hint. One comment may hold several. Every want must be met and every finding of the rule must be
 // wanted. Files named pass_*.yaml must produce no finding of the rule, and must decode: a finding
 // of a decoding rule (KL001, KL005, KL006, KL007) or a document that does not decode fails them,
-// except in the cases of those rules and KL002. Files named
+// except in the cases of those rules and KL002. A pass_undecoded_*.yaml file is the opposite: one of
+// its documents must not decode, for a rule that must stay silent when it cannot read the facts it
+// needs (a ClusterConfiguration of an old API does not mean the defaults apply). Files named
 // fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
 // options: kubernetesVersion, hostProfile, cni, profile (a profile's own rules run with it anyway), and the --host facts hostReadOnlyUsr,
 // hostNICs, hostResolvConfLoopback and hostCgroupDriver.
@@ -114,7 +116,12 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []
 	if err != nil {
 		t.Fatalf("lint: %v", err)
 	}
-	if strings.HasPrefix(base, "pass_") && !testsDecoding(rule.ID) {
+	switch {
+	case strings.HasPrefix(base, "pass_undecoded_"):
+		if !slices.ContainsFunc(res.File.Docs, func(d *lint.Document) bool { return d.Object == nil }) {
+			t.Errorf("%s: every document decodes; a pass_undecoded_ case needs one that does not", base)
+		}
+	case strings.HasPrefix(base, "pass_") && !testsDecoding(rule.ID):
 		checkDecodes(t, base, res)
 	}
 	var found []lint.Finding

@@ -21,8 +21,11 @@ var KL111 = &lint.Rule{
 			return
 		}
 		svc := "10.96.0.0/12"
-		if c != nil {
+		switch {
+		case c != nil:
 			svc = c.Networking.ServiceSubnet
+		case p.File.Doc(lint.KindCluster) != nil:
+			return // a ClusterConfiguration kubeadm cannot read (KL002, KL005): its serviceSubnet is unknown
 		}
 		nets := subnets(svc)
 		if len(nets) == 0 {
@@ -46,7 +49,8 @@ var KL111 = &lint.Rule{
 kubeadm gives the kube-dns Service the 10th address of the first serviceSubnet and fills the
 kubelet's clusterDNS with it. A clusterDNS written by hand, often copied from a cluster with
 another serviceSubnet, sends every Pod's DNS queries to an address nothing answers. A link-local
-clusterDNS (NodeLocal DNSCache, 169.254.20.10) is left alone.`, `
+clusterDNS (NodeLocal DNSCache, 169.254.20.10) is left alone, and so is a file whose
+ClusterConfiguration cannot be read, as its serviceSubnet is then unknown.`, `
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 networking:

@@ -36,7 +36,9 @@ var KL204 = &lint.Rule{
 			p.Report(cdoc, lint.Finding{Path: "kubernetesVersion", Severity: lint.SeverityWarning,
 				Message: "kubernetesVersion " + c.KubernetesVersion + " is newer than kubeadm v1." + strconv.Itoa(tm),
 				Hint:    "use kubeadm v1." + strconv.Itoa(vm) + ", as this kubeadm may not know the settings its control plane needs"})
-		case p.File.Doc(lint.KindJoin) != nil && vm < tm:
+		case p.File.Doc(lint.KindJoin) != nil && vm < tm && !p.Options.TargetAssumed:
+			// Without --kubernetes-version the kubeadm that joins is unknown, and a file that
+			// names its cluster's release is most likely joined with that release's kubeadm.
 			p.Report(p.File.Doc(lint.KindJoin), lint.Finding{Path: "kind", Severity: lint.SeverityWarning,
 				Message: "this node joins a v1." + strconv.Itoa(vm) + " cluster with kubeadm v1." + strconv.Itoa(tm),
 				Hint:    "join with kubeadm v1." + strconv.Itoa(vm) + ", as a newer kubeadm may need RBAC rules and configuration the cluster lacks"})
@@ -47,7 +49,8 @@ kubeadm supports one minor release of skew. kubeadm v1.N deploys control planes 
 v1.N (older ones are KL009) and warns on v1.(N+1). Joining a node with a kubeadm newer than the
 cluster is how the guide's "v1.18 node cannot join a v1.17 cluster" failure happens: the new
 kubeadm needs RBAC rules that only its own release's 'init' or 'upgrade' creates. The target
-kubeadm release is --kubernetes-version.`, `
+kubeadm release is --kubernetes-version; the join is checked only when it is given, since a file
+that names its cluster's release is otherwise most likely joined with that release's kubeadm.`, `
 # kubeadm-lint --kubernetes-version v1.37
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
