@@ -532,7 +532,12 @@ func (a *auditor) upgradeCoreDNS(ctx context.Context, from, to *release.Upgrade)
 			fmt.Sprintf("kubeadm cannot migrate the Corefile from CoreDNS %s to %s: %v", running, target, err))
 		return nil
 	}
+	reported := map[[2]string]bool{} // the library names a plugin once for each version on the way
 	for _, n := range unsupported {
+		if reported[[2]string{n.Plugin, n.Option}] {
+			continue
+		}
+		reported[[2]string{n.Plugin, n.Option}] = true
 		what := fmt.Sprintf("plugin %q", n.Plugin)
 		if n.Option != "" {
 			what = fmt.Sprintf("option %q of plugin %q", n.Option, n.Plugin)
@@ -545,6 +550,10 @@ func (a *auditor) upgradeCoreDNS(ctx context.Context, from, to *release.Upgrade)
 		return nil // Unsupported said why
 	}
 	for _, n := range notices {
+		if reported[[2]string{n.Plugin, n.Option}] {
+			continue
+		}
+		reported[[2]string{n.Plugin, n.Option}] = true
 		sev := lint.SeverityError
 		switch n.Severity {
 		case "removed":
