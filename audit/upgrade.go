@@ -349,7 +349,7 @@ func (a *auditor) stepped(steps []upgradeStep, lintAt func(minor int) ([]lint.Fi
 		}
 		added := lint.Added(seen, after)
 		for _, f := range added {
-			f.Hint = strings.TrimSpace(f.Hint + " (upgrade " + s.String() + ")")
+			f.Hint = withStep(f.Hint, s)
 			add(f)
 		}
 		seen = append(seen, added...)
@@ -443,6 +443,14 @@ func podPath(p mirrorPod, args [][2]string, path string) string {
 		return fmt.Sprintf("spec.containers[%s].command", p.component)
 	}
 	return fmt.Sprintf("spec.containers[%s].command[--%s]", p.component, args[i][0])
+}
+
+// withStep says in a hint which step of the upgrade brings the finding.
+func withStep(hint string, s upgradeStep) string {
+	if hint == "" {
+		return "the upgrade from " + s.String() + " brings this"
+	}
+	return hint + " (the upgrade from " + s.String() + ")"
 }
 
 // upgradeConfigMaps lints the kubeadm ConfigMaps for each step's target and reports the
@@ -543,7 +551,7 @@ func (a *auditor) upgradeCoreDNS(ctx context.Context, from, to *release.Upgrade)
 			what = fmt.Sprintf("option %q of plugin %q", n.Option, n.Plugin)
 		}
 		a.reportAt(KL619, at(n.Plugin), "", "remove or replace it; if it works with CoreDNS "+target+", upgrade with --ignore-preflight-errors=CoreDNSUnsupportedPlugins",
-			fmt.Sprintf("%s is unknown to CoreDNS %s, which v1.%d deploys; kubeadm's upgrade preflight stops on it", what, n.Version, to.Minor))
+			fmt.Sprintf("%s is unknown to CoreDNS from %s on, and v1.%d deploys %s; kubeadm's upgrade preflight stops on it", what, n.Version, to.Minor, target))
 	}
 	notices, err := migration.Deprecated(running, target, corefile)
 	if err != nil {

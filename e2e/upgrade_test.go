@@ -106,7 +106,7 @@ func TestClusterUpgrade(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cm.Data["Corefile"] = strings.Replace(cm.Data["Corefile"], "    cache 30\n", "    cache 30\n    proxy . 8.8.8.8\n", 1)
+		cm.Data["Corefile"] = strings.Replace(cm.Data["Corefile"], "    loop\n", "    loop\n    proxy . 8.8.8.8\n", 1)
 		if !strings.Contains(cm.Data["Corefile"], "proxy") {
 			t.Fatalf("kubeadm's Corefile changed shape:\n%s", cm.Data["Corefile"])
 		}
@@ -157,7 +157,7 @@ func isUpgradeFinding(f jsonFinding) bool {
 	case "KL616", "KL617", "KL618", "KL619":
 		return true
 	}
-	return strings.HasPrefix(f.Object, "pod/") || strings.Contains(f.Hint, "(upgrade v1.")
+	return strings.HasPrefix(f.Object, "pod/") || strings.Contains(f.Hint, "the upgrade from v1.")
 }
 
 // want returns the finding of rule on object with severity whose message contains substr, and
