@@ -40,8 +40,12 @@ func TestClusterUpgrade(t *testing.T) {
 	t.Run("clean: a v1.36 cluster has nothing to say about v1.37", func(t *testing.T) {
 		code, findings, stderr := e.upgradeTo(t, "v1.37")
 		for _, f := range findings {
-			if isUpgradeFinding(f) || f.Severity == "error" {
+			// kubeadm's own kubelet-config has KL305's info (serverTLSBootstrap off): the
+			// audit's, as on any kubeadm cluster; nothing else may show.
+			if isUpgradeFinding(f) || f.Severity != "info" {
 				t.Errorf("finding on the clean cluster: %+v", f)
+			} else {
+				t.Logf("%s %s %s: %s", f.Severity, f.Rule, f.Object, f.Message)
 			}
 		}
 		if code != 0 {
