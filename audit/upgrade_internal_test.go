@@ -51,7 +51,7 @@ func TestUserArgs(t *testing.T) {
 
 func TestTagAndCorefileLine(t *testing.T) {
 	for image, want := range map[string]string{
-		"registry.k8s.io/kube-apiserver:v1.36.3":            "v1.36.3",
+		"registry.k8s.io/kube-apiserver:v1.36.3":             "v1.36.3",
 		"localhost:5000/kube-apiserver":                      "",
 		"localhost:5000/coredns/coredns:v1.14.2@sha256:abcd": "v1.14.2",
 	} {
