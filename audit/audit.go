@@ -123,6 +123,7 @@ type auditor struct {
 	sources       []lint.Source   // the kubeadm ConfigMaps' keys, for the upgrade
 	// coreDNSVersion is the CoreDNS release the coredns Pods run, "1.14.2"; empty when unknown.
 	coreDNSVersion string
+	linters        map[string]Linter // by release, for the upgrade
 }
 
 // report adds a finding of rule r about object; a zero sev is the rule's severity. The

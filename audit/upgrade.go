@@ -380,7 +380,7 @@ func (a *auditor) lintFlags(ctx context.Context, p mirrorPod, args [][2]string, 
 	if err != nil || !slices.Contains(release.Supported(), name) {
 		return nil, nil
 	}
-	linter, err := a.cfg.LinterAt(name)
+	linter, err := a.linterAt(name)
 	if err != nil {
 		return nil, err
 	}
@@ -445,6 +445,22 @@ func podPath(p mirrorPod, args [][2]string, path string) string {
 	return fmt.Sprintf("spec.containers[%s].command[--%s]", p.component, args[i][0])
 }
 
+// linterAt returns the linter for a release, built once per audit.
+func (a *auditor) linterAt(name string) (Linter, error) {
+	if l, ok := a.linters[name]; ok {
+		return l, nil
+	}
+	l, err := a.cfg.LinterAt(name)
+	if err != nil {
+		return nil, err
+	}
+	if a.linters == nil {
+		a.linters = map[string]Linter{}
+	}
+	a.linters[name] = l
+	return l, nil
+}
+
 // withStep says in a hint which step of the upgrade brings the finding.
 func withStep(hint string, s upgradeStep) string {
 	if hint == "" {
@@ -473,7 +489,7 @@ func (a *auditor) lintAt(ctx context.Context, src lint.Source, minor int) ([]lin
 	if !slices.Contains(release.Supported(), name) {
 		return nil, nil
 	}
-	linter, err := a.cfg.LinterAt(name)
+	linter, err := a.linterAt(name)
 	if err != nil {
 		return nil, err
 	}
