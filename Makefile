@@ -169,6 +169,13 @@ schemadoc:
 placeholders:
 	$(GO) run ./hack/placeholders v1.35.4 v1.36.3 v1.37.2
 
+# Regenerates lint/release/data/upgrade, what each release's 'kubeadm upgrade' holds to (upgrade
+# and kubelet skew, CoreDNS and etcd), from its source (hack/upgrade): seconds, nothing is built.
+# It reaches back to v1.31, further than the flag tables, whose generator builds the components.
+.PHONY: upgrade-facts
+upgrade-facts:
+	$(GO) run ./hack/upgrade v1.31.14 v1.32.13 v1.33.13 v1.34.4 v1.35.4 v1.36.3 v1.37.2
+
 .PHONY: flags flags-goldens
 flags:
 	hack/flags/gen.sh

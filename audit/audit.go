@@ -44,6 +44,12 @@ type Config struct {
 	Now time.Time
 	// PageSize is how many objects one list request asks for; zero is 500, as kubectl asks.
 	PageSize int64
+	// Upgrade is the path of releases 'kubeadm upgrade apply' is to take, "v1.36", "v1.37", one
+	// step each; empty checks no upgrade.
+	Upgrade []string
+	// LinterAt returns the linter for a release whatever --kubernetes-version chose: the upgrade
+	// lints for both ends of each step. Needed with Upgrade.
+	LinterAt func(release string) (Linter, error)
 }
 
 // Report is what an audit found.
@@ -57,6 +63,8 @@ type Report struct {
 	Release string
 	// Checked counts the objects the audit read.
 	Checked int
+	// Upgrade lists the steps of the upgrade that were checked: "v1.36 to v1.37".
+	Upgrade []string
 }
 
 // Run audits the cluster. An error means the API server could not be asked at all, or stopped
@@ -73,6 +81,9 @@ func Run(ctx context.Context, cfg Config) (rep *Report, err error) {
 	}
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
+	}
+	if len(cfg.Upgrade) > 0 && cfg.LinterAt == nil {
+		return nil, fmt.Errorf("an upgrade check needs Config.LinterAt")
 	}
 	a := &auditor{cfg: cfg, rep: &Report{Sources: map[string][]byte{}}, out: lint.NewCollector(cfg.Policy)}
 	info, err := cfg.Client.Discovery().ServerVersion()
@@ -109,6 +120,10 @@ type auditor struct {
 	kubeSystem    labels.Set      // the kube-system namespace's labels
 	out           *lint.Collector // the cluster rules' findings
 	denied        []denial        // requests RBAC refused, for KL601
+	sources       []lint.Source   // the kubeadm ConfigMaps' keys, for the upgrade
+	// coreDNSVersion is the CoreDNS release the coredns Pods run, "1.14.2"; empty when unknown.
+	coreDNSVersion string
+	linters        map[string]Linter // by release, for the upgrade
 }
 
 // report adds a finding of rule r about object; a zero sev is the rule's severity. The
@@ -117,6 +132,14 @@ type auditor struct {
 func (a *auditor) report(r *lint.Rule, sev lint.Severity, object, msg, hint string) {
 	if a.out.Take(r, nil) {
 		a.out.Add(r, lint.Finding{Severity: sev, Pos: lint.Position{File: object}, Message: msg, Hint: hint})
+	}
+}
+
+// reportAt adds a finding of rule r at a position inside an object's text, at the rule's
+// severity.
+func (a *auditor) reportAt(r *lint.Rule, pos lint.Position, path, hint, msg string) {
+	if a.out.Take(r, nil) {
+		a.out.Add(r, lint.Finding{Pos: pos, Path: path, Message: msg, Hint: hint})
 	}
 }
 

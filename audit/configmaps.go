@@ -63,6 +63,9 @@ type clusterConfig struct {
 	kubernetesVersion string
 	// externalCloud is set when a control-plane component runs with --cloud-provider=external.
 	externalCloud bool
+	// etcdImageTag is etcd.local.imageTag, at its line and column.
+	etcdImageTag                         string
+	etcdImageTagLine, etcdImageTagColumn int
 }
 
 // configMaps reads the kubeadm ConfigMaps, picks the release from the ClusterConfiguration, and
@@ -94,6 +97,7 @@ func (a *auditor) configMaps(ctx context.Context) error {
 		sources = append(sources, lint.Source{Name: fmt.Sprintf("%s[%s]", object, cm.Key), Data: []byte(text)})
 	}
 	a.cluster = parseClusterConfig(data[kubeadmconstants.KubeadmConfigConfigMap])
+	a.sources = sources
 
 	rel, exact := a.release()
 	a.rep.Release = rel
@@ -144,13 +148,25 @@ func parseClusterConfig(text string) clusterConfig {
 		ControllerManager struct {
 			ExtraArgs args `yaml:"extraArgs"`
 		} `yaml:"controllerManager"`
+		Etcd struct {
+			Local struct {
+				ImageTag yaml.Node `yaml:"imageTag"`
+			} `yaml:"local"`
+		} `yaml:"etcd"`
 	}
 	if yaml.Unmarshal([]byte(text), &doc) != nil {
 		return clusterConfig{}
 	}
+	tag := doc.Etcd.Local.ImageTag
+	if tag.Kind != yaml.ScalarNode {
+		tag = yaml.Node{}
+	}
 	return clusterConfig{
-		kubernetesVersion: doc.KubernetesVersion,
-		externalCloud:     extraArg(&doc.APIServer.ExtraArgs, "cloud-provider") == "external" || extraArg(&doc.ControllerManager.ExtraArgs, "cloud-provider") == "external",
+		etcdImageTag:       tag.Value,
+		etcdImageTagLine:   tag.Line,
+		etcdImageTagColumn: tag.Column,
+		kubernetesVersion:  doc.KubernetesVersion,
+		externalCloud:      extraArg(&doc.APIServer.ExtraArgs, "cloud-provider") == "external" || extraArg(&doc.ControllerManager.ExtraArgs, "cloud-provider") == "external",
 	}
 }
 

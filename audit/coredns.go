@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -69,6 +70,11 @@ func (a *auditor) coreDNS(ctx context.Context) error {
 	}, func(p *corev1.Pod) {
 		a.rep.Checked++
 		object := ref("Pod", p.Namespace, p.Name)
+		for _, c := range p.Spec.Containers {
+			if c.Name == "coredns" && a.coreDNSVersion == "" {
+				a.coreDNSVersion = strings.TrimPrefix(tagOf(c.Image), "v")
+			}
+		}
 		if p.Status.Phase == corev1.PodPending && a.nodeStats != nil && a.nodeStats.networkNotReady > 0 {
 			a.reportf(KL604, object, "install a pod network add-on whose Pod CIDR matches networking.podSubnet",
 				"the CoreDNS Pod %s is Pending while %d node(s) have no pod network", p.Name, a.nodeStats.networkNotReady)

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -79,12 +78,8 @@ func (a *auditor) kubeProxyHint() string {
 // imageTag is the tag of the named container's image, without a digest; "" when it has none.
 func imageTag(ds *appsv1.DaemonSet, container string) string {
 	for _, c := range ds.Spec.Template.Spec.Containers {
-		if c.Name != container {
-			continue
-		}
-		image, _, _ := strings.Cut(c.Image, "@")
-		if i := strings.LastIndexByte(image, ':'); i > strings.LastIndexByte(image, '/') {
-			return image[i+1:]
+		if c.Name == container {
+			return tagOf(c.Image)
 		}
 	}
 	return ""

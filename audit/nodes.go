@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/kubeadm"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 var KL606 = &lint.Rule{
@@ -112,10 +113,14 @@ const natIP = "10.0.2.15"
 // nodes checks every node in one paginated pass.
 func (a *auditor) nodes(ctx context.Context) error {
 	cp, _ := version.ParseGeneric(a.controlPlaneVersion())
+	target, err := a.upgradeTarget()
+	if err != nil {
+		return err
+	}
 	sum := &nodeSummary{}
 	firstWithIP := map[string]string{} // InternalIP to the first node that has it
 	sharedReported := map[string]bool{}
-	err := list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[corev1.Node], error) {
+	err = list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[corev1.Node], error) {
 		l, err := a.cfg.Client.CoreV1().Nodes().List(ctx, o)
 		if err != nil {
 			return page[corev1.Node]{}, err
@@ -153,6 +158,9 @@ func (a *auditor) nodes(ctx context.Context) error {
 		if cp != nil {
 			a.skew(object, "the kubelet of node "+n.Name, n.Status.NodeInfo.KubeletVersion, cp)
 		}
+		if target != nil {
+			a.upgradeSkew(object, n.Name, n.Status.NodeInfo.KubeletVersion, target)
+		}
 		ready := condition(n, corev1.NodeReady)
 		if ready == nil || ready.Status != corev1.ConditionTrue {
 			reason := "it has no Ready condition"
@@ -183,6 +191,26 @@ func (a *auditor) skew(object, who, v string, cp *version.Version) {
 		a.reportf(KL608, object, "upgrade the control plane before the nodes", "%s is %s, newer than the control plane's %s", who, v, a.controlPlaneVersion())
 	case cp.Minor()-parsed.Minor() > maxKubeletSkew:
 		a.reportf(KL608, object, "upgrade it one minor release at a time until it is at most 3 behind", "%s is %s, more than %d minor releases behind the control plane's %s", who, v, maxKubeletSkew, a.controlPlaneVersion())
+	}
+}
+
+// upgradeTarget is the upgrade's last release, nil when no upgrade is checked.
+func (a *auditor) upgradeTarget() (*release.Upgrade, error) {
+	if len(a.cfg.Upgrade) == 0 {
+		return nil, nil
+	}
+	return release.LoadUpgrade(a.cfg.Upgrade[len(a.cfg.Upgrade)-1])
+}
+
+// upgradeSkew reports a kubelet further behind the upgrade's target than its kubeadm supports.
+func (a *auditor) upgradeSkew(object, node, v string, to *release.Upgrade) {
+	parsed, err := version.ParseGeneric(v)
+	if err != nil || parsed.Major() != 1 {
+		return
+	}
+	if behind := to.Minor - int(parsed.Minor()); behind > to.KubeletSkew {
+		a.reportf(KL617, object, fmt.Sprintf("upgrade the kubelet of node %s to v1.%d or later before the control plane goes to v1.%d", node, to.Minor-to.KubeletSkew, to.Minor),
+			"the kubelet of node %s is %s, %d minor releases behind the upgrade's target v1.%d, whose kubeadm supports %d", node, v, behind, to.Minor, to.KubeletSkew)
 	}
 }
 

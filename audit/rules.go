@@ -23,6 +23,8 @@ const (
 	checkWebhooks
 	checkKubeProxy
 	checkCoreDNS
+	// checkUpgrade reads what the ConfigMaps, nodes and CoreDNS checks read.
+	checkUpgrade
 	checkServingCSRs
 	checkJoin
 	checkCertificates
@@ -41,6 +43,7 @@ var runs = map[check]func(*auditor, context.Context) error{
 	checkWebhooks:     (*auditor).webhooks,
 	checkKubeProxy:    (*auditor).kubeProxy,
 	checkCoreDNS:      (*auditor).coreDNS,
+	checkUpgrade:      (*auditor).upgrade,
 	checkServingCSRs:  (*auditor).servingCSRs,
 	checkJoin:         (*auditor).join,
 	checkCertificates: (*auditor).certificates,

@@ -22,6 +22,7 @@ func All() []*lint.Rule {
 		// The cluster pass: 'kubeadm-lint cluster'.
 		audit.KL601, audit.KL602, audit.KL603, audit.KL604, audit.KL605, audit.KL606, audit.KL607, audit.KL608,
 		audit.KL609, audit.KL610, audit.KL611, audit.KL612, audit.KL613, audit.KL614, audit.KL615,
+		audit.KL616, audit.KL617, audit.KL618, audit.KL619,
 		// The CIS profile: off unless --profile cis.
 		rules.KL701, rules.KL702, rules.KL703, rules.KL704, rules.KL705, rules.KL706, rules.KL707, rules.KL708, rules.KL709, rules.KL710, rules.KL711, rules.KL712, rules.KL713, rules.KL714,
 		rules.KL715, rules.KL716, rules.KL717, rules.KL718, rules.KL719, rules.KL720, rules.KL721, rules.KL722, rules.KL723, rules.KL724, rules.KL725, rules.KL726, rules.KL727, rules.KL728,

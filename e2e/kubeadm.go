@@ -3,7 +3,9 @@ package e2e
 import (
 	"fmt"
 	"io"
+	"strings"
 
+	v1 "k8s.io/api/core/v1"
 	clientset "k8s.io/client-go/kubernetes"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
@@ -11,6 +13,8 @@ import (
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/addons/proxy"
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/bootstraptoken/clusterinfo"
 	nodephase "k8s.io/kubernetes/cmd/kubeadm/app/phases/bootstraptoken/node"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/controlplane"
+	"k8s.io/kubernetes/cmd/kubeadm/app/phases/etcd"
 	kubeletphase "k8s.io/kubernetes/cmd/kubeadm/app/phases/kubelet"
 	"k8s.io/kubernetes/cmd/kubeadm/app/phases/uploadconfig"
 	configutil "k8s.io/kubernetes/cmd/kubeadm/app/util/config"
@@ -46,12 +50,28 @@ type Kubeadm struct {
 }
 
 // NewKubeadm defaults initConfig the way kubeadm init does.
-func NewKubeadm() (*Kubeadm, error) {
-	cfg, err := configutil.BytesToInitConfiguration([]byte(initConfig), true)
+func NewKubeadm() (*Kubeadm, error) { return NewKubeadmAt("v1.37.2", nil) }
+
+// NewKubeadmAt is NewKubeadm for a cluster at kubernetesVersion, with edit applied to the
+// defaulted configuration (nil for none).
+func NewKubeadmAt(kubernetesVersion string, edit func(*kubeadmapi.InitConfiguration)) (*Kubeadm, error) {
+	text := strings.Replace(initConfig, "kubernetesVersion: v1.37.2", "kubernetesVersion: "+kubernetesVersion, 1)
+	cfg, err := configutil.BytesToInitConfiguration([]byte(text), true)
 	if err != nil {
 		return nil, fmt.Errorf("defaulting the kubeadm config: %w", err)
 	}
+	if edit != nil {
+		edit(cfg)
+	}
 	return &Kubeadm{cfg: cfg}, nil
+}
+
+// StaticPods renders the control plane's static Pods as kubeadm init writes them to
+// /etc/kubernetes/manifests: kube-apiserver, kube-controller-manager, kube-scheduler and etcd.
+func (k *Kubeadm) StaticPods() map[string]v1.Pod {
+	pods := controlplane.GetStaticPodSpecs(&k.cfg.ClusterConfiguration, &k.cfg.LocalAPIEndpoint, nil)
+	pods["etcd"] = etcd.GetEtcdPodSpec(&k.cfg.ClusterConfiguration, &k.cfg.LocalAPIEndpoint, k.cfg.NodeRegistration.Name, nil)
+	return pods
 }
 
 // UploadConfig is the upload-config phase: the kubeadm-config and kubelet-config ConfigMaps.

@@ -34,6 +34,10 @@ type Options struct {
 	// AllFindings lifts MaxFindingsPerRule: fix sets it, as it must see every finding it fixes,
 	// and every one it would leave or make, not the first hundred of a rule.
 	AllFindings bool
+	// Upgrading lints the files as 'kubeadm upgrade apply' to KubernetesVersion reads them: it
+	// sets kubernetesVersion to its target, so an older kubernetesVersion in a file does not
+	// select that release's component tables.
+	Upgrading bool
 
 	target  *version.Version
 	release *release.Release

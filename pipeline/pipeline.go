@@ -41,6 +41,10 @@ type Config struct {
 	KeepSources bool
 	// AllFindings reports every finding of a rule, not MaxFindingsPerRule per document (fix).
 	AllFindings bool
+	// Upgrade is the path of releases an upgrade takes the files through, "v1.36", "v1.37". With
+	// it, a file's findings are only those each step's target adds to what the release before
+	// it reports, Flags.KubernetesVersion being the release the files are at now.
+	Upgrade []string
 }
 
 // Flags are the settings that the command line and the settings file can both give. An empty
@@ -67,6 +71,8 @@ type Pipeline struct {
 	// Policy is the settings' say on rules, which every pass applies: the cluster audit's too.
 	Policy lint.Policy
 	linter *lint.Linter
+	// steps are the linters of Config.Upgrade's releases, in order.
+	steps []*lint.Linter
 }
 
 // New reads the settings file and builds the linter.
@@ -136,7 +142,25 @@ func build(cfg Config, settings *config.File) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{cfg: cfg, Settings: settings, Options: opts, FailOn: failOn, Policy: policy, linter: linter}, nil
+	p := &Pipeline{cfg: cfg, Settings: settings, Options: opts, FailOn: failOn, Policy: policy, linter: linter}
+	for _, rel := range cfg.Upgrade {
+		step := opts
+		step.KubernetesVersion, step.Upgrading = rel, true
+		l, err := lint.New(lint.Config{Rules: cfg.Rules, Options: step, Policy: policy, ReportUnusedIgnores: unused})
+		if err != nil {
+			return nil, fmt.Errorf("--upgrade-to: %w", err)
+		}
+		p.steps = append(p.steps, l)
+	}
+	return p, nil
+}
+
+// At returns a pipeline like p that lints for release, whatever the command line chose, and
+// checks no upgrade: the cluster's upgrade check lints both ends of each step with it.
+func (p *Pipeline) At(release string) (*Pipeline, error) {
+	cfg := p.cfg
+	cfg.Flags.KubernetesVersion, cfg.Upgrade = release, nil
+	return build(cfg, p.Settings)
 }
 
 // readSettings reads the settings file that cfg names or that sits above the working directory.
@@ -175,5 +199,22 @@ func readSettings(cfg Config) (*config.File, error) {
 // Lint lints one source with the settings applied, its excludes included. fix lints through it,
 // so that it fixes only what lint reports.
 func (p *Pipeline) Lint(ctx context.Context, src lint.Source) (*lint.Result, error) {
-	return p.linter.Lint(ctx, src)
+	res, err := p.linter.Lint(ctx, src)
+	if err != nil || len(p.steps) == 0 {
+		return res, err
+	}
+	// An upgrade: what each step's target adds to what came before it, once.
+	seen, added := res.Findings, []lint.Finding(nil)
+	for _, step := range p.steps {
+		next, err := step.Lint(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		diff := lint.Added(seen, next.Findings)
+		seen, added = append(seen, diff...), append(added, diff...)
+		res.File = next.File
+	}
+	lint.SortFindings(added)
+	res.Findings = added
+	return res, nil
 }

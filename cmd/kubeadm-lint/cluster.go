@@ -23,6 +23,7 @@ type clusterOptions struct {
 	context    string
 	timeout    time.Duration
 	total      time.Duration
+	upgrade    []string
 }
 
 func (a *app) clusterCommand() *cobra.Command {
@@ -43,6 +44,12 @@ KUBECONFIG, else ~/.kube/config; inside a Pod, its ServiceAccount.
 Findings name the object, and inside a ConfigMap key the line and column:
 configmap/kube-system/kubeadm-config[ClusterConfiguration]:12:3.
 
+With --upgrade-to, it also reads what 'kubeadm upgrade apply' carries over and reports what
+the target release will refuse or change: the control plane's mirror Pods' flags and feature
+gates, the ConfigMaps linted for the target, kubelets too far behind it, a skipped minor
+release, a custom etcd imageTag, and Corefile plugins the target's CoreDNS lacks
+(docs/upgrade.md).
+
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 a bad
 kubeconfig or an API server that cannot be reached.`,
 		Args: cobra.NoArgs,
@@ -61,6 +68,7 @@ kubeconfig or an API server that cannot be reached.`,
 	f.StringVar(&o.context, "context", "", "kubeconfig context to use (default: its current context)")
 	f.DurationVar(&o.timeout, "request-timeout", 10*time.Second, "the longest one request to the API server may take")
 	f.DurationVar(&o.total, "timeout", defaultAuditTimeout, "the longest the whole audit may take")
+	registerUpgrade(cmd, &o.upgrade, "also check what 'kubeadm upgrade apply' to this release, or through this comma-separated path of releases, will refuse or change")
 	return cmd
 }
 
@@ -88,11 +96,13 @@ func (a *app) cluster(ctx context.Context, o *clusterOptions) error {
 	defer cancel()
 	rep, err := within(ctx, func() (*audit.Report, error) {
 		return audit.Run(ctx, audit.Config{
-			Client: client,
-			REST:   restCfg,
-			Linter: func(release string) (audit.Linter, error) { return p.ForRelease(release) },
-			Rules:  cfg.Rules,
-			Policy: p.Policy,
+			Client:   client,
+			REST:     restCfg,
+			Linter:   func(release string) (audit.Linter, error) { return p.ForRelease(release) },
+			Rules:    cfg.Rules,
+			Policy:   p.Policy,
+			Upgrade:  o.upgrade,
+			LinterAt: func(release string) (audit.Linter, error) { return p.At(release) },
 		})
 	})
 	if err != nil {
@@ -103,6 +113,12 @@ func (a *app) cluster(ctx context.Context, o *clusterOptions) error {
 		report.Sources = rep.Sources
 	}
 	report.Summary.Objects = rep.Checked
+	if len(o.upgrade) > 0 {
+		// Which steps were checked, on stderr, so that the report's formats stay as they are.
+		if len(rep.Upgrade) > 0 {
+			a.errorf("checked the upgrade %s", strings.Join(rep.Upgrade, ", then "))
+		}
+	}
 	report.Summary.Count(rep.Findings)
 	return a.finish(out, p, &pipeline.Run{Report: report})
 }

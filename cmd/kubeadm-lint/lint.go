@@ -18,6 +18,8 @@ type lintOptions struct {
 	skipUnrelated bool
 	// reportUnusedIgnores is --report-unused-ignores.
 	reportUnusedIgnores bool
+	// upgrade is --upgrade-to: the releases an upgrade takes the files through.
+	upgrade []string
 }
 
 func (o *lintOptions) register(cmd *cobra.Command) {
@@ -28,6 +30,7 @@ func (o *lintOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.skipUnrelated, "skip-unrelated", false, "treat named files as a directory walk does: skip those without a kubeadm, kubelet or kube-proxy document, and succeed when none has one (for pre-commit)")
 	f.BoolVar(&o.scripts, "scripts", false, "read every file as a shell script and check its kubeadm command lines (*.sh always are)")
 	f.BoolVar(&o.host, "host", false, "also check against this machine: read-only /usr, NICs, /etc/resolv.conf, the runtime's cgroup driver")
+	registerUpgrade(cmd, &o.upgrade, "report only what changes when the files move to this release, or through this comma-separated path of releases, from --kubernetes-version (default: the release before)")
 	cmd.ValidArgsFunction = completeInputs
 }
 
@@ -61,6 +64,10 @@ func (a *app) lint(ctx context.Context, o *lintOptions, args []string) error {
 		cfg.Host = readHost("/")
 	}
 	cfg.KeepSources = out.opts.ShowSource
+	if len(o.upgrade) > 0 {
+		cfg.Upgrade = o.upgrade
+		cfg.Flags.KubernetesVersion = upgradeStart(cfg.Flags.KubernetesVersion, o.upgrade)
+	}
 	p, err := pipeline.New(cfg)
 	if err != nil {
 		return err

@@ -69,6 +69,10 @@ func TestCLI(t *testing.T) {
 		"quiet without findings":             {args: []string{"--quiet", "-"}, stdin: clean},
 		"no findings":                        {args: []string{"-"}, stdin: clean},
 		"no findings sarif":                  {args: []string{"--format", "sarif", "-"}, stdin: clean},
+		"upgrade":                            {args: []string{"--upgrade-to", "v1.37", "testdata/upgrade"}},
+		"upgrade path json":                  {args: []string{"--format", "json", "--upgrade-to", "v1.36,1.37.2", "--kubernetes-version", "v1.35", "testdata/upgrade"}},
+		"upgrade out of order":               {args: []string{"--upgrade-to", "v1.37,v1.36", "testdata/upgrade"}},
+		"upgrade to an unknown release":      {args: []string{"--upgrade-to", "v1.38", "testdata/upgrade"}},
 		"skip unrelated":                     {args: []string{"--skip-unrelated", ".github/workflows/ci.yaml", "testdata/examples/not-a-config.yaml"}},
 		"skip unrelated beside a bad config": {args: []string{"--skip-unrelated", ".github/workflows/ci.yaml", "testdata/examples/join-bad.yaml"}},
 	}

@@ -131,8 +131,10 @@ func Supported() []string { return names("data") }
 // All lists every release there is a table for, the older ones of history/ included, oldest first.
 func All() []string { return append(names("data/history"), Supported()...) }
 
-func names(dir string) []string {
-	entries, _ := data.ReadDir(dir)
+func names(dir string) []string { return namesIn(data, dir) }
+
+func namesIn(fsys embed.FS, dir string) []string {
+	entries, _ := fsys.ReadDir(dir)
 	var out []string
 	for _, e := range entries {
 		if !e.IsDir() {

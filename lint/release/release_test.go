@@ -166,3 +166,31 @@ func TestForVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestUpgradeFacts(t *testing.T) {
+	// Every release the flag tables support has upgrade facts, and each fact names its source.
+	for _, name := range Supported() {
+		u, err := LoadUpgrade(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.KubeletSkew < 1 || u.UpgradeSkew < 1 || u.CoreDNS == "" || u.Etcd == "" {
+			t.Errorf("%s: incomplete facts %+v", name, u)
+		}
+		for fact, src := range u.Sources {
+			if src == "" {
+				t.Errorf("%s: fact %s names no source", name, fact)
+			}
+		}
+		r, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Kubernetes != u.Kubernetes {
+			t.Errorf("%s: the upgrade facts come from %s, the flag table from %s: regenerate one", name, u.Kubernetes, r.Kubernetes)
+		}
+	}
+	if _, err := LoadUpgrade("v1.99"); err == nil {
+		t.Error("LoadUpgrade(v1.99): no error")
+	}
+}

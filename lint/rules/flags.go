@@ -95,6 +95,9 @@ func componentRelease(p *lint.Pass, component string) *release.Release {
 	case release.Kubelet, release.Etcd, release.Kubeadm:
 		return target
 	}
+	if p.Options.Upgrading {
+		return target
+	}
 	c, _ := clusterConfig(p.File)
 	if c == nil {
 		return target

@@ -18,7 +18,8 @@ var KL204 = &lint.Rule{
 	Also:     []lint.Severity{lint.SeverityWarning},
 	Run: func(p *lint.Pass) {
 		c, cdoc := clusterConfig(p.File)
-		if c == nil || !cdoc.Has("kubernetesVersion") {
+		// An upgrade sets kubernetesVersion to its target: the file's own is the release before.
+		if c == nil || !cdoc.Has("kubernetesVersion") || p.Options.Upgrading {
 			return
 		}
 		v, err := version.ParseGeneric(strings.TrimPrefix(c.KubernetesVersion, "v"))
