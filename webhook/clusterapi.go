@@ -1,0 +1,153 @@
+package webhook
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slok/kubewebhook/v2/pkg/model"
+	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+)
+
+// clusterAPIKinds are the Cluster API objects whose kubeadm configuration is linted at
+// admission. KubeadmConfig is not among them: Cluster API's controllers make one per Machine
+// from these, and denying one would stall a rollout that is already under way.
+var clusterAPIKinds = map[schema.GroupKind]bool{
+	{Group: "controlplane.cluster.x-k8s.io", Kind: "KubeadmControlPlane"}:         true,
+	{Group: "controlplane.cluster.x-k8s.io", Kind: "KubeadmControlPlaneTemplate"}: true,
+	{Group: "bootstrap.cluster.x-k8s.io", Kind: "KubeadmConfigTemplate"}:          true,
+}
+
+// objectLinter lints the kubeadm configuration inside one Cluster API object.
+type objectLinter func(ctx context.Context, src lint.Source) (*lint.Result, error)
+
+// clusterAPIValidator lints the kubeadm configuration inside Cluster API's objects, at the
+// release each will run, before Cluster API renders it for a single Machine. It never changes
+// an object.
+type clusterAPIValidator struct {
+	lint objectLinter
+	linting
+}
+
+func (v clusterAPIValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
+	allow := &validating.ValidatorResult{Valid: true}
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok || !isWrite(ar) || !clusterAPIKinds[u.GroupVersionKind().GroupKind()] {
+		return allow, nil
+	}
+	var old *unstructured.Unstructured
+	if ar.Operation == model.OperationUpdate {
+		old = &unstructured.Unstructured{}
+		if err := old.UnmarshalJSON(ar.OldObjectRaw); err != nil {
+			// The API server sends the stored object; without one nothing says what changed.
+			old = nil
+		} else if equality.Semantic.DeepEqual(old.Object["spec"], u.Object["spec"]) {
+			// Cluster API's controllers write finalizers, labels and annotations all the time; the
+			// kubeadm configuration is in spec, and linted when it was written.
+			return allow, nil
+		}
+	}
+	source := objectName(ar, u)
+	data, err := lintedPart(u)
+	if err != nil {
+		return allow, nil // not an object the API server would send: nothing to lint
+	}
+	hash := cacheKey(source, string(data))
+	vd, cached := v.cache.get(hash)
+	budget := reviewBudget(ctx, cmp.Or(v.budget, lintBudget))
+	start := time.Now()
+	var fs []lint.Finding
+	if !cached {
+		if fs, err = v.lintInTime(ctx, budget, v.run(source, data)); errors.Is(err, errLate) {
+			return v.overBudget(source, budget), nil
+		} else if err != nil {
+			return nil, err
+		}
+		vd = v.judge(source, fs, nil)
+		v.cache.put(hash, vd)
+	}
+	if vd.denial == "" || old == nil {
+		return vd.result(), nil
+	}
+	// Enforce mode, an UPDATE with errors: deny only those the write brings in. Neither lint
+	// is cached, as the verdict depends on both objects; this is the rare path.
+	oldData, err := lintedPart(old)
+	if err != nil {
+		return vd.result(), nil
+	}
+	left := budget - time.Since(start)
+	if fs == nil {
+		if fs, err = v.lintInTime(ctx, left, v.run(source, data)); errors.Is(err, errLate) {
+			return v.overBudget(source, budget), nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	oldFs, err := v.lintInTime(ctx, budget-time.Since(start), v.run(source, oldData))
+	if errors.Is(err, errLate) {
+		return v.overBudget(source, budget), nil
+	} else if err != nil {
+		return nil, err
+	}
+	stored := map[findingKey]bool{}
+	for _, f := range oldFs {
+		stored[keyOf(f)] = true
+	}
+	return v.judge(source, fs, func(f lint.Finding) bool { return stored[keyOf(f)] }).result(), nil
+}
+
+func (v clusterAPIValidator) run(source string, data []byte) func(context.Context) (*lint.Result, error) {
+	return func(ctx context.Context) (*lint.Result, error) {
+		return v.lint(ctx, lint.Source{Name: source, Data: data})
+	}
+}
+
+// findingKey is what makes two findings of two versions of an object the same: a message
+// quotes its value, so a changed value is a new finding.
+type findingKey struct{ rule, path, message string }
+
+func keyOf(f lint.Finding) findingKey { return findingKey{f.Rule, f.Path, f.Message} }
+
+// objectName names an object in answers as kubectl does, "KubeadmControlPlane ns/name".
+func objectName(ar *model.AdmissionReview, u *unstructured.Unstructured) string {
+	n := name(ar, u)
+	if n == "" {
+		n = u.GetGenerateName() + "*"
+	}
+	if ns := namespace(ar, u); ns != "" {
+		n = ns + "/" + n
+	}
+	return u.GetKind() + " " + n
+}
+
+// lintedPart is the part of an object the linter reads, as YAML: its type, name, labels and
+// annotations, and spec. The rest (managedFields, resourceVersion, status) changes on every
+// write and says nothing about the kubeadm configuration, so leaving it out also lets the
+// verdict cache recognise an object written again.
+func lintedPart(u *unstructured.Unstructured) ([]byte, error) {
+	meta := map[string]any{"name": u.GetName(), "namespace": u.GetNamespace()}
+	if l := u.GetLabels(); len(l) > 0 {
+		meta["labels"] = l
+	}
+	if a := u.GetAnnotations(); len(a) > 0 {
+		meta["annotations"] = a
+	}
+	part := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind(), "metadata": meta}
+	if spec, ok := u.Object["spec"]; ok {
+		part["spec"] = spec
+	}
+	data, err := yaml.Marshal(part)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s: %w", u.GetKind(), err)
+	}
+	return data, nil
+}
