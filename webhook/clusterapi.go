@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -29,6 +30,20 @@ var clusterAPIKinds = map[schema.GroupKind]bool{
 
 // objectLinter lints the kubeadm configuration inside one Cluster API object.
 type objectLinter func(ctx context.Context, src lint.Source) (*lint.Result, error)
+
+// newObjectLinter returns the linter of the clusterAPI section: the CLI's rules, with the
+// section's settings, for the section's release where an object names none.
+func newObjectLinter(cfg ClusterAPI) (objectLinter, error) {
+	policy, err := cfg.policy()
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	linter, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: cfg.KubernetesVersion}, Policy: policy})
+	if err != nil {
+		return nil, err
+	}
+	return linter.Lint, nil
+}
 
 // clusterAPIValidator lints the kubeadm configuration inside Cluster API's objects, at the
 // release each will run, before Cluster API renders it for a single Machine. It never changes

@@ -60,11 +60,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	if err != nil {
 		return nil, err
 	}
-	capiPolicy, err := cfg.ClusterAPI.policy()
-	if err != nil {
-		return nil, fmt.Errorf("invalid configuration: %w", err)
-	}
-	capiLinter, err := lint.New(lint.Config{Rules: catalog.All(), Options: lint.Options{KubernetesVersion: cfg.ClusterAPI.KubernetesVersion}, Policy: capiPolicy})
+	capiLint, err := newObjectLinter(cfg.ClusterAPI)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +95,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 		return nil, err
 	}
 	clusterAPI, err := validating.NewWebhook(validating.WebhookConfig{ID: "cluster-api", Obj: &unstructured.Unstructured{},
-		Validator: clusterAPIValidator{lint: capiLinter.Lint, linting: linting{mode: cfg.ClusterAPI.Mode, cache: newFindingsCache(findingsCacheSize), slots: slots,
+		Validator: clusterAPIValidator{lint: capiLint, linting: linting{mode: cfg.ClusterAPI.Mode, cache: newFindingsCache(findingsCacheSize), slots: slots,
 			what: "the object (kubectl get -o yaml)", byPath: true}}})
 	if err != nil {
 		return nil, err
