@@ -66,6 +66,8 @@ type Document struct {
 	// origin maps the nodes of a migrated Root to the nodes of Source they were copied from.
 	origin  map[*yaml.Node]*yaml.Node
 	removed bool // an API version kubeadm no longer reads: not decoded
+	// embedded is the unit a document of kubeadm configuration inside a carrier belongs to.
+	embedded *unit
 }
 
 // Problem is an error found while decoding or validating a document.
@@ -93,6 +95,12 @@ const (
 	ProblemValidation                             // kubeadm's validation
 	ProblemVersion                                // kubernetesVersion kubeadm cannot deploy
 	ProblemComponentConfig                        // kubelet or kube-proxy validation
+	// The problems of carriers (Cluster API and kind objects), reported by the KL8xx rules.
+	ProblemEmbeddedRelease // a release the carrier's configuration cannot be linted at
+	ProblemArgRepeated     // an extraArgs name repeated where Cluster API's v1beta2 forbids it
+	ProblemIgnoredField    // a field Cluster API does not write into kubeadm's configuration
+	ProblemPatchUnmatched  // a kind patch that matches no document kind generates
+	ProblemJSON6902Unmatched
 )
 
 // Lookup returns the node at a field path, or nil.
@@ -147,6 +155,9 @@ type File struct {
 	Nodes   []*yaml.Node
 	Docs    []*Document
 	Skipped int // documents of other kinds
+	// Objects are the documents of Cluster API and kind objects whose kubeadm configuration was
+	// linted (the embedded pass), with their own problems.
+	Objects []*Document
 	// Ignores are the problems of the file's suppression comments, for KL011-KL013.
 	Ignores []IgnoreProblem
 
