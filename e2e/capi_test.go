@@ -291,13 +291,14 @@ func (e *capiEnv) templates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The same template is clean for a webhook that lints templates for v1.36.
-	e.useWebhook(t, func(c *webhook.Config) { c.ClusterAPI.KubernetesVersion = "v1.36" })
+	// For a webhook that lints templates for v1.36, the flag is only deprecated: allowed in
+	// enforce mode, with that warning.
+	e.useWebhook(t, func(c *webhook.Config) { c.ClusterAPI.Mode, c.ClusterAPI.KubernetesVersion = webhook.ModeEnforce, "v1.36" })
 	t.Cleanup(func() { e.useWebhook(t, nil) })
 	if _, err := e.dynamic.Resource(configTemplateRes).Namespace(capiNamespace).Create(ctx, e.object(t, "kubeadmconfigtemplate.yaml"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.wantNoWarning(t)
+	e.wantWarningPrefix(t, "KL209: --containerd is deprecated in kubelet v1.36")
 }
 
 func (e *capiEnv) capiDryRun(t *testing.T) {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/slok/kubewebhook/v2/pkg/model"
 	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
+	yaml3 "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -42,7 +44,78 @@ func newObjectLinter(cfg ClusterAPI) (objectLinter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return linter.Lint, nil
+	rel, err := lint.ParseTarget(cmp.Or(cfg.KubernetesVersion, lint.DefaultKubernetesVersion))
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration: clusterAPI.kubernetesVersion: %w", err)
+	}
+	// An object that names no version runs the patch release the release's tables come from,
+	// a version as Cluster API writes it. No related objects: a review sees one object, and the
+	// webhook makes no calls to find the MachineDeployment or Cluster that would give a
+	// template its own.
+	opts := lint.ObjectOptions{KubernetesVersion: rel.Kubernetes}
+	return func(ctx context.Context, src lint.Source) (*lint.Result, error) {
+		res, err := linter.LintObject(ctx, src, opts)
+		if err == nil {
+			placeInObject(src.Data, res.Findings)
+		}
+		return res, err
+	}, nil
+}
+
+// placeInObject sets each finding's Path to the field of the object its position is in, in
+// data, the YAML lintedPart wrote. The path a finding carries is inside the kubeadm
+// configuration Cluster API renders, which the user never sees, and the lines are those of
+// lintedPart's YAML, which the user never saw either: the field is what both can find.
+func placeInObject(data []byte, fs []lint.Finding) {
+	var root yaml3.Node
+	if yaml3.Unmarshal(data, &root) != nil {
+		return
+	}
+	type field struct {
+		line, col int
+		path      string
+	}
+	var fields []field // in document order
+	var walk func(n *yaml3.Node, path string)
+	walk = func(n *yaml3.Node, path string) {
+		switch n.Kind {
+		case yaml3.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yaml3.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := n.Content[i].Value
+				if path != "" {
+					p = path + "." + p
+				}
+				fields = append(fields, field{n.Content[i].Line, n.Content[i].Column, p})
+				walk(n.Content[i+1], p)
+			}
+		case yaml3.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				fields = append(fields, field{c.Line, c.Column, p})
+				walk(c, p)
+			}
+		}
+	}
+	walk(&root, "")
+	for i := range fs {
+		pos := fs[i].Pos
+		if pos.Line == 0 {
+			continue
+		}
+		// The last field that starts at or before the position holds it: a value inside a
+		// block scalar, such as a file's content, is in that scalar's field.
+		j := sort.Search(len(fields), func(j int) bool {
+			f := fields[j]
+			return f.line > pos.Line || f.line == pos.Line && f.col > pos.Column
+		})
+		if j > 0 {
+			fs[i].Path = fields[j-1].path
+		}
+	}
 }
 
 // clusterAPIValidator lints the kubeadm configuration inside Cluster API's objects, at the

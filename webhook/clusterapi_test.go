@@ -103,8 +103,11 @@ func TestClusterAPI(t *testing.T) {
 			wantAllowed: true, wantWarning: removedFlag},
 		{name: "a KubeadmConfigTemplate is linted for the configured release", obj: capiObject(t, "kubeadmconfigtemplate.yaml", nil),
 			wantAllowed: true, wantWarning: "KL208: --containerd was removed in kubelet v1.37"},
-		{name: "a template is clean for a release that has its flag", obj: capiObject(t, "kubeadmconfigtemplate.yaml", nil),
-			config: func(c *Config) { c.ClusterAPI.KubernetesVersion = "v1.36" }, wantAllowed: true},
+		{name: "a template is linted for the configured release: at v1.36 its flag is only deprecated", obj: capiObject(t, "kubeadmconfigtemplate.yaml", nil),
+			config: func(c *Config) { c.ClusterAPI.Mode, c.ClusterAPI.KubernetesVersion = ModeEnforce, "v1.36" }, wantAllowed: true,
+			wantWarning: "KL209: --containerd is deprecated in kubelet v1.36"},
+		{name: "a warning names the field of the object, not of the kubeadm configuration", obj: capiObject(t, "kubeadmconfigtemplate.yaml", nil),
+			wantAllowed: true, wantWarning: "(at spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs[0].name)"},
 		{name: "a rule turned off is not reported", obj: kcp137, config: func(c *Config) {
 			c.ClusterAPI.Mode, c.ClusterAPI.Rules = ModeEnforce, map[string]string{"KL208": "off"}
 		}, wantAllowed: true},
