@@ -480,7 +480,7 @@ func TestChartSchema(t *testing.T) {
 		{name: "a misspelt key", args: []string{"--set", "replicas=3"}, want: "additional properties 'replicas' not allowed"},
 		{name: "an unknown mode", args: []string{"--set", "mode=deny"}, want: "at '/mode': value must be one of 'warn', 'enforce'"},
 		{name: "an unknown Cluster API mode", args: []string{"--set", "clusterAPI.mode=deny"}, want: "at '/clusterAPI/mode': value must be one of 'warn', 'enforce'"},
-		{name: "a Cluster API rule that is not a rule ID", args: []string{"--set", "clusterAPI.rules.kl208=off"}, want: "at '/clusterAPI/rules'"},
+		{name: "a Cluster API rule that is not a rule ID", args: []string{"--set", "clusterAPI.rules.kl208=off"}, want: "invalid propertyName 'kl208'"},
 		{name: "a Cluster API rule set to no severity", args: []string{"--set", "clusterAPI.rules.KL208=fatal"}, want: "at '/clusterAPI/rules/KL208': value must be one of 'off', 'error', 'warning', 'info'"},
 		{name: "an unknown certificate source", args: []string{"--set", "certificate.source=vault"}, want: "at '/certificate/source': value must be one of 'self-signed', 'cert-manager', 'secret'"},
 		{name: "a secret source without the Secret's name", args: []string{"--set", "certificate.source=secret"}, want: "at '/certificate/secretName': minLength: got 0, want 1"},
