@@ -296,7 +296,9 @@ func (e *capiEnv) templates(t *testing.T) {
 	}
 	// For a webhook that lints templates for v1.36, the flag is only deprecated: allowed in
 	// enforce mode, with that warning.
-	e.useWebhook(t, func(c *webhook.Config) { c.ClusterAPI.Mode, c.ClusterAPI.KubernetesVersion = webhook.ModeEnforce, "v1.36" })
+	e.useWebhook(t, func(c *webhook.Config) {
+		c.ClusterAPI.Mode, c.ClusterAPI.KubernetesVersion = webhook.ModeEnforce, "v1.36"
+	})
 	t.Cleanup(func() { e.useWebhook(t, nil) })
 	if _, err := e.dynamic.Resource(configTemplateRes).Namespace(capiNamespace).Create(ctx, e.object(t, "kubeadmconfigtemplate.yaml"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
