@@ -108,6 +108,8 @@ func TestClusterAPI(t *testing.T) {
 			wantWarning: "KL209: --containerd is deprecated in kubelet v1.36"},
 		{name: "a warning names the field of the object, not of the kubeadm configuration", obj: capiObject(t, "kubeadmconfigtemplate.yaml", nil),
 			wantAllowed: true, wantWarning: "(at spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs[0].name)"},
+		{name: "a finding inside a file's content names the content's field", obj: capiObject(t, "kcp-files.yaml", nil),
+			wantAllowed: true, wantWarning: "(at spec.kubeadmConfigSpec.files[0].content)"},
 		{name: "a rule turned off is not reported", obj: kcp137, config: func(c *Config) {
 			c.ClusterAPI.Mode, c.ClusterAPI.Rules = ModeEnforce, map[string]string{"KL208": "off"}
 		}, wantAllowed: true},
