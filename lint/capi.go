@@ -186,10 +186,9 @@ func capiUnits(d *Document, rel *Related, defaultVersion string, data []byte) []
 		child(jc, "controlPlane", jc, syn)
 	}
 
-	files := c.files(data, syn)
 	var units []*unit
-	join := &unit{docs: append([]*yaml.Node{jc}, files...), release: release, synthetic: syn}
-	initUnit := &unit{docs: append([]*yaml.Node{cc, ic}, files...), release: release, synthetic: syn}
+	join := &unit{docs: []*yaml.Node{jc}, release: release, synthetic: syn}
+	initUnit := &unit{docs: []*yaml.Node{cc, ic}, release: release, synthetic: syn}
 	switch {
 	case c.controlKCP:
 		units = []*unit{initUnit, join}
@@ -200,6 +199,11 @@ func capiUnits(d *Document, rel *Related, defaultVersion string, data []byte) []
 		}
 	default:
 		units = []*unit{join}
+	}
+	// A configuration written to a file is not given to kubeadm: the kubelet, or a kubeadm patch,
+	// reads it. It is linted on its own.
+	if files := c.files(data, syn); len(files) > 0 {
+		units = append(units, &unit{docs: files, release: release, synthetic: syn})
 	}
 	return units
 }

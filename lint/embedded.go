@@ -55,8 +55,6 @@ type unit struct {
 	// synthetic holds the nodes the tool fills in, not the user: a finding about one is not the
 	// user's to fix, and is dropped.
 	synthetic map[*yaml.Node]bool
-	// at is where a finding on a synthetic node would land, were it kept: unused for now.
-	at *yaml.Node
 }
 
 // ObjectOptions are the facts about a Cluster API or kind object that are not in the object.
@@ -160,7 +158,7 @@ func (l *Linter) lintUnit(ctx context.Context, src Source, f *File, carrier *Doc
 		seen[findingKey(fd)] = true
 	}
 	for _, fd := range out.found[before:] {
-		if fd.Node != nil && u.synthetic[fd.Node] || fd.Node == nil {
+		if fd.Node == nil || fd.Node.Line == 0 || u.synthetic[fd.Node] || fd.Doc != nil && u.synthetic[fd.Doc.origin[fd.Node]] {
 			continue
 		}
 		fd.Fixes = nil // fix edits kubeadm files; the carrier's text is another shape

@@ -95,7 +95,7 @@ spec:
 var KL803 = &lint.Rule{
 	ID:       "KL803",
 	Name:     "capi-ignored-field",
-	Summary:  "Cluster API does not write a v1beta1 clusterConfiguration field into kubeadm's configuration",
+	Summary:  "a v1beta1 clusterConfiguration field that Cluster API does not write into the configuration kubeadm reads",
 	Severity: lint.SeverityWarning,
 	Kinds:    capiKinds,
 	Run:      reportObjectProblems(lint.ProblemIgnoredField),
@@ -124,4 +124,85 @@ spec:
   clusterNetwork:
     pods:
       cidrBlocks: [10.244.0.0/16]`, `sigs.k8s.io/cluster-api bootstrap/kubeadm/reconcilers/kubeadmconfig/kubeadmconfig_controller.go (computeClusterConfigurationAndAdditionalData); api/bootstrap/kubeadm/v1beta1/conversion.go`),
+}
+
+var KL804 = &lint.Rule{
+	ID:       "KL804",
+	Name:     "kind-patch-unmatched",
+	Summary:  "a kind kubeadmConfigPatches entry matches no document kind generates, so kind ignores it",
+	Severity: lint.SeverityError,
+	Kinds:    []string{lint.KindKindCluster},
+	Run:      reportObjectProblems(lint.ProblemPatchUnmatched),
+	Doc: doc(`
+kind applies each kubeadmConfigPatches entry to the documents of the kubeadm configuration it
+generates whose kind is the patch's and whose apiVersion, if the patch sets one, is the patch's
+(pkg/internal/patch, resource.go). A patch that matches nothing is skipped without a word, so the
+setting never reaches kubeadm. kind v0.33 generates kubeadm.k8s.io/v1beta4 for node images of
+Kubernetes v1.36 and later and v1beta3 before (pkg/cluster/internal/kubeadm/config.go), so a
+patch pinned to v1beta3 stops applying when the node image moves to v1.36. Leave the apiVersion
+out: kind then applies the patch to whichever version it generates, and turns a map of extraArgs
+into the list v1beta4 wants.`, `
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+  image: kindest/node:v1.36.1
+kubeadmConfigPatches:
+- |
+  apiVersion: kubeadm.k8s.io/v1beta3
+  kind: ClusterConfiguration
+  apiServer:
+    extraArgs:
+      enable-admission-plugins: NodeRestriction,EventRateLimit`, `
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+  image: kindest/node:v1.36.1
+kubeadmConfigPatches:
+- |
+  kind: ClusterConfiguration
+  apiServer:
+    extraArgs:
+      enable-admission-plugins: NodeRestriction,EventRateLimit`, `sigs.k8s.io/kind v0.33.0 pkg/internal/patch/resource.go (matches), pkg/cluster/internal/kubeadm/config.go (Config)`),
+}
+
+var KL805 = &lint.Rule{
+	ID:       "KL805",
+	Name:     "kind-json6902-unmatched",
+	Summary:  "a kind kubeadmConfigPatchesJSON6902 target matches no document kind generates, so kind ignores it",
+	Severity: lint.SeverityError,
+	Kinds:    []string{lint.KindKindCluster},
+	Run:      reportObjectProblems(lint.ProblemJSON6902Unmatched),
+	Doc: doc(`
+A kubeadmConfigPatchesJSON6902 entry names its target by group, version and kind, and kind
+applies it only to a generated document of exactly that apiVersion and kind. As with merge
+patches, kind says nothing about one that matches nothing: version v1beta3 stops matching when
+the node image moves to Kubernetes v1.36, where kind generates kubeadm.k8s.io/v1beta4.`, `
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+  image: kindest/node:v1.36.1
+kubeadmConfigPatchesJSON6902:
+- group: kubeadm.k8s.io
+  version: v1beta3
+  kind: ClusterConfiguration
+  patch: |
+    - op: add
+      path: /apiServer/certSANs/-
+      value: my-hostname`, `
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+  image: kindest/node:v1.36.1
+kubeadmConfigPatchesJSON6902:
+- group: kubeadm.k8s.io
+  version: v1beta4
+  kind: ClusterConfiguration
+  patch: |
+    - op: add
+      path: /apiServer/certSANs/-
+      value: my-hostname`, `sigs.k8s.io/kind v0.33.0 pkg/internal/patch/matchinfo.go and resource.go`),
 }
