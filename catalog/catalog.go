@@ -28,6 +28,8 @@ func All() []*lint.Rule {
 		rules.KL715, rules.KL716, rules.KL717, rules.KL718, rules.KL719, rules.KL720, rules.KL721, rules.KL722, rules.KL723, rules.KL724, rules.KL725, rules.KL726, rules.KL727, rules.KL728,
 		rules.KL729, rules.KL730, rules.KL731, rules.KL732, rules.KL733, rules.KL734, rules.KL735, rules.KL736, rules.KL737, rules.KL738, rules.KL739, rules.KL740, rules.KL741, rules.KL742,
 		rules.KL743, rules.KL744, rules.KL745, rules.KL746, rules.KL747, rules.KL748, rules.KL749, rules.KL750, rules.KL751, rules.KL752, rules.KL753, rules.KL754, rules.KL755,
+		// Cluster API and kind objects that carry kubeadm configuration.
+		rules.KL801, rules.KL802, rules.KL803, rules.KL804, rules.KL805,
 		rules.KL901, rules.KL902, rules.KL903,
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
@@ -217,6 +218,15 @@ func (c *Cluster) Client(w *Warnings) (*kubernetes.Clientset, error) {
 		cfg.WarningHandler = w
 	}
 	return kubernetes.NewForConfig(cfg)
+}
+
+// Dynamic returns an admin dynamic client, for custom resources, whose warnings go to w.
+func (c *Cluster) Dynamic(w *Warnings) (*dynamic.DynamicClient, error) {
+	cfg := rest.CopyConfig(c.Config)
+	if w != nil {
+		cfg.WarningHandler = w
+	}
+	return dynamic.NewForConfig(cfg)
 }
 
 // Warnings collects the admission warnings the API server passes to a client.

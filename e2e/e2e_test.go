@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -39,6 +40,11 @@ type env struct {
 	webhook *Webhook
 	// timeout is the webhooks' timeoutSeconds in manifests/base.
 	timeout time.Duration
+	// kustomization is the directory whose webhook configurations are registered; empty for
+	// manifests/base.
+	kustomization string
+	// probeClusterAPI sends one review to the Cluster API webhook, where it is registered.
+	probeClusterAPI func()
 }
 
 // startCluster starts etcd and kube-apiserver for a test in a directory of its own, and stops
@@ -131,7 +137,7 @@ func (e *env) useWebhook(t *testing.T, edit func(*webhook.Config)) {
 
 func (e *env) register(t *testing.T, url string, ca []byte) {
 	t.Helper()
-	m, v, err := WebhookConfigurations(e.root, url, ca)
+	m, v, err := WebhookConfigurationsOf(cmp.Or(e.kustomization, filepath.Join(e.root, "manifests", "base")), url, ca)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,6 +161,9 @@ func (e *env) waitCalled(t *testing.T) {
 			_, _ = e.client.CoreV1().ConfigMaps("kube-system").Create(ctx, &corev1.ConfigMap{
 				ObjectMeta: metav1.ObjectMeta{Name: "kube-proxy"}, Data: map[string]string{"config.conf": "{}"}}, dry)
 		},
+	}
+	if e.probeClusterAPI != nil {
+		probes["cluster-api"] = e.probeClusterAPI
 	}
 	for id, probe := range probes {
 		before := e.reviews.count(id)
@@ -569,42 +578,49 @@ func (e *env) webhookDown(t *testing.T) {
 		write(t)
 	})
 	t.Run("hung", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		var conns []net.Conn
-		var mu sync.Mutex
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				mu.Lock()
-				conns = append(conns, c) // accept, then never answer
-				mu.Unlock()
-			}
-		}()
-		defer func() {
-			mu.Lock()
-			defer mu.Unlock()
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		ca, err := cert.NewCA(time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.register(t, "https://"+ln.Addr().String(), ca.PEM)
-		// Give the API server time to pick the configuration up; whichever it uses, the write
-		// must succeed.
-		time.Sleep(2 * time.Second)
+		e.registerHung(t)
 		write(t)
 		e.warns.Take()
 	})
+}
+
+// registerHung points the webhook configurations at a listener that accepts connections and
+// never answers, until the test ends.
+func (e *env) registerHung(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // accept, then never answer
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	ca, err := cert.NewCA(time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.register(t, "https://"+ln.Addr().String(), ca.PEM)
+	// Give the API server time to pick the configuration up; whichever it uses, the writes
+	// must succeed.
+	time.Sleep(2 * time.Second)
 }
 
 // asKubeadmRenders returns the stored kube-proxy DaemonSet with kubeadm's own blanket

@@ -30,7 +30,13 @@ func Render(dir string) ([]byte, error) {
 // clientConfig pointed at url instead of the in-cluster Service. Everything else, rules,
 // selectors and matchConditions included, is what users deploy.
 func WebhookConfigurations(root, url string, caBundle []byte) (*admissionregistrationv1.MutatingWebhookConfiguration, *admissionregistrationv1.ValidatingWebhookConfiguration, error) {
-	out, err := Render(filepath.Join(root, "manifests", "base"))
+	return WebhookConfigurationsOf(filepath.Join(root, "manifests", "base"), url, caBundle)
+}
+
+// WebhookConfigurationsOf is WebhookConfigurations of another kustomization of manifests/,
+// such as overlays/cluster-api.
+func WebhookConfigurationsOf(dir, url string, caBundle []byte) (*admissionregistrationv1.MutatingWebhookConfiguration, *admissionregistrationv1.ValidatingWebhookConfiguration, error) {
+	out, err := Render(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +81,7 @@ func WebhookConfigurations(root, url string, caBundle []byte) (*admissionregistr
 		}
 	}
 	if mutating == nil || validating == nil {
-		return nil, nil, errors.New("manifests/base lacks a webhook configuration")
+		return nil, nil, fmt.Errorf("%s lacks a webhook configuration", dir)
 	}
 	return mutating, validating, nil
 }

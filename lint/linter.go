@@ -89,6 +89,8 @@ type Source struct {
 	Walked bool
 	// Script marks a shell script: only the rules that read scripts run on it.
 	Script bool
+
+	objects *ObjectOptions // set by LintObject
 }
 
 // Result is what Lint found in one source.
@@ -108,13 +110,17 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		return nil, err
 	}
 	f := &File{Name: src.Name, Nodes: nodes, expansion: newExpansion(len(src.Data))}
-	var foreign []*Document
+	var foreign, carriers []*Document
 	for i, n := range nodes {
 		root := deref(n)
 		if root == nil {
 			continue // an empty document between separators
 		}
 		if d, isForeign := classify(root, i); isForeign {
+			if isCarrier(d) {
+				carriers = append(carriers, d)
+				continue
+			}
 			foreign = append(foreign, d)
 		} else {
 			f.Docs = append(f.Docs, d)
@@ -132,6 +138,10 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		foreign = slices.DeleteFunc(foreign, func(d *Document) bool { return len(d.Problems) > 0 })
 	}
 	switch {
+	case len(carriers) > 0 && !hasConfig(f):
+		// Cluster API and kind manifests hold other objects beside the carriers.
+		f.Skipped = len(f.Docs) + len(foreign)
+		f.Docs = nil
 	case !hasConfig(f) && (src.Walked || len(f.Docs) == 0):
 		f.Skipped = len(f.Docs) + len(foreign)
 		f.Docs = nil
@@ -178,6 +188,11 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			if r.AppliesTo(d.Kind) {
 				r.Run(&Pass{Rule: r, File: f, Doc: d, Options: &l.opts, out: out, place: place})
 			}
+		}
+	}
+	if len(carriers) > 0 {
+		if err := l.embedded(ctx, src, f, carriers, out, place); err != nil {
+			return nil, err
 		}
 	}
 	f.memo = nil // what the rules derived is theirs; the result does not keep it alive

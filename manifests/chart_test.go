@@ -141,6 +141,7 @@ func TestChartValues(t *testing.T) {
 				c.CoreDNS.AllowPrivilegeEscalation = true
 				c.KubeProxy.KeepUninitialized = true
 				c.KubeProxy.Tolerations = optionTolerations
+				c.ClusterAPI = webhook.ClusterAPI{Mode: webhook.ModeEnforce, KubernetesVersion: "v1.36", Rules: map[string]string{"KL208": "warning"}}
 			},
 		},
 		{
@@ -201,8 +202,12 @@ func TestChartValues(t *testing.T) {
 			if (wantCA == nil) != injected {
 				t.Errorf("cainjector annotation present: %v, want %v", injected, wantCA == nil)
 			}
-			configs := []admissionregistrationv1.WebhookClientConfig{v.Webhooks[0].ClientConfig}
-			timeouts := []*int32{v.Webhooks[0].TimeoutSeconds}
+			var configs []admissionregistrationv1.WebhookClientConfig
+			var timeouts []*int32
+			for _, w := range v.Webhooks {
+				configs = append(configs, w.ClientConfig)
+				timeouts = append(timeouts, w.TimeoutSeconds)
+			}
 			for _, w := range m.Webhooks {
 				configs = append(configs, w.ClientConfig)
 				timeouts = append(timeouts, w.TimeoutSeconds)
@@ -299,6 +304,8 @@ func TestChartMatchesBase(t *testing.T) {
 		}{
 			{"base and the self-signed defaults", base, chart(t, release), false},
 			{"the cert-manager overlay and source", objects(t, filepath.Join("overlays", "cert-manager")), chart(t, release, values("cert-manager-values.yaml")...), true},
+			{"the cluster-api overlay and clusterAPI.enabled with cert-manager", objects(t, filepath.Join("overlays", "cluster-api")),
+				chart(t, release, append(values("cert-manager-values.yaml"), "--set", "clusterAPI.enabled=true")...), true},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				bm := one[admissionregistrationv1.MutatingWebhookConfiguration](t, tc.base, "MutatingWebhookConfiguration")
@@ -472,6 +479,9 @@ func TestChartSchema(t *testing.T) {
 		{name: "failurePolicy is not a value", args: []string{"--set", "webhook.failurePolicy=Fail"}, want: "additional properties 'failurePolicy' not allowed"},
 		{name: "a misspelt key", args: []string{"--set", "replicas=3"}, want: "additional properties 'replicas' not allowed"},
 		{name: "an unknown mode", args: []string{"--set", "mode=deny"}, want: "at '/mode': value must be one of 'warn', 'enforce'"},
+		{name: "an unknown Cluster API mode", args: []string{"--set", "clusterAPI.mode=deny"}, want: "at '/clusterAPI/mode': value must be one of 'warn', 'enforce'"},
+		{name: "a Cluster API rule that is not a rule ID", args: []string{"--set", "clusterAPI.rules.kl208=off"}, want: "invalid propertyName 'kl208'"},
+		{name: "a Cluster API rule set to no severity", args: []string{"--set", "clusterAPI.rules.KL208=fatal"}, want: "at '/clusterAPI/rules/KL208': value must be one of 'off', 'error', 'warning', 'info'"},
 		{name: "an unknown certificate source", args: []string{"--set", "certificate.source=vault"}, want: "at '/certificate/source': value must be one of 'self-signed', 'cert-manager', 'secret'"},
 		{name: "a secret source without the Secret's name", args: []string{"--set", "certificate.source=secret"}, want: "at '/certificate/secretName': minLength: got 0, want 1"},
 		{name: "a secret source without its CA", args: []string{"--set", "certificate.source=secret", "--set", "certificate.secretName=tls"}, want: "at '/certificate/caBundle': minLength: got 0, want 1"},

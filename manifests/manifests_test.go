@@ -3,6 +3,7 @@ package manifests
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -125,7 +126,10 @@ func checkInstall(t *testing.T, byKind map[string][]string, replicas int32) {
 	t.Run("the webhook configurations", func(t *testing.T) {
 		m := one[admissionregistrationv1.MutatingWebhookConfiguration](t, byKind, "MutatingWebhookConfiguration")
 		v := one[admissionregistrationv1.ValidatingWebhookConfiguration](t, byKind, "ValidatingWebhookConfiguration")
+		// The Cluster API route is called only where the component or the chart's
+		// clusterAPI.enabled registers it.
 		routes := map[string]bool{webhook.PathKubeProxy: false, webhook.PathCoreDNS: false, webhook.PathConfigMaps: false}
+		optional := map[string]bool{webhook.PathClusterAPI: true}
 		check := func(name string, w common) {
 			if !slices.Equal(w.versions, []string{"v1"}) {
 				t.Errorf("%s: admissionReviewVersions %v, want [v1]", name, w.versions)
@@ -139,7 +143,9 @@ func checkInstall(t *testing.T, byKind map[string][]string, replicas int32) {
 			if w.timeout == nil || *w.timeout > 5 {
 				t.Errorf("%s: timeoutSeconds must be 5 or less", name)
 			}
-			if w.ns == nil || w.ns.MatchLabels["kubernetes.io/metadata.name"] != "kube-system" {
+			if name == clusterAPIWebhook {
+				checkClusterAPIScope(t, w)
+			} else if w.ns == nil || w.ns.MatchLabels["kubernetes.io/metadata.name"] != "kube-system" {
 				t.Errorf("%s: namespaceSelector must select kube-system only", name)
 			}
 			if len(w.conditions) == 0 {
@@ -150,19 +156,19 @@ func checkInstall(t *testing.T, byKind map[string][]string, replicas int32) {
 				t.Errorf("%s: clientConfig must name the Service and a path", name)
 				return
 			}
-			if _, ok := routes[*svc.Path]; !ok {
+			if _, ok := routes[*svc.Path]; !ok && !optional[*svc.Path] {
 				t.Errorf("%s: path %s is not one of the server's routes", name, *svc.Path)
 			}
 			routes[*svc.Path] = true
 		}
 		for _, w := range m.Webhooks {
-			check(w.Name, common{w.AdmissionReviewVersions, w.SideEffects, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.MatchConditions, w.ClientConfig})
+			check(w.Name, common{w.AdmissionReviewVersions, w.SideEffects, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.MatchConditions, w.ClientConfig, w.Rules})
 			if w.ReinvocationPolicy == nil || *w.ReinvocationPolicy != admissionregistrationv1.IfNeededReinvocationPolicy {
 				t.Errorf("%s: reinvocationPolicy must be IfNeeded", w.Name)
 			}
 		}
 		for _, w := range v.Webhooks {
-			check(w.Name, common{w.AdmissionReviewVersions, w.SideEffects, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.MatchConditions, w.ClientConfig})
+			check(w.Name, common{w.AdmissionReviewVersions, w.SideEffects, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.MatchConditions, w.ClientConfig, w.Rules})
 		}
 		for path, used := range routes {
 			if !used {
@@ -181,6 +187,39 @@ type common struct {
 	ns            *metav1.LabelSelector
 	conditions    []admissionregistrationv1.MatchCondition
 	client        admissionregistrationv1.WebhookClientConfig
+	rules         []admissionregistrationv1.RuleWithOperations
+}
+
+// clusterAPIWebhook is the webhook of components/cluster-api and the chart's clusterAPI.enabled.
+const clusterAPIWebhook = "cluster-api.kubeadm-lint.dev"
+
+// clusterAPIResources are the only resources it may be sent: KubeadmConfig is left out, as
+// Cluster API makes one per Machine mid-rollout.
+var clusterAPIResources = map[string][]string{
+	"controlplane.cluster.x-k8s.io": {"kubeadmcontrolplanes", "kubeadmcontrolplanetemplates"},
+	"bootstrap.cluster.x-k8s.io":    {"kubeadmconfigtemplates"},
+}
+
+// checkClusterAPIScope: Cluster API's objects live in any namespace, so instead of a
+// namespaceSelector the rules must name only its kubeadm resources, for writes, in both API
+// versions.
+func checkClusterAPIScope(t *testing.T, w common) {
+	t.Helper()
+	got := map[string][]string{}
+	for _, r := range w.rules {
+		if !slices.Equal(r.Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update}) {
+			t.Errorf("%s: operations %v, want CREATE and UPDATE", clusterAPIWebhook, r.Operations)
+		}
+		if !slices.Equal(r.APIVersions, []string{"v1beta1", "v1beta2"}) {
+			t.Errorf("%s: apiVersions %v, want v1beta1 and v1beta2", clusterAPIWebhook, r.APIVersions)
+		}
+		for _, g := range r.APIGroups {
+			got[g] = append(got[g], r.Resources...)
+		}
+	}
+	if !maps.EqualFunc(got, clusterAPIResources, slices.Equal) {
+		t.Errorf("%s: rules select %v, want only %v", clusterAPIWebhook, got, clusterAPIResources)
+	}
 }
 
 func TestCertManagerOverlay(t *testing.T) {
@@ -230,5 +269,57 @@ func TestSelfSignedOverlay(t *testing.T) {
 	secret := one[corev1.Secret](t, byKind, "Secret")
 	if secret.Name != "kubeadm-lint-webhook-tls" || secret.Type != corev1.SecretTypeTLS || len(secret.Data["tls.key"]) == 0 {
 		t.Errorf("want the TLS Secret the Deployment mounts, got %s of type %s", secret.Name, secret.Type)
+	}
+}
+
+// TestClusterAPIComponent: the component adds the Cluster API webhook to the validating
+// configuration, on top of an overlay, with the overlay's CA: cert-manager's cainjector
+// annotation (overlays/cluster-api), or the self-signed overlay's caBundle, copied with the
+// clientConfig. Without it, nothing is sent the Cluster API route.
+func TestClusterAPIComponent(t *testing.T) {
+	if v := one[admissionregistrationv1.ValidatingWebhookConfiguration](t, objects(t, "base"), "ValidatingWebhookConfiguration"); len(v.Webhooks) != 1 {
+		t.Errorf("base registers %d validating webhooks, want the ConfigMap one only: Cluster API is off by default", len(v.Webhooks))
+	}
+	// A copy, so that the generated certificates never land in the source tree.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(".")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cert.Write(filepath.Join(dir, "overlays", "self-signed", "generated"), cert.ServiceDNSNames("kubeadm-lint-webhook", "kubeadm-lint"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	selfSigned := filepath.Join(dir, "self-signed-cluster-api")
+	if err := os.MkdirAll(selfSigned, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	kustomization := "resources: [../overlays/self-signed]\ncomponents: [../components/cluster-api]\n"
+	if err := os.WriteFile(filepath.Join(selfSigned, "kustomization.yaml"), []byte(kustomization), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, dir string
+		injected  bool // cainjector fills the caBundle; else the overlay's own must be there
+	}{
+		{name: "overlays/cluster-api", dir: filepath.Join("overlays", "cluster-api"), injected: true},
+		{name: "the component on top of overlays/self-signed", dir: selfSigned},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			byKind := objects(t, tc.dir)
+			checkInstall(t, byKind, 2)
+			v := one[admissionregistrationv1.ValidatingWebhookConfiguration](t, byKind, "ValidatingWebhookConfiguration")
+			if len(v.Webhooks) != 2 || v.Webhooks[1].Name != clusterAPIWebhook {
+				t.Fatalf("validating webhooks %d, want the ConfigMap one and %s", len(v.Webhooks), clusterAPIWebhook)
+			}
+			cm, capi := v.Webhooks[0].ClientConfig, v.Webhooks[1].ClientConfig
+			if capi.Service == nil || *capi.Service.Path != webhook.PathClusterAPI || capi.Service.Name != cm.Service.Name || capi.Service.Namespace != cm.Service.Namespace {
+				t.Errorf("clientConfig %+v, want the ConfigMap webhook's Service at %s", capi.Service, webhook.PathClusterAPI)
+			}
+			if injected := v.Annotations["cert-manager.io/inject-ca-from"] != ""; injected != tc.injected {
+				t.Errorf("cainjector annotation: %v, want %v", injected, tc.injected)
+			}
+			if !tc.injected && (len(capi.CABundle) == 0 || string(capi.CABundle) != string(cm.CABundle)) {
+				t.Errorf("the Cluster API webhook's caBundle is not the self-signed overlay's CA")
+			}
+		})
 	}
 }

@@ -42,6 +42,7 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 		findings      []lint.Finding
 		err           error
 	}
+	related := p.related(inputs)
 	outcomes := make([]outcome, len(inputs.List))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -57,7 +58,7 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 				o.err = err
 				return
 			}
-			res, err := p.Lint(ctx, src)
+			res, err := p.linter.LintObject(ctx, src, lint.ObjectOptions{Related: related})
 			if err != nil {
 				o.err = err
 				return
@@ -65,7 +66,7 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 			for i := range res.Findings {
 				res.Findings[i].Doc, res.Findings[i].Node = nil, nil // they would keep the parse alive
 			}
-			o.docs, o.skipped, o.findings = len(res.File.Docs), res.File.Skipped, res.Findings
+			o.docs, o.skipped, o.findings = len(res.File.Docs)+len(res.File.Objects), res.File.Skipped, res.Findings
 			if p.cfg.KeepSources {
 				o.data = src.Data
 			}
@@ -100,4 +101,21 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 	}
 	rep.Errors = run.Errors
 	return run
+}
+
+// related indexes the Cluster API objects of the run, which give the Cluster API templates of any
+// file their version and networking: a MachineDeployment in one file names the release of the
+// KubeadmConfigTemplate in another. Only files that mention Cluster API are parsed, once more
+// each; stdin cannot be read twice and is indexed when it is linted.
+func (p *Pipeline) related(inputs *Inputs) *lint.Related {
+	r := &lint.Related{}
+	for _, in := range inputs.List {
+		if in.Script || in.Name == StdinName {
+			continue
+		}
+		if src, err := p.Read(in); err == nil {
+			r.Add(src.Name, src.Data)
+		}
+	}
+	return r
 }

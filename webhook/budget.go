@@ -54,11 +54,12 @@ func reviewBudget(ctx context.Context, def time.Duration) time.Duration {
 // errLate is a lint that did not finish within its budget.
 var errLate = errors.New("not linted within the budget")
 
-// lintInTime lints src within budget, the wait for a lint slot included. It returns errLate when
-// the budget ran out first, without waiting for the linter: a lint in a phase that does not look
-// at its context (one parse, one rule) goes on in the background, holding its slot, until it
-// sees the context done, so that the slots still bound the lints running at once.
-func (v configMapValidator) lintInTime(ctx context.Context, src lint.Source, budget time.Duration) (*lint.Result, error) {
+// lintInTime runs one lint within budget, the wait for a lint slot included, and returns its
+// findings (see findings). It returns errLate when the budget ran out first, without waiting
+// for the linter: a lint in a phase that does not look at its context (one parse, one rule)
+// goes on in the background, holding its slot, until it sees the context done, so that the
+// slots still bound the lints running at once.
+func (v linting) lintInTime(ctx context.Context, budget time.Duration, run func(context.Context) (*lint.Result, error)) ([]lint.Finding, error) {
 	lintCtx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	type outcome struct {
@@ -78,13 +79,13 @@ func (v configMapValidator) lintInTime(ctx context.Context, src lint.Source, bud
 				return
 			}
 		}
-		res, err := v.linter.Lint(lintCtx, src)
+		res, err := run(lintCtx)
 		done <- outcome{res, err}
 	}()
 	select {
 	case o := <-done:
 		if o.err == nil || lintCtx.Err() == nil {
-			return o.res, o.err
+			return findings(o.res, o.err)
 		}
 	case <-lintCtx.Done():
 	}
@@ -96,11 +97,11 @@ func (v configMapValidator) lintInTime(ctx context.Context, src lint.Source, bud
 
 // overBudget answers a write that was not linted within the budget: allowed with a warning in
 // warn mode, denied in enforce mode.
-func (v configMapValidator) overBudget(source string, budget time.Duration) *validating.ValidatorResult {
+func (v linting) overBudget(source string, budget time.Duration) *validating.ValidatorResult {
 	if v.mode == ModeEnforce {
 		return &validating.ValidatorResult{Valid: false, Message: fmt.Sprintf(
-			"kubeadm-lint: %s was not linted within %v, and enforce mode admits nothing unchecked: retry, or lint the data with the kubeadm-lint CLI",
-			source, budget.Round(time.Millisecond))}
+			"kubeadm-lint: %s was not linted within %v, and enforce mode admits nothing unchecked: retry, or lint %s with the kubeadm-lint CLI",
+			source, budget.Round(time.Millisecond), v.what)}
 	}
 	return &validating.ValidatorResult{Valid: true, Warnings: []string{fmt.Sprintf(
 		"kubeadm-lint: %s was not linted within %v; allowed without checking", source, budget.Round(time.Millisecond))}}

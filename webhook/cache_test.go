@@ -36,7 +36,7 @@ func TestConfigMapCache(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := configMapValidator{linter: linter, mode: tc.mode, cache: newFindingsCache(findingsCacheSize)}
+			v := configMapValidator{linter: linter, linting: linting{mode: tc.mode, cache: newFindingsCache(findingsCacheSize)}}
 			ar, _ := fixture(t, "kubeadm-config-overlap.json")
 			obj := &unstructured.Unstructured{}
 			if err := obj.UnmarshalJSON(ar.Request.Object.Raw); err != nil {
@@ -95,7 +95,7 @@ func TestManyFindingsStayBounded(t *testing.T) {
 	}
 	mar := model.NewAdmissionReviewV1(ar)
 	for _, mode := range []Mode{ModeWarn, ModeEnforce} {
-		v := configMapValidator{linter: linter, mode: mode, cache: newFindingsCache(findingsCacheSize)}
+		v := configMapValidator{linter: linter, linting: linting{mode: mode, cache: newFindingsCache(findingsCacheSize)}}
 		r, err := v.Validate(context.Background(), &mar, obj)
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestLintBudget(t *testing.T) {
 		{mode: ModeWarn, wantValid: true},
 		{mode: ModeEnforce, wantValid: false},
 	} {
-		v := configMapValidator{linter: linter, mode: tt.mode, cache: newFindingsCache(findingsCacheSize), budget: time.Nanosecond}
+		v := configMapValidator{linter: linter, linting: linting{mode: tt.mode, cache: newFindingsCache(findingsCacheSize), budget: time.Nanosecond}}
 		r, err := v.Validate(context.Background(), &mar, obj)
 		if err != nil {
 			t.Fatal(err)
@@ -148,7 +148,7 @@ func TestLintBudget(t *testing.T) {
 func TestLintSlots(t *testing.T) {
 	linter, ar, obj := kubeadmConfigReview(t)
 	mar := model.NewAdmissionReviewV1(ar)
-	v := configMapValidator{linter: linter, mode: ModeEnforce, cache: newFindingsCache(findingsCacheSize), budget: 200 * time.Millisecond, slots: make(chan struct{}, 1)}
+	v := configMapValidator{linter: linter, linting: linting{mode: ModeEnforce, cache: newFindingsCache(findingsCacheSize), budget: 200 * time.Millisecond, slots: make(chan struct{}, 1)}}
 	v.slots <- struct{}{} // every slot busy
 	r, err := v.Validate(context.Background(), &mar, obj)
 	if err != nil {
@@ -212,7 +212,7 @@ func TestLongMessagesStayBounded(t *testing.T) {
 		fs = append(fs, lint.Finding{Rule: "KL008", Severity: lint.SeverityError, Pos: lint.Position{Line: i + 1},
 			Message: fmt.Sprintf("certSANs[%d]: Invalid value: %q", i, strings.Repeat("x", 1<<20))})
 	}
-	vd := configMapValidator{mode: ModeEnforce}.judge("kube-system/kubeadm-config[ClusterConfiguration]", fs)
+	vd := linting{mode: ModeEnforce}.judge("kube-system/kubeadm-config[ClusterConfiguration]", fs, nil)
 	size := 0
 	for _, w := range vd.warnings {
 		size += len(w)

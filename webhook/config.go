@@ -41,6 +41,7 @@ type Config struct {
 	KubeProxy  KubeProxy  `json:"kubeProxy"`
 	CoreDNS    CoreDNS    `json:"coreDNS"`
 	ConfigMaps ConfigMaps `json:"configMaps"`
+	ClusterAPI ClusterAPI `json:"clusterAPI"`
 
 	// timeouts is left zero (the defaults) outside tests, which shorten it to see slow clients
 	// cut off without waiting seconds.
@@ -97,21 +98,43 @@ type ConfigMaps struct {
 	Rules map[string]string `json:"rules"`
 }
 
-// policy reads Rules as .kubeadm-lint.yaml's rules section, against the catalog.
-func (c ConfigMaps) policy() (lint.Policy, error) {
-	if len(c.Rules) == 0 {
+// ClusterAPI configures the validator of Cluster API's KubeadmControlPlane,
+// KubeadmControlPlaneTemplate and KubeadmConfigTemplate objects in a management cluster. The
+// route is always served; the API server calls it only where the webhook configuration
+// registers it (the chart's clusterAPI.enabled, the kustomize component cluster-api).
+type ClusterAPI struct {
+	// Mode says what errors do. In enforce mode an UPDATE is denied only for errors it
+	// introduces: one the stored object already has is a warning, so that a write that fixes
+	// something else, or scales the control plane, is never held back by an old mistake.
+	Mode Mode `json:"mode"`
+	// KubernetesVersion is the release an object that names none is linted for: a
+	// KubeadmConfigTemplate or a KubeadmControlPlaneTemplate, whose version comes from the
+	// MachineDeployment or the Cluster's topology, which a review does not see. A
+	// KubeadmControlPlane is linted for its spec.version.
+	KubernetesVersion string `json:"kubernetesVersion"`
+	// Rules are as ConfigMaps.Rules.
+	Rules map[string]string `json:"rules"`
+}
+
+// rulesPolicy reads a section's rules as .kubeadm-lint.yaml's rules section, against the
+// catalog.
+func rulesPolicy(section string, rules map[string]string) (lint.Policy, error) {
+	if len(rules) == 0 {
 		return lint.Policy{}, nil
 	}
-	data, err := yaml.Marshal(map[string]any{"rules": c.Rules})
+	data, err := yaml.Marshal(map[string]any{"rules": rules})
 	if err != nil {
 		return lint.Policy{}, err
 	}
-	settings, err := config.Parse("configMaps", data, catalog.All())
+	settings, err := config.Parse(section, data, catalog.All())
 	if err != nil {
 		return lint.Policy{}, err
 	}
 	return settings.Policy(nil), nil
 }
+
+func (c ConfigMaps) policy() (lint.Policy, error) { return rulesPolicy("configMaps", c.Rules) }
+func (c ClusterAPI) policy() (lint.Policy, error) { return rulesPolicy("clusterAPI", c.Rules) }
 
 // Duration is a time.Duration written as "5s" in YAML.
 type Duration struct{ time.Duration }
@@ -140,6 +163,7 @@ func DefaultConfig() Config {
 		TLS:           TLS{CertFile: "/etc/kubeadm-lint-webhook/tls/tls.crt", KeyFile: "/etc/kubeadm-lint-webhook/tls/tls.key", ReloadInterval: Duration{defaultReloadPeriod}},
 		ShutdownGrace: Duration{20 * time.Second},
 		ConfigMaps:    ConfigMaps{Mode: ModeWarn, KubernetesVersion: lint.DefaultKubernetesVersion},
+		ClusterAPI:    ClusterAPI{Mode: ModeWarn, KubernetesVersion: lint.DefaultKubernetesVersion},
 	}
 }
 
@@ -181,16 +205,25 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("kubeProxy.tolerations[%d]: %w", i, err))
 		}
 	}
-	if c.ConfigMaps.Mode != ModeWarn && c.ConfigMaps.Mode != ModeEnforce {
-		errs = append(errs, fmt.Errorf("configMaps.mode: %q is neither %q nor %q", c.ConfigMaps.Mode, ModeWarn, ModeEnforce))
-	}
-	if _, err := c.ConfigMaps.policy(); err != nil {
-		errs = append(errs, err)
-	}
-	// "" is lint.Options' default release.
-	if v := c.ConfigMaps.KubernetesVersion; v != "" {
-		if _, err := lint.ParseTarget(v); err != nil {
-			errs = append(errs, fmt.Errorf("configMaps.kubernetesVersion: %w", err))
+	for _, s := range []struct {
+		name, version string
+		mode          Mode
+		policy        func() (lint.Policy, error)
+	}{
+		{"configMaps", c.ConfigMaps.KubernetesVersion, c.ConfigMaps.Mode, c.ConfigMaps.policy},
+		{"clusterAPI", c.ClusterAPI.KubernetesVersion, c.ClusterAPI.Mode, c.ClusterAPI.policy},
+	} {
+		if s.mode != ModeWarn && s.mode != ModeEnforce {
+			errs = append(errs, fmt.Errorf("%s.mode: %q is neither %q nor %q", s.name, s.mode, ModeWarn, ModeEnforce))
+		}
+		if _, err := s.policy(); err != nil {
+			errs = append(errs, err)
+		}
+		// "" is lint.Options' default release.
+		if s.version != "" {
+			if _, err := lint.ParseTarget(s.version); err != nil {
+				errs = append(errs, fmt.Errorf("%s.kubernetesVersion: %w", s.name, err))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -23,16 +23,27 @@ import (
 // configMapValidator lints the configs kubeadm stores in the cluster with the CLI's core.
 type configMapValidator struct {
 	linter *lint.Linter
+	linting
+}
+
+// linting is what the validators that lint share: what errors do, the verdicts on content
+// already seen, the time a review may lint, and the slots that bound lints running at once.
+type linting struct {
 	mode   Mode
 	cache  *findingsCache
 	budget time.Duration // lintBudget, unless a test sets another
-	// slots bound how many ConfigMaps are linted at once, whatever the API server's concurrency:
+	// slots bound how many objects are linted at once, whatever the API server's concurrency:
 	// more lints than cores finish no sooner, and each holds its document's parse, some 15 MB
-	// for a kubeadm-config of 20,000 bad names. Nil is unbounded.
+	// for a kubeadm-config of 20,000 bad names. Nil is unbounded. The validators share them.
 	slots chan struct{}
+	// what names, in an answer that leaves findings out, what to run the CLI on for all of them.
+	what string
+	// byPath places findings by their field path instead of their line: the source is YAML
+	// the webhook made from the object, whose lines the user never saw.
+	byPath bool
 }
 
-// newLintSlots returns the slots for linting as many ConfigMaps at once as there are cores.
+// newLintSlots returns the slots for linting as many objects at once as there are cores.
 func newLintSlots() chan struct{} { return make(chan struct{}, runtime.GOMAXPROCS(0)) }
 
 func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionReview, obj metav1.Object) (*validating.ValidatorResult, error) {
@@ -56,21 +67,32 @@ func (v configMapValidator) Validate(ctx context.Context, ar *model.AdmissionRev
 		return vd.result(), nil
 	}
 	budget := reviewBudget(ctx, cmp.Or(v.budget, lintBudget))
-	res, err := v.lintInTime(ctx, lint.Source{Name: source, Data: []byte(data)}, budget)
-	var inputErr *lint.InputError
-	switch {
-	case errors.Is(err, errLate):
+	fs, err := v.lintInTime(ctx, budget, func(ctx context.Context) (*lint.Result, error) {
+		return v.linter.Lint(ctx, lint.Source{Name: source, Data: []byte(data)})
+	})
+	if errors.Is(err, errLate) {
 		// Not cached: a quieter moment may finish it.
 		return v.overBudget(source, budget), nil
-	case errors.As(err, &inputErr):
-		// Not YAML at all: a finding like any other, not a failure of the webhook.
-		res = &lint.Result{Findings: []lint.Finding{inputErr.Finding()}}
-	case err != nil:
+	}
+	if err != nil {
 		return nil, err
 	}
-	vd := v.judge(source, res.Findings)
+	vd := v.judge(source, fs, nil)
 	v.cache.put(hash, vd)
 	return vd.result(), nil
+}
+
+// findings returns a lint's findings, with a source that is not YAML at all as a finding like
+// any other, not a failure of the webhook.
+func findings(res *lint.Result, err error) ([]lint.Finding, error) {
+	var inputErr *lint.InputError
+	if errors.As(err, &inputErr) {
+		return []lint.Finding{inputErr.Finding()}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res.Findings, nil
 }
 
 // findingsCache remembers the verdicts on the last few ConfigMap contents, each a few
@@ -149,21 +171,26 @@ func (vd verdict) result() *validating.ValidatorResult {
 }
 
 // judge turns findings into warnings, and in enforce mode errors into a denial, however many
-// there are. Both carry the message alone, without the hint.
-func (v configMapValidator) judge(source string, fs []lint.Finding) verdict {
+// there are. Both carry the message alone, without the hint, and where the finding is: its line
+// in the source, or at for a source the user never saw as text. An error that stored reports is
+// already stored, so a write that leaves it as it was is not denied for it.
+func (v linting) judge(source string, fs []lint.Finding, stored func(lint.Finding) bool) verdict {
 	var vd verdict
 	var errs []string
 	size, nErrs := 0, 0
 	for _, f := range fs {
 		msg := fmt.Sprintf("%s: %s", f.Rule, clip(f.Message, maxMessageBytes))
-		if f.Pos.Line > 0 {
+		switch {
+		case v.byPath && f.Path != "":
+			msg += fmt.Sprintf(" (at %s)", clip(f.Path, maxMessageBytes))
+		case !v.byPath && f.Pos.Line > 0:
 			msg += fmt.Sprintf(" (line %d)", f.Pos.Line)
 		}
 		if len(vd.warnings) < maxWarnings && size+len(msg) <= maxWarningBytes {
 			vd.warnings = append(vd.warnings, msg)
 			size += len(msg)
 		}
-		if f.Severity == lint.SeverityError {
+		if f.Severity == lint.SeverityError && (stored == nil || !stored(f)) {
 			nErrs++
 			if len(errs) < maxDenied {
 				errs = append(errs, msg)
@@ -171,7 +198,7 @@ func (v configMapValidator) judge(source string, fs []lint.Finding) verdict {
 		}
 	}
 	if left := len(fs) - len(vd.warnings); left > 0 {
-		vd.warnings = append(vd.warnings, fmt.Sprintf("kubeadm-lint: %d more finding(s) in %s not shown; lint the ConfigMap's data with the kubeadm-lint CLI for all of them", left, source))
+		vd.warnings = append(vd.warnings, fmt.Sprintf("kubeadm-lint: %d more finding(s) in %s not shown; lint %s with the kubeadm-lint CLI for all of them", left, source, v.what))
 	}
 	if v.mode == ModeEnforce && nErrs > 0 {
 		vd.denial = fmt.Sprintf("kubeadm-lint: %s has %d error(s): %s", source, nErrs, strings.Join(errs, "; "))

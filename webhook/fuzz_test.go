@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-var reviewPaths = []string{PathKubeProxy, PathCoreDNS, PathConfigMaps}
+var reviewPaths = []string{PathKubeProxy, PathCoreDNS, PathConfigMaps, PathClusterAPI}
 
 // ownedPaths are the JSON pointers each mutator may patch.
 var ownedPaths = map[string]string{
@@ -33,11 +33,23 @@ func FuzzReview(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	var seeds [][]byte
 	for _, e := range entries {
 		data, err := os.ReadFile(filepath.Join("..", "testdata", "admission", e.Name()))
 		if err != nil {
 			f.Fatal(err)
 		}
+		seeds = append(seeds, data)
+	}
+	// The Cluster API objects, as the API server sends a version bump of each.
+	for _, file := range []string{"kcp.yaml", "kcp-v1beta1.yaml", "kcp-template.yaml", "kubeadmconfigtemplate.yaml"} {
+		data, err := json.Marshal(capiReview(f, capiObject(f, file, version("v1.37.2")), capiObject(f, file, nil), false))
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, data)
+	}
+	for _, data := range seeds {
 		for i := range reviewPaths {
 			f.Add(uint8(i), data)
 		}
@@ -50,6 +62,7 @@ func FuzzReview(f *testing.F) {
 	w := newTestWebhook(f, func(c *Config) {
 		c.CoreDNS.AllowPrivilegeEscalation = true
 		c.ConfigMaps.Mode = ModeEnforce
+		c.ClusterAPI.Mode = ModeEnforce
 	})
 	h := w.Handler()
 	f.Fuzz(func(t *testing.T, path uint8, body []byte) {
@@ -101,7 +114,7 @@ func checkAnswer(t *testing.T, path string, body []byte, code int, resp []byte) 
 		t.Fatalf("%s answered a %s review with %s %s", path, req.APIVersion, out.APIVersion, out.Kind)
 	case r == nil || string(r.UID) != req.Request.UID:
 		t.Fatalf("%s answered uid %q with %s", path, req.Request.UID, resp)
-	case !r.Allowed && path != PathConfigMaps:
+	case !r.Allowed && path != PathConfigMaps && path != PathClusterAPI:
 		t.Fatalf("mutating review %s denied: %s", path, resp)
 	}
 	if len(r.Patch) <= 2 {

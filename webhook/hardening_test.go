@@ -21,6 +21,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -176,7 +177,8 @@ var scopeSeed = flag.Uint64("scope-seed", 7, "seed of TestScopeProperty's random
 
 // TestScopeProperty sends 1,000 random objects, of many kinds, names and namespaces, most of
 // them near misses, to every review. Only the exact kube-system objects may be touched: patched
-// or warned about by their mutator, warned about by the ConfigMap validator.
+// or warned about by their mutator, warned about by the ConfigMap validator; and Cluster API's
+// three kinds, in any namespace, by the Cluster API validator.
 func TestScopeProperty(t *testing.T) {
 	t.Logf("seed %d: rerun with -scope-seed=%d", *scopeSeed, *scopeSeed)
 	rng := rand.New(rand.NewPCG(*scopeSeed, 0))
@@ -192,6 +194,9 @@ func TestScopeProperty(t *testing.T) {
 		{"apps/v1", "DaemonSet"}, {"apps/v1beta2", "DaemonSet"}, {"extensions/v1beta1", "DaemonSet"}, {"example.com/v1", "DaemonSet"},
 		{"apps/v1", "Deployment"}, {"apps/v1", "StatefulSet"}, {"apps/v1", "ReplicaSet"},
 		{"v1", "ConfigMap"}, {"example.com/v1", "ConfigMap"}, {"v1", "Pod"}, {"v1", "Secret"}, {"batch/v1", "Job"},
+		{"controlplane.cluster.x-k8s.io/v1beta2", "KubeadmControlPlane"}, {"controlplane.cluster.x-k8s.io/v1beta1", "KubeadmControlPlaneTemplate"},
+		{"bootstrap.cluster.x-k8s.io/v1beta2", "KubeadmConfigTemplate"}, {"bootstrap.cluster.x-k8s.io/v1beta2", "KubeadmConfig"},
+		{"example.com/v1beta2", "KubeadmControlPlane"}, {"cluster.x-k8s.io/v1beta2", "MachineDeployment"},
 	}
 	names := []string{"kube-proxy", "coredns", "kubeadm-config", "kubelet-config"}
 	nearNames := []string{"kube-proxy2", "Kube-Proxy", "kube-proxy-", "kube_proxy", " kube-proxy", "coredns-1", "CoreDNS", "core-dns",
@@ -208,10 +213,19 @@ func TestScopeProperty(t *testing.T) {
 		obj := map[string]any{
 			"apiVersion": k.apiVersion, "kind": k.kind,
 			"metadata": map[string]any{"name": name, "namespace": ns},
-			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
-				"tolerations": []any{map[string]any{"operator": "Exists"}},
-				"containers":  []any{map[string]any{"name": "coredns", "image": "coredns"}},
-			}}},
+			"spec": map[string]any{
+				"template": map[string]any{"spec": map[string]any{
+					"tolerations": []any{map[string]any{"operator": "Exists"}},
+					"containers":  []any{map[string]any{"name": "coredns", "image": "coredns"}},
+					"joinConfiguration": map[string]any{"nodeRegistration": map[string]any{
+						"kubeletExtraArgs": []any{map[string]any{"name": "containerd", "value": "/run/containerd/containerd.sock"}}}},
+					"kubeadmConfigSpec": map[string]any{"clusterConfiguration": map[string]any{"controllerManager": map[string]any{
+						"extraArgs": []any{map[string]any{"name": "concurrent-service-syncs", "value": "5"}}}}},
+				}},
+				"version": "v1.37.2",
+				"kubeadmConfigSpec": map[string]any{"clusterConfiguration": map[string]any{"controllerManager": map[string]any{
+					"extraArgs": []any{map[string]any{"name": "concurrent-service-syncs", "value": "5"}}}}},
+			},
 			"data": map[string]any{"ClusterConfiguration": "a: [", "kubelet": "a: [", "config.conf": "a: ["},
 		}
 		meta := obj["metadata"].(map[string]any)
@@ -236,13 +250,15 @@ func TestScopeProperty(t *testing.T) {
 			"coredns":    write && ns == kubeSystem && name == "coredns" && group == "apps" && k.kind == "Deployment",
 			"configmaps": write && ns == kubeSystem && group == "" && k.kind == "ConfigMap" &&
 				(name == "kube-proxy" || name == "kubeadm-config" || name == "kubelet-config"),
+			// In any namespace, by any name; an UPDATE here leaves spec as it was, and is not linted.
+			"cluster-api": op == admissionv1.Create && clusterAPIKinds[schema.GroupKind{Group: group, Kind: k.kind}],
 		}
 		req := &admissionv1.AdmissionRequest{
 			UID: types.UID(fmt.Sprint(i)), Name: reqName, Namespace: reqNS, Operation: op,
 			Kind:   metav1.GroupVersionKind{Group: group, Version: "v1", Kind: k.kind},
 			Object: runtime.RawExtension{Raw: raw}, OldObject: runtime.RawExtension{Raw: raw},
 		}
-		for id, wh := range map[string]kwhwebhook.Webhook{"kube-proxy": w.KubeProxy, "coredns": w.CoreDNS, "configmaps": w.ConfigMaps} {
+		for id, wh := range map[string]kwhwebhook.Webhook{"kube-proxy": w.KubeProxy, "coredns": w.CoreDNS, "configmaps": w.ConfigMaps, "cluster-api": w.ClusterAPI} {
 			resp, err := wh.Review(context.Background(), model.NewAdmissionReviewV1(&admissionv1.AdmissionReview{Request: req}))
 			if err != nil {
 				t.Fatalf("%s on %s %s %s/%s: %v", id, op, k.kind, ns, name, err)
@@ -263,7 +279,7 @@ func TestScopeProperty(t *testing.T) {
 		}
 	}
 	t.Logf("objects that were targets: %v", targets)
-	for _, id := range []string{"kube-proxy", "coredns", "configmaps"} {
+	for _, id := range []string{"kube-proxy", "coredns", "configmaps", "cluster-api"} {
 		if targets[id] == 0 {
 			t.Errorf("no %s target among the random objects: the property was not tested both ways", id)
 		}

@@ -29,6 +29,7 @@ const (
 	PathKubeProxy  = "/mutate/kube-proxy"
 	PathCoreDNS    = "/mutate/coredns"
 	PathConfigMaps = "/validate/configmaps"
+	PathClusterAPI = "/validate/cluster-api"
 )
 
 // MaxBodyBytes bounds a review. The API server caps objects at 3 MiB in etcd terms; nothing this
@@ -37,12 +38,13 @@ const MaxBodyBytes = 3 << 20
 
 const kubeSystem = "kube-system"
 
-// Webhook holds the three reviews. Each is a kubewebhook Webhook, so tests can call Review on
+// Webhook holds the four reviews. Each is a kubewebhook Webhook, so tests can call Review on
 // them directly, and Handler serves them over HTTP.
 type Webhook struct {
 	KubeProxy  kwhwebhook.Webhook
 	CoreDNS    kwhwebhook.Webhook
 	ConfigMaps kwhwebhook.Webhook
+	ClusterAPI kwhwebhook.Webhook
 }
 
 // New builds the reviews from a validated configuration. Metrics go to reg when it is not nil.
@@ -58,6 +60,10 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	if err != nil {
 		return nil, err
 	}
+	capiLint, err := newObjectLinter(cfg.ClusterAPI)
+	if err != nil {
+		return nil, err
+	}
 	var rec kwhwebhook.MetricsRecorder
 	if reg != nil {
 		if rec, err = kwhprometheus.NewRecorder(kwhprometheus.RecorderConfig{Registry: reg}); err != nil {
@@ -70,6 +76,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 		}
 		return logged{next: tolerant{next: wh}, logger: logger}
 	}
+	slots := newLintSlots()
 	// Unstructured objects keep every field of the request, so the computed patch holds only
 	// what a mutator changed, and an object that does not match its kind is no decode error.
 	kubeProxy, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "kube-proxy", Obj: &unstructured.Unstructured{},
@@ -83,18 +90,24 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 		return nil, err
 	}
 	configMaps, err := validating.NewWebhook(validating.WebhookConfig{ID: "configmaps", Obj: &unstructured.Unstructured{},
-		Validator: configMapValidator{linter: linter, mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize), slots: newLintSlots()}})
+		Validator: configMapValidator{linter: linter, linting: linting{mode: cfg.ConfigMaps.Mode, cache: newFindingsCache(findingsCacheSize), slots: slots, what: "the ConfigMap's data"}}})
 	if err != nil {
 		return nil, err
 	}
-	w := &Webhook{KubeProxy: wrap(kubeProxy), CoreDNS: wrap(coreDNS), ConfigMaps: wrap(configMaps)}
+	clusterAPI, err := validating.NewWebhook(validating.WebhookConfig{ID: "cluster-api", Obj: &unstructured.Unstructured{},
+		Validator: clusterAPIValidator{lint: capiLint, linting: linting{mode: cfg.ClusterAPI.Mode, cache: newFindingsCache(findingsCacheSize), slots: slots,
+			what: "the object (kubectl get -o yaml)", byPath: true}}})
+	if err != nil {
+		return nil, err
+	}
+	w := &Webhook{KubeProxy: wrap(kubeProxy), CoreDNS: wrap(coreDNS), ConfigMaps: wrap(configMaps), ClusterAPI: wrap(clusterAPI)}
 	return w, nil
 }
 
-// Handler serves the three reviews on their paths.
+// Handler serves the four reviews on their paths.
 func (w *Webhook) Handler() http.Handler {
 	mux := http.NewServeMux()
-	for path, wh := range map[string]kwhwebhook.Webhook{PathKubeProxy: w.KubeProxy, PathCoreDNS: w.CoreDNS, PathConfigMaps: w.ConfigMaps} {
+	for path, wh := range map[string]kwhwebhook.Webhook{PathKubeProxy: w.KubeProxy, PathCoreDNS: w.CoreDNS, PathConfigMaps: w.ConfigMaps, PathClusterAPI: w.ClusterAPI} {
 		mux.Handle("POST "+path, guardBody(kwhhttp.MustHandlerFor(kwhhttp.HandlerConfig{Webhook: wh})))
 	}
 	return http.MaxBytesHandler(mux, MaxBodyBytes)

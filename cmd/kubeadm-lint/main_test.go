@@ -75,6 +75,14 @@ func TestCLI(t *testing.T) {
 		"upgrade to an unknown release":      {args: []string{"--upgrade-to", "v1.38", "testdata/upgrade"}},
 		"skip unrelated":                     {args: []string{"--skip-unrelated", ".github/workflows/ci.yaml", "testdata/examples/not-a-config.yaml"}},
 		"skip unrelated beside a bad config": {args: []string{"--skip-unrelated", ".github/workflows/ci.yaml", "testdata/examples/join-bad.yaml"}},
+		// Cluster API and kind: the kubeadm configuration inside the objects, at its lines.
+		"capi v1beta2 on v1.37":           {args: []string{"testdata/capi/kcp-v1beta2-v1.37.yaml"}},
+		"capi v1beta1 on v1.36":           {args: []string{"testdata/capi/kcp-v1beta1-v1.36.yaml"}},
+		"capi template at its deployment": {args: []string{"testdata/capi/kubeadmconfigtemplate.yaml", "testdata/capi/machinedeployment.yaml"}},
+		"capi template alone":             {args: []string{"testdata/capi/kubeadmconfigtemplate.yaml"}},
+		"capi object as json":             {args: []string{"-"}, stdin: `{"apiVersion":"controlplane.cluster.x-k8s.io/v1beta2","kind":"KubeadmControlPlane","metadata":{"name":"cp"},"spec":{"version":"v1.37.0","kubeadmConfigSpec":{"clusterConfiguration":{"apiServer":{"extraArgs":[{"name":"cloud-provider","value":"external"}]}}}}}`},
+		"kind misspelt flag in a patch":   {args: []string{"testdata/kind/patch-misspelt-flag.yaml"}},
+		"kind patch not applied":          {args: []string{"testdata/kind/patch-not-applied.yaml"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
