@@ -85,7 +85,9 @@ func capiUnits(d *Document, rel *Related, defaultVersion string, data []byte) []
 	if d.Kind != KindKubeadmControlPlane {
 		versionPath = "kind"
 	}
-	if ver == "" {
+	// clusterctl templates leave the version to a variable (${KUBERNETES_VERSION}): the default
+	// release stands for it.
+	if ver == "" || strings.Contains(ver, "${") {
 		ver, versionNode, from = defaultVersion, nil, "the default release"
 	}
 	release := releaseOf(ver)

@@ -159,11 +159,10 @@ func kindUnits(d *Document, defaultVersion string, data []byte) []*unit {
 
 	nodes := seq(get(root, "nodes"))
 	type kindNode struct {
-		n       *yaml.Node
-		path    string
-		role    string
-		first   bool // the first control-plane node runs 'kubeadm init'
-		release string
+		n     *yaml.Node
+		path  string
+		role  string
+		first bool // the first control-plane node runs 'kubeadm init'
 	}
 	var ns []kindNode
 	if len(nodes) == 0 {

@@ -199,14 +199,19 @@ func readSettings(cfg Config) (*config.File, error) {
 // Lint lints one source with the settings applied, its excludes included. fix lints through it,
 // so that it fixes only what lint reports.
 func (p *Pipeline) Lint(ctx context.Context, src lint.Source) (*lint.Result, error) {
-	res, err := p.linter.Lint(ctx, src)
+	return p.lint(ctx, src, lint.ObjectOptions{})
+}
+
+// lint is Lint with the Cluster API objects of the whole run at hand.
+func (p *Pipeline) lint(ctx context.Context, src lint.Source, o lint.ObjectOptions) (*lint.Result, error) {
+	res, err := p.linter.LintObject(ctx, src, o)
 	if err != nil || len(p.steps) == 0 {
 		return res, err
 	}
 	// An upgrade: what each step's target adds to what came before it, once.
 	seen, added := res.Findings, []lint.Finding(nil)
 	for _, step := range p.steps {
-		next, err := step.Lint(ctx, src)
+		next, err := step.LintObject(ctx, src, o)
 		if err != nil {
 			return nil, err
 		}

@@ -58,7 +58,7 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 				o.err = err
 				return
 			}
-			res, err := p.linter.LintObject(ctx, src, lint.ObjectOptions{Related: related})
+			res, err := p.lint(ctx, src, lint.ObjectOptions{Related: related})
 			if err != nil {
 				o.err = err
 				return
