@@ -29,7 +29,11 @@ var KL212 = &lint.Rule{
 		kubeadm := p.Options.Release().Component(release.Kubeadm)
 		for _, name := range slices.Sorted(maps.Keys(c.FeatureGates)) {
 			if g := kubeadm.Gate(name); g != nil && g.Deprecation != "" {
-				p.ReportIn(doc, "featureGates."+name, "kubeadm feature gate %s is deprecated in %s: %s", name, p.Options.Release().Name(), g.Deprecation)
+				p.Report(doc, lint.Finding{
+					Path:    "featureGates." + name,
+					Message: fmt.Sprintf("kubeadm feature gate %s is deprecated in %s", name, p.Options.Release().Name()),
+					Hint:    upstreamNote("kubeadm", g.Deprecation),
+				})
 			}
 		}
 	},
