@@ -59,15 +59,7 @@ const coreDNSSelector = "k8s-app=kube-dns"
 
 // coreDNS checks the CoreDNS Pods.
 func (a *auditor) coreDNS(ctx context.Context) error {
-	pods := a.cfg.Client.CoreV1().Pods(metav1.NamespaceSystem)
-	err := list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[corev1.Pod], error) {
-		o.LabelSelector = coreDNSSelector
-		l, err := pods.List(ctx, o)
-		if err != nil {
-			return page[corev1.Pod]{}, err
-		}
-		return page[corev1.Pod]{l.Items, l.Continue}, nil
-	}, func(p *corev1.Pod) {
+	err := a.kubeSystemPods(ctx, coreDNSSelector, func(p *corev1.Pod) {
 		a.rep.Checked++
 		object := ref("Pod", p.Namespace, p.Name)
 		for _, c := range p.Spec.Containers {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -118,4 +119,17 @@ func get[T any](ctx context.Context, a *auditor, fetch func(context.Context, str
 	}
 	a.rep.Checked++
 	return obj, true, nil
+}
+
+// kubeSystemPods lists the Pods of kube-system that selector matches, a page at a time.
+func (a *auditor) kubeSystemPods(ctx context.Context, selector string, each func(*corev1.Pod)) error {
+	pods := a.cfg.Client.CoreV1().Pods(metav1.NamespaceSystem)
+	return list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[corev1.Pod], error) {
+		o.LabelSelector = selector
+		l, err := pods.List(ctx, o)
+		if err != nil {
+			return page[corev1.Pod]{}, err
+		}
+		return page[corev1.Pod]{l.Items, l.Continue}, nil
+	}, each)
 }

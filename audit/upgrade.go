@@ -247,15 +247,7 @@ func (a *auditor) runningMinor(pods []mirrorPod) (int, []string) {
 // each one's component, release and flags.
 func (a *auditor) mirrorPods(ctx context.Context) ([]mirrorPod, error) {
 	var out []mirrorPod
-	pods := a.cfg.Client.CoreV1().Pods(metav1.NamespaceSystem)
-	err := list(ctx, a.cfg.PageSize, func(ctx context.Context, o metav1.ListOptions) (page[corev1.Pod], error) {
-		o.LabelSelector = "tier=control-plane"
-		l, err := pods.List(ctx, o)
-		if err != nil {
-			return page[corev1.Pod]{}, err
-		}
-		return page[corev1.Pod]{l.Items, l.Continue}, nil
-	}, func(p *corev1.Pod) {
+	err := a.kubeSystemPods(ctx, "tier=control-plane", func(p *corev1.Pod) {
 		a.rep.Checked++
 		if _, mirror := p.Annotations[corev1.MirrorPodAnnotationKey]; !mirror || len(out) >= maxMirrorPods {
 			return

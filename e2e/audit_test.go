@@ -57,9 +57,8 @@ type auditEnv struct {
 	upgrade []string
 }
 
-// TestClusterAudit audits a cluster that kubeadm's phase code set up, through the real API
-// server: clean, then with a fault planted for every cluster check.
-func TestClusterAudit(t *testing.T) {
+// newAuditEnv starts a cluster and builds the CLI that audits it.
+func newAuditEnv(t *testing.T) *auditEnv {
 	e := &auditEnv{}
 	e.root, e.dir, e.cluster = startCluster(t)
 	var err error
@@ -69,6 +68,13 @@ func TestClusterAudit(t *testing.T) {
 	if e.cli, err = buildCLI(e.root, e.dir); err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+// TestClusterAudit audits a cluster that kubeadm's phase code set up, through the real API
+// server: clean, then with a fault planted for every cluster check.
+func TestClusterAudit(t *testing.T) {
+	e := newAuditEnv(t)
 	e.setUp(t)
 
 	t.Run("clean: kubeadm's own cluster has no errors", e.clean)

@@ -87,42 +87,22 @@ func TestClusterAPIAdmission(t *testing.T) {
 func (e *capiEnv) installCRDs(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	crds := e.dynamic.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
 	dir := filepath.Join("testdata", "crds", "cluster-api")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
+	var files []string
 	for _, f := range entries {
-		if !strings.HasSuffix(f.Name(), ".yaml") {
-			continue
+		if strings.HasSuffix(f.Name(), ".yaml") {
+			files = append(files, filepath.Join(dir, f.Name()))
 		}
-		data, err := os.ReadFile(filepath.Join(dir, f.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var crd unstructured.Unstructured
-		if err := yaml.Unmarshal(data, &crd.Object); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := crds.Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
-			t.Fatalf("%s: %v", f.Name(), err)
-		}
-		names = append(names, crd.GetName())
 	}
-	if len(names) != 4 {
-		t.Fatalf("%s holds %d CRDs, want KubeadmConfig(Template) and KubeadmControlPlane(Template)", dir, len(names))
+	if len(files) != 4 {
+		t.Fatalf("%s holds %d CRDs, want KubeadmConfig(Template) and KubeadmControlPlane(Template)", dir, len(files))
 	}
+	createCRDs(t, e.dynamic, files...)
 	deadline := time.Now().Add(time.Minute)
-	for _, name := range names {
-		for !established(ctx, t, crds, name) {
-			if time.Now().After(deadline) {
-				t.Fatalf("CRD %s not established within a minute", name)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
 	// Established is the API server's word; its discovery and handlers follow a moment later.
 	for {
 		_, err := e.kcps().List(ctx, metav1.ListOptions{})
@@ -373,4 +353,31 @@ func (e *capiEnv) capiWebhookDown(t *testing.T) {
 		write(t, "hung")
 		e.warns.Take()
 	})
+}
+
+// createCRDs creates the CRDs in files and waits until the API server has established them.
+func createCRDs(t *testing.T, client dynamic.Interface, files ...string) {
+	t.Helper()
+	ctx := context.Background()
+	crds := client.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	deadline := time.Now().Add(time.Minute)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var crd unstructured.Unstructured
+		if err := yaml.Unmarshal(data, &crd.Object); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := crds.Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for !established(ctx, t, crds, crd.GetName()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("CRD %s not established within a minute", crd.GetName())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 }

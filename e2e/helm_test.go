@@ -16,7 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/restmapper"
@@ -290,27 +289,8 @@ func (e *helmEnv) uninstall(t *testing.T) {
 // schemas. No cert-manager controller runs, so no Secret appears.
 func (e *helmEnv) certManager(t *testing.T) {
 	ctx := context.Background()
-	crds := e.dynamic.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
-	for _, name := range []string{"cert-manager.io_certificates.yaml", "cert-manager.io_issuers.yaml"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "crds", "cert-manager", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var crd unstructured.Unstructured
-		if err := yaml.Unmarshal(data, &crd.Object); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := crds.Create(ctx, &crd, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(time.Minute)
-		for !established(ctx, t, crds, crd.GetName()) {
-			if time.Now().After(deadline) {
-				t.Fatalf("CRD %s not established within a minute", crd.GetName())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	dir := filepath.Join("testdata", "crds", "cert-manager")
+	createCRDs(t, e.dynamic, filepath.Join(dir, "cert-manager.io_certificates.yaml"), filepath.Join(dir, "cert-manager.io_issuers.yaml"))
 	e.mapper.Reset()
 
 	e.run(t, "install", helmRelease, ChartDir, "--namespace", helmNamespace, "--set", "certificate.source=cert-manager")

@@ -22,15 +22,7 @@ import (
 // ConfigMaps, CoreDNS, and the control plane's static Pods, posted as the kubelet posts their
 // mirror Pods. The scenarios run in order, each planting its fault on the one before.
 func TestClusterUpgrade(t *testing.T) {
-	e := &auditEnv{}
-	e.root, e.dir, e.cluster = startCluster(t)
-	var err error
-	if e.client, err = e.cluster.Client(nil); err != nil {
-		t.Fatal(err)
-	}
-	if e.cli, err = buildCLI(e.root, e.dir); err != nil {
-		t.Fatal(err)
-	}
+	e := newAuditEnv(t)
 	kc := e.writeKubeconfig(t)
 	k := e.kubeadmAt(t, "v1.36.3", nil)
 	e.phases(t, k, kc)
