@@ -57,6 +57,8 @@ type Component struct {
 	Name  string
 	flags map[string]*Flag
 	gates map[string]*Gate
+	// values holds the sets of names the component checks options against, by set name.
+	values map[string][]string
 	// normalize maps a flag name as written to the name the component's parser looks up.
 	normalize func(string) string
 
@@ -109,6 +111,16 @@ func (c *Component) Gate(name string) *Gate {
 		return nil
 	}
 	return c.gates[name]
+}
+
+// Values returns the names the component accepts in a set of its own (hack/flags/dump's
+// table.Set: "admission-plugins", "authorization-modes", "tls-cipher-suites"), sorted, or nil
+// when the table holds no such set.
+func (c *Component) Values(set string) []string {
+	if c == nil {
+		return nil
+	}
+	return c.values[set]
 }
 
 // Flags returns every flag, sorted by name.
@@ -257,6 +269,11 @@ func (r *Release) add(f []string) error {
 			g.Requires = strings.Split(d, ",")
 		}
 		c.gates[name] = g
+	case "values":
+		if c.values == nil {
+			c.values = map[string][]string{}
+		}
+		c.values[name] = strings.Split(f[3], ",")
 	case "gates":
 		// "same-as OTHER": the component registers exactly OTHER's gates.
 		other := r.components[f[3]]

@@ -49,6 +49,28 @@ func TestTables(t *testing.T) {
 	}
 }
 
+// TestValueSets wants every set KL218 judges options by in each supported release's table.
+func TestValueSets(t *testing.T) {
+	want := map[string][]string{
+		APIServer:         {"admission-plugins", "authorization-modes", "audit-modes", "audit-log-formats", "tls-versions", "tls-cipher-suites"},
+		ControllerManager: {"controllers", "tls-versions", "tls-cipher-suites"},
+		Scheduler:         {"tls-versions", "tls-cipher-suites"},
+	}
+	for _, name := range Supported() {
+		r, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c, sets := range want {
+			for _, set := range sets {
+				if v := r.Component(c).Values(set); len(v) < 2 || !slices.IsSorted(v) {
+					t.Errorf("%s: %s's %s = %q: regenerate the table with hack/flags/gen.sh", name, c, set, v)
+				}
+			}
+		}
+	}
+}
+
 // TestValueTypes holds every flag type of every supported release to a parser: a type a new release brings
 // must be taught to values, not skipped.
 func TestValueTypes(t *testing.T) {

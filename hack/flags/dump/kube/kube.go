@@ -24,14 +24,27 @@ type dependencies interface {
 }
 
 // DumpCommand prints the flags of a component's cobra command, as cli.Run and cobra's Execute
-// complete them before parsing, and the gates of its registry.
-func DumpCommand(component string, cmd *cobra.Command, gates Registry) {
+// complete them before parsing, the gates of its registry, and the sets of names its options
+// are checked against.
+func DumpCommand(component string, cmd *cobra.Command, gates Registry, sets ...table.Set) {
 	cmd.SetGlobalNormalizationFunc(cliflag.WordSepNormalizeFunc)
 	cmd.InitDefaultHelpFlag()
 	w := table.New(component)
 	PFlags(w, cmd.Flags())
 	Gates(w, gates)
+	for _, s := range sets {
+		w.Values(s)
+	}
 	w.Print()
+}
+
+// TLSSets are the TLS versions and cipher suites a component's secure serving options parse
+// (SecureServingOptions.ApplyTo): every component that serves shares them.
+func TLSSets() []table.Set {
+	return []table.Set{
+		{Name: "tls-versions", Values: cliflag.TLSPossibleVersions(), Source: "k8s.io/component-base/cli/flag.TLSPossibleVersions"},
+		{Name: "tls-cipher-suites", Values: cliflag.TLSCipherPossibleValues(), Source: "k8s.io/component-base/cli/flag.TLSCipherPossibleValues"},
+	}
 }
 
 // PFlags records every flag of a pflag set, hidden and deprecated ones included.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -37,6 +38,22 @@ func (w *Writer) Gate(name, stage string, def, locked bool, deps, deprecation st
 
 // Fact records a fact about the release, such as the etcd version kubeadm deploys.
 func (w *Writer) Fact(key, value string) { w.add("fact", key, value) }
+
+// Set is a set of names the component checks an option's values against before it serves
+// (admission plugins, authorization modes, controller names), with the Go identifier it was read
+// from, so that a reader of the table can find it in the release's source.
+type Set struct {
+	Name   string
+	Values []string
+	Source string
+}
+
+// Values records a Set, its values sorted.
+func (w *Writer) Values(s Set) {
+	values := slices.Clone(s.Values)
+	sort.Strings(values)
+	w.add("values", s.Name, strings.Join(slices.Compact(values), ","), s.Source)
+}
 
 func (w *Writer) add(fields ...string) {
 	for i, f := range fields {

@@ -13,8 +13,18 @@ import (
 	"k8s.io/kubernetes/cmd/kube-controller-manager/app"
 
 	"flagdump/kube"
+	"flagdump/table"
 )
 
 func main() {
-	kube.DumpCommand("kube-controller-manager", app.NewControllerManagerCommand(), utilfeature.DefaultMutableFeatureGate)
+	// GenericControllerManagerConfigurationOptions.Validate accepts a --controllers name that is
+	// known or an alias of a known one.
+	names := app.KnownControllers()
+	for alias := range app.ControllerAliases() {
+		names = append(names, alias)
+	}
+	sets := append(kube.TLSSets(),
+		table.Set{Name: "controllers", Values: names, Source: "k8s.io/kubernetes/cmd/kube-controller-manager/app.KnownControllers and ControllerAliases"},
+	)
+	kube.DumpCommand("kube-controller-manager", app.NewControllerManagerCommand(), utilfeature.DefaultMutableFeatureGate, sets...)
 }

@@ -14,5 +14,5 @@ import (
 )
 
 func main() {
-	kube.DumpCommand("kube-scheduler", app.NewSchedulerCommand(), utilfeature.DefaultMutableFeatureGate)
+	kube.DumpCommand("kube-scheduler", app.NewSchedulerCommand(), utilfeature.DefaultMutableFeatureGate, kube.TLSSets()...)
 }
