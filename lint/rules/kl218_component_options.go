@@ -1,0 +1,297 @@
+package rules
+
+import (
+	"crypto/tls"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+)
+
+var KL218 = &lint.Rule{
+	ID:       "KL218",
+	Name:     "component-option-refused",
+	Summary:  "an extraArgs value the component's own option checks refuse, so it exits at start",
+	Severity: lint.SeverityError,
+	Kinds:    []string{lint.KindCluster},
+	Run: func(p *lint.Pass) {
+		c, doc := clusterConfig(p.File)
+		if c == nil || doc != p.Doc {
+			return
+		}
+		for _, comp := range []string{release.APIServer, release.ControllerManager, release.Scheduler} {
+			rel := componentRelease(p, comp)
+			if rel.StaticPods() == nil {
+				continue // a release of history/: no kubeadm defaults to start from
+			}
+			fv := newFlagView(c, comp, rel)
+			for _, check := range optionChecks[comp] {
+				for _, v := range check(fv) {
+					p.Report(p.Doc, lint.Finding{Path: fv.list.At(v.index) + ".value", Message: v.msg, Hint: v.hint})
+				}
+			}
+		}
+	},
+	Doc: doc(`
+Each control-plane component checks its options after it has parsed them, and exits before it
+serves when one fails: kube-apiserver's AdmissionOptions, BuiltInAuthorizationOptions and
+AuditOptions Validate, the TLS settings of every component's secure serving, and the
+controller-manager's --controllers. kubeadm copies extraArgs into the static Pod as they are and
+then waits for a control plane that never comes up.
+
+The rule applies the checks that the component of the target release runs, to the command line
+kubeadm writes: kubeadm's own flags (enable-admission-plugins=NodeRestriction,
+authorization-mode=Node,RBAC, leader-elect=true) with the user's extraArgs on top, a repeated
+list flag taking every entry's values as pflag does. The names it checks against (admission
+plugins, authorization modes, audit modes and formats, TLS versions and cipher suites,
+controllers) are read from each release's source by hack/flags. Messages quote the component.`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer:
+  extraArgs:
+  - name: enable-admission-plugins
+    value: NodeRestriction,PodSecurityPolicy
+  - name: authorization-mode
+    value: Node,RBAC,ABAC`, `
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer:
+  extraArgs:
+  - name: enable-admission-plugins
+    value: NodeRestriction,EventRateLimit
+  - name: admission-control-config-file
+    value: /etc/kubernetes/admission/config.yaml
+  - name: authorization-mode
+    value: Node,RBAC`, `generated from each release's source by hack/flags (AllOrderedPlugins, AuthorizationModeChoices, AllowedModes, AllowedFormats, TLSPossibleVersions, TLSCipherPossibleValues, KnownControllers); k8s.io/apiserver/pkg/server/options (admission.go, audit.go, etcd.go), pkg/kubeapiserver/options/authorization.go, k8s.io/controller-manager/options/generic.go; proven by the real components' start in testdata/flags/start.tsv.`),
+}
+
+// optionCheck is one of a component's own checks of its options, run on the command line
+// kubeadm writes. It returns the entries of the user's it refuses.
+type optionCheck func(fv *flagView) []violation
+
+var optionChecks = map[string][]optionCheck{
+	release.APIServer:         {admissionPlugins, authorizationModes, auditBackends, encryptionReload, tlsOptions},
+	release.ControllerManager: {controllerNames, leaderElectionLock, tlsOptions},
+	release.Scheduler:         {tlsOptions},
+}
+
+// unknownNames refuses each name of the user's entries of flag that the component's set lacks.
+// A release whose table has no such set is not judged.
+func unknownNames(fv *flagView, flag, set, what string) []violation {
+	known := fv.rel.Component(fv.component).Values(set)
+	if known == nil {
+		return nil
+	}
+	var out []violation
+	for _, e := range fv.entries(flag) {
+		for _, name := range listed(e.value) {
+			if e.index >= 0 && !slices.Contains(known, name) {
+				out = append(out, violation{index: e.index,
+					msg:  fmt.Sprintf("%s %q is unknown to %s %s", what, name, fv.component, fv.release()),
+					hint: fmt.Sprintf("remove it from %s; the component exits at start", flag)})
+			}
+		}
+	}
+	return out
+}
+
+// admissionPlugins is AdmissionOptions.Validate: every plugin registered, none both enabled and
+// disabled.
+func admissionPlugins(fv *flagView) []violation {
+	out := append(unknownNames(fv, "enable-admission-plugins", "admission-plugins", "admission plugin"),
+		unknownNames(fv, "disable-admission-plugins", "admission-plugins", "admission plugin")...)
+	enabled := map[string]int{}
+	for _, e := range fv.entries("enable-admission-plugins") {
+		for _, name := range listed(e.value) {
+			enabled[name] = e.index
+		}
+	}
+	for _, e := range fv.entries("disable-admission-plugins") {
+		for _, name := range listed(e.value) {
+			en, ok := enabled[name]
+			if !ok {
+				continue
+			}
+			at := e.index
+			if at < 0 {
+				at = en
+			}
+			if at >= 0 {
+				out = append(out, violation{index: at, msg: fmt.Sprintf("admission plugin %q is both enabled and disabled", name),
+					hint: "keep it in only one of enable-admission-plugins and disable-admission-plugins (kubeadm enables NodeRestriction)"})
+			}
+		}
+	}
+	return out
+}
+
+// authorizationModes is BuiltInAuthorizationOptions.Validate. kubeadm sets authorization-mode
+// only when the user gives no authorization-config (controlplane/manifests.go).
+func authorizationModes(fv *flagView) []violation {
+	if cfg := fv.entries("authorization-config"); len(cfg) > 0 && cfg[0].index >= 0 {
+		for i, a := range fv.list.Args {
+			if a.Name == "authorization-mode" || strings.HasPrefix(a.Name, "authorization-webhook-") {
+				return []violation{{index: i, msg: fmt.Sprintf("%s is set together with authorization-config", a.Name),
+					hint: "drop it: authorization-config replaces authorization-mode and the authorization-webhook-* flags"}}
+			}
+		}
+		return nil
+	}
+	var out []violation
+	last := -1 // the user's last authorization-mode entry; -1 for kubeadm's Node,RBAC
+	var all []string
+	for _, e := range fv.entries("authorization-mode") {
+		all = append(all, listed(e.value)...)
+		last = max(last, e.index)
+	}
+	seen := map[string]bool{}
+	for _, m := range all {
+		if seen[m] && last >= 0 {
+			out = append(out, violation{index: last, msg: fmt.Sprintf("authorization mode %s is given more than once", m), hint: "name each mode once in authorization-mode"})
+		}
+		seen[m] = true
+	}
+	if last >= 0 {
+		out = append(out, unknownNames(fv, "authorization-mode", "authorization-modes", "authorization mode")...)
+		if len(all) == 0 {
+			out = append(out, violation{index: last, msg: "authorization-mode is empty", hint: "remove the entry, so that kubeadm's Node,RBAC applies"})
+		}
+	}
+	needs := []struct{ mode, file string }{{"ABAC", "authorization-policy-file"}, {"Webhook", "authorization-webhook-config-file"}}
+	for _, n := range needs {
+		files := fv.entries(n.file)
+		switch {
+		case seen[n.mode] && last >= 0 && (len(files) == 0 || files[0].value == ""):
+			out = append(out, violation{index: last, msg: fmt.Sprintf("authorization mode %s is set without %s", n.mode, n.file),
+				hint: fmt.Sprintf("set %s, mounted through extraVolumes, or drop the mode", n.file)})
+		case !seen[n.mode] && len(files) > 0 && files[0].value != "" && files[0].index >= 0:
+			out = append(out, violation{index: files[0].index, msg: fmt.Sprintf("%s is set without authorization mode %s", n.file, n.mode),
+				hint: fmt.Sprintf("add %s to authorization-mode, or drop the file", n.mode)})
+		}
+	}
+	return out
+}
+
+// auditBackends is AuditOptions.Validate: a backend's options are checked only when it is on,
+// the log backend by audit-log-path and the webhook backend by audit-webhook-config-file.
+func auditBackends(fv *flagView) []violation {
+	var out []violation
+	for _, b := range []struct{ backend, on string }{{"log", "audit-log-path"}, {"webhook", "audit-webhook-config-file"}} {
+		if on := fv.entries(b.on); len(on) == 0 || on[0].value == "" {
+			continue
+		}
+		prefix := "audit-" + b.backend + "-"
+		out = append(out, unknownNames(fv, prefix+"mode", "audit-modes", "audit "+b.backend+" mode")...)
+		mode := "batch"
+		if b.backend == "log" {
+			mode = "blocking"
+			out = append(out, unknownNames(fv, prefix+"format", "audit-log-formats", "audit log format")...)
+			for _, name := range []string{"maxage", "maxbackup", "maxsize"} {
+				out = append(out, intAtLeast(fv, prefix+name, 0)...)
+			}
+		}
+		if m := fv.entries(prefix + "mode"); len(m) > 0 {
+			mode = m[0].value
+		}
+		if mode == "batch" {
+			out = append(out, intAtLeast(fv, prefix+"batch-buffer-size", 1)...)
+			out = append(out, intAtLeast(fv, prefix+"batch-max-size", 1)...)
+		}
+	}
+	return out
+}
+
+// intAtLeast refuses a user's integer value of flag below least.
+func intAtLeast(fv *flagView, flag string, least int) []violation {
+	var out []violation
+	for _, e := range fv.entries(flag) {
+		if n, err := strconv.Atoi(strings.TrimSpace(e.value)); err == nil && e.index >= 0 && n < least {
+			out = append(out, violation{index: e.index, msg: fmt.Sprintf("%s is %d, below %d", flag, n, least),
+				hint: fmt.Sprintf("set %s to %d or more, or remove it for the component's default", flag, least)})
+		}
+	}
+	return out
+}
+
+// encryptionReload is EtcdOptions.Validate's check of the automatic reload.
+func encryptionReload(fv *flagView) []violation {
+	reload := fv.entries("encryption-provider-config-automatic-reload")
+	cfg := fv.entries("encryption-provider-config")
+	if len(reload) == 0 || reload[0].index < 0 || reload[0].value != "true" || len(cfg) > 0 && cfg[0].value != "" {
+		return nil
+	}
+	return []violation{{index: reload[0].index, msg: "encryption-provider-config-automatic-reload is set without encryption-provider-config",
+		hint: "set encryption-provider-config to an EncryptionConfiguration mounted through extraVolumes, or drop the reload"}}
+}
+
+// tlsOptions is SecureServingOptions.ApplyTo, which every serving component runs before it
+// serves: the minimum version and the cipher suites must be names it knows. Its server then
+// speaks HTTP/2, whose ConfigureServer (golang.org/x/net/http2) refuses a cipher list that allows
+// TLS 1.2 without one of the two suites HTTP/2 requires.
+func tlsOptions(fv *flagView) []violation {
+	unknown := unknownNames(fv, "tls-cipher-suites", "tls-cipher-suites", "cipher suite")
+	out := append(unknownNames(fv, "tls-min-version", "tls-versions", "TLS version"), unknown...)
+	ciphers := fv.entries("tls-cipher-suites")
+	if len(unknown) > 0 || len(ciphers) == 0 || ciphers[len(ciphers)-1].index < 0 {
+		return out // an unknown suite stops the component first
+	}
+	if v := fv.entries("tls-min-version"); len(v) > 0 && v[0].value == "VersionTLS13" {
+		return out
+	}
+	var all []string
+	for _, e := range ciphers {
+		all = append(all, listed(e.value)...)
+	}
+	for _, required := range http2Ciphers {
+		if slices.Contains(all, required) {
+			return out
+		}
+	}
+	return append(out, violation{index: ciphers[len(ciphers)-1].index,
+		msg:  fmt.Sprintf("tls-cipher-suites lacks the AES_128_GCM_SHA256 suite that %s's HTTP/2 server requires", fv.component),
+		hint: fmt.Sprintf("add %s, or set tls-min-version to VersionTLS13", strings.Join(http2Ciphers, " or "))})
+}
+
+// http2Ciphers are the suites golang.org/x/net/http2's ConfigureServer requires in a TLS 1.2
+// cipher list, named as crypto/tls names them.
+var http2Ciphers = []string{tls.CipherSuiteName(tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), tls.CipherSuiteName(tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)}
+
+// controllerNames is GenericControllerManagerConfigurationOptions.Validate: "*", a known
+// controller or its alias, each optionally with a leading "-".
+func controllerNames(fv *flagView) []violation {
+	known := fv.rel.Component(fv.component).Values("controllers")
+	if known == nil {
+		return nil
+	}
+	var out []violation
+	for _, e := range fv.entries("controllers") {
+		for _, name := range listed(e.value) {
+			name = strings.TrimPrefix(name, "-")
+			if e.index >= 0 && name != "*" && !slices.Contains(known, name) {
+				out = append(out, violation{index: e.index, msg: fmt.Sprintf("controller %q is unknown to %s %s", name, fv.component, fv.release()),
+					hint: "name controllers as 'kube-controller-manager --help' lists them under --controllers, or '*' for the defaults"})
+			}
+		}
+	}
+	return out
+}
+
+// leaderElectionLock is the same Validate's check that leader election locks a Lease; kubeadm
+// turns leader election on.
+func leaderElectionLock(fv *flagView) []violation {
+	lock := fv.entries("leader-elect-resource-lock")
+	elect := fv.entries("leader-elect")
+	if len(lock) == 0 || lock[0].index < 0 || lock[0].value == "leases" {
+		return nil
+	}
+	if len(elect) > 0 {
+		if on, err := strconv.ParseBool(elect[0].value); err == nil && !on {
+			return nil
+		}
+	}
+	return []violation{{index: lock[0].index, msg: fmt.Sprintf("leader-elect-resource-lock is %q, not leases", lock[0].value),
+		hint: "remove it: leader election locks a Lease only"}}
+}
