@@ -180,10 +180,18 @@ upgrade-facts:
 flags:
 	hack/flags/gen.sh
 
-# Builds the real v1.36.3 and v1.37.2 components (kube-apiserver, kube-controller-manager,
+# Builds the real v1.35.4, v1.36.3 and v1.37.2 components (kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubelet, etcd) into bin/components and reruns them on the extraArgs of every
 # rule case and corpus file, to regenerate testdata/flags/differential.tsv. 'make test' compares
 # the rules with these goldens and builds none of the components.
 flags-goldens:
-	BINDIR=$(CURDIR)/$(BIN)/components hack/flags/gen.sh v1.36.3 v1.37.2
+	BINDIR=$(CURDIR)/$(BIN)/components hack/flags/gen.sh v1.35.4 v1.36.3 v1.37.2
 	$(GO) test -count=1 -run '^TestDifferential$$' ./lint/rules -args -update -components $(CURDIR)/$(BIN)/components
+
+# Starts the real control plane of each release in bin/components ('make flags-goldens' builds
+# it) as kubeadm would, with kubeadm's own PKI and command lines (hack/startcheck), on the
+# extraArgs of KL218's cases, to regenerate testdata/flags/start.tsv. About 15 minutes; 'make
+# test' only compares.
+.PHONY: start-goldens
+start-goldens:
+	$(GO) test -count=1 -timeout 60m -run '^TestStartDifferential$$' ./lint/rules -args -update-start -components $(CURDIR)/$(BIN)/components

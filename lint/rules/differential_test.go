@@ -35,6 +35,17 @@ var (
 
 const differentialGolden = "../../testdata/flags/differential.tsv"
 
+// The start goldens hold whether the real control-plane components start, with kubeadm's
+// command line and PKI, on the extraArgs of the rules whose checks need more than a parse of the
+// flags: 'make start-goldens' records them with hack/startcheck.
+var updateStart = flag.Bool("update-start", false, "restart the real components with hack/startcheck and rewrite testdata/flags/start.tsv")
+
+const startGolden = "../../testdata/flags/start.tsv"
+
+// startCases are the folders whose cases the start goldens hold: the rules that only a start of
+// the component can prove.
+var startCases = []string{testdata + "/KL218", testdata + "/KL219"}
+
 // startRules are the rules whose errors mean the component exits at start.
 var startRules = []string{"KL207", "KL208", "KL210", "KL211"}
 
@@ -46,6 +57,8 @@ type argCase struct {
 	Source    string   `json:"source"`
 	Fails     bool     `json:"fails"`   // the component refused to start
 	Message   string   `json:"message"` // what it said, trimmed
+	// Probe says how kubeadm's probes of the started component failed (start goldens only).
+	Probe string `json:"probe,omitempty"`
 }
 
 func (c argCase) key() string { return c.Component + "\x00" + strings.Join(c.Args, "\x00") }
@@ -56,13 +69,41 @@ func TestDifferential(t *testing.T) {
 	if *updateDifferential {
 		writeDifferential(t)
 	}
-	cases := readDifferential(t)
+	cases := readGolden(t, differentialGolden)
+	checkGoldens(t, cases, collectArgs(t, testdata, "../../testdata/examples", "../../testdata/corpus"), startRules)
+}
+
+// TestStartDifferential holds KL218 and the flag rules to the real components' start, and KL219
+// to kubeadm's probes of them: an error of the first on a list exactly when the component of that
+// release, started as kubeadm starts it, exits before it serves, and of KL219 exactly when it
+// serves and a probe fails.
+func TestStartDifferential(t *testing.T) {
+	if *updateStart {
+		writeStart(t)
+	}
+	cases := readGolden(t, startGolden)
+	want := controlPlaneCases(collectArgs(t, startCases...))
+	checkGoldens(t, cases, want, append(slices.Clone(startRules), "KL218"))
+	var probed []argCase
+	for _, c := range cases {
+		if !c.Fails {
+			c.Fails, c.Message = c.Probe != "", c.Probe
+			probed = append(probed, c)
+		}
+	}
+	checkGoldens(t, probed, nil, []string{"KL219"}) // the goldens' completeness is checked above
+}
+
+// checkGoldens wants a golden for every case of every release the goldens hold, and the rules'
+// errors exactly on the cases whose component refused them.
+func checkGoldens(t *testing.T, cases []argCase, want map[string]argCase, rules []string) {
+	t.Helper()
 	recorded, releases := map[string]bool{}, map[string]bool{}
 	for _, c := range cases {
 		recorded[c.Release+"\x00"+c.key()] = true
 		releases[c.Release] = true
 	}
-	for _, c := range collectArgs(t) {
+	for _, c := range want {
 		for rel := range releases {
 			if !recorded[rel+"\x00"+c.key()] {
 				t.Errorf("%s %s %q (from %s) has no golden: run 'make flags-goldens'", rel, c.Component, c.Args, c.Source)
@@ -71,7 +112,7 @@ func TestDifferential(t *testing.T) {
 	}
 	disagree := 0
 	for _, c := range cases {
-		found := lintArgs(t, c)
+		found := lintArgs(t, c, rules)
 		if (len(found) > 0) != c.Fails {
 			disagree++
 			t.Errorf("%s %s %q (from %s): the component fails=%t (%s), the linter says %q",
@@ -82,8 +123,8 @@ func TestDifferential(t *testing.T) {
 }
 
 // lintArgs lints a document that gives args to the component, at the binary's release, and
-// returns the start rules' errors.
-func lintArgs(t *testing.T, c argCase) []string {
+// returns the errors of rules.
+func lintArgs(t *testing.T, c argCase, rules []string) []string {
 	t.Helper()
 	var list []map[string]string
 	for _, a := range c.Args {
@@ -119,18 +160,18 @@ func lintArgs(t *testing.T, c argCase) []string {
 	}
 	var out []string
 	for _, f := range res.Findings {
-		if f.Severity == lint.SeverityError && slices.Contains(startRules, f.Rule) {
+		if f.Severity == lint.SeverityError && slices.Contains(rules, f.Rule) {
 			out = append(out, f.Rule+" "+f.Message)
 		}
 	}
 	return out
 }
 
-func readDifferential(t *testing.T) []argCase {
+func readGolden(t *testing.T, golden string) []argCase {
 	t.Helper()
-	data, err := os.ReadFile(differentialGolden)
+	data, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v: run 'make flags-goldens'", err)
+		t.Fatalf("%v: run 'make flags-goldens' or 'make start-goldens'", err)
 	}
 	var out []argCase
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -138,12 +179,12 @@ func readDifferential(t *testing.T) []argCase {
 	for sc.Scan() {
 		var c argCase
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s: %v", differentialGolden, err)
+			t.Fatalf("%s: %v", golden, err)
 		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		t.Fatalf("%s holds no cases", differentialGolden)
+		t.Fatalf("%s holds no cases", golden)
 	}
 	return out
 }
@@ -155,7 +196,7 @@ func writeDifferential(t *testing.T) {
 	if *componentsDir == "" {
 		t.Fatal("-update needs -components DIR (make flags-goldens sets it)")
 	}
-	lists := collectArgs(t)
+	lists := collectArgs(t, testdata, "../../testdata/examples", "../../testdata/corpus")
 	releases, err := os.ReadDir(*componentsDir)
 	if err != nil {
 		t.Fatal(err)
@@ -174,10 +215,47 @@ func writeDifferential(t *testing.T) {
 			buf.Write(append(line, '\n'))
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(differentialGolden), 0o755); err != nil {
+	if err := os.WriteFile(differentialGolden, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(differentialGolden, buf.Bytes(), 0o644); err != nil {
+}
+
+// controlPlaneCases keeps the cases of the components hack/startcheck starts.
+func controlPlaneCases(cases map[string]argCase) map[string]argCase {
+	maps.DeleteFunc(cases, func(_ string, c argCase) bool {
+		return !slices.Contains([]string{release.APIServer, release.ControllerManager, release.Scheduler}, c.Component)
+	})
+	return cases
+}
+
+// writeStart runs every case of startCases, for each release in -components, through
+// hack/startcheck and writes what it says to the start goldens.
+func writeStart(t *testing.T) {
+	t.Helper()
+	if *componentsDir == "" {
+		t.Fatal("-update-start needs -components DIR (make start-goldens sets it)")
+	}
+	releases, err := os.ReadDir(*componentsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := controlPlaneCases(collectArgs(t, startCases...))
+	var in bytes.Buffer
+	for _, rel := range releases {
+		for _, key := range slices.Sorted(maps.Keys(lists)) {
+			c := lists[key]
+			c.Release = rel.Name()
+			line, _ := json.Marshal(c)
+			in.Write(append(line, '\n'))
+		}
+	}
+	cmd := exec.Command("go", "run", "../../hack/startcheck", "-components", *componentsDir, "-files", "../../testdata/flags/start-files")
+	cmd.Stdin, cmd.Stderr = &in, os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("hack/startcheck: %v", err)
+	}
+	if err := os.WriteFile(startGolden, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -232,9 +310,9 @@ func firstError(text string) string {
 	return strings.TrimSpace(lines[0])
 }
 
-// collectArgs gathers the extraArgs lists of the rule cases, the examples and the corpus, and the
-// featureGates of their KubeletConfigurations as the kubelet flag they stand for.
-func collectArgs(t *testing.T) map[string]argCase {
+// collectArgs gathers the extraArgs lists of the YAML files under roots, and the featureGates of
+// their KubeletConfigurations as the kubelet flag they stand for.
+func collectArgs(t *testing.T, roots ...string) map[string]argCase {
 	t.Helper()
 	out := map[string]argCase{}
 	l, err := lint.New(lint.Config{Rules: nil, Options: lint.Options{KubernetesVersion: "v1.36"}})
@@ -266,7 +344,7 @@ func collectArgs(t *testing.T) map[string]argCase {
 			}
 		}
 	}
-	for _, root := range []string{testdata, "../../testdata/examples", "../../testdata/corpus"} {
+	for _, root := range roots {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
 				return err
