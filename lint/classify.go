@@ -37,6 +37,9 @@ func classify(root *yaml.Node, index int) (d *Document, foreign bool) {
 		}
 	case group == kubeadmGroup:
 		d.Version = ver
+	case componentOf(group, d.Kind) != "":
+		// Which versions the component reads, its scheme says when the document is decoded.
+		d.Component = componentOf(group, d.Kind)
 	case group == kubeletGroup || group == kubeProxyGroup:
 		if !(d.APIVersion == kubeletVersion && d.Kind == KindKubelet || d.APIVersion == kubeProxyVersion && d.Kind == KindKubeProxy) {
 			d.addProblem(ProblemType, "apiVersion", unknownAPI(d))
@@ -103,6 +106,17 @@ func (d *Document) checkAPIVersion(opts *Options) {
 func hasConfig(f *File) bool {
 	for _, d := range f.Docs {
 		if d.APIVersion != "" || d.Kind != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasKubeadmConfig reports whether any document is of kubeadm's, the kubelet's or kube-proxy's
+// configuration APIs, the documents kubeadm reads from its --config file.
+func hasKubeadmConfig(f *File) bool {
+	for _, d := range f.Docs {
+		if d.Component == "" && d.APIVersion != "" && d.Kind != "" {
 			return true
 		}
 	}

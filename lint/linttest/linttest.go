@@ -278,6 +278,7 @@ var upstream = map[string]*regexp.Regexp{
 	"KL008": regexp.MustCompile(`.*`),
 	"KL009": regexp.MustCompile(`.*`),
 	"KL010": regexp.MustCompile(`.*`),                                                    // the kubelet's and kube-proxy's validation
+	"KL220": regexp.MustCompile(`.*`),                                                    // the components' decoding and validation
 	"KL209": regexp.MustCompile(`^--\S+ is deprecated in [^:]+: (.*)$`),                  // the flag's deprecation notice
 	"KL210": regexp.MustCompile(`^invalid value ".*" for --\S+ \([^)]*\): (.*)$`),        // the flag parser's error
 	"KL212": regexp.MustCompile(`^kubeadm feature gate \S+ is deprecated in \S+: (.*)$`), // kubeadm's notice
