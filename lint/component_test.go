@@ -107,13 +107,17 @@ func TestComponentFileKinds(t *testing.T) {
 
 var documentSeparator = regexp.MustCompile(`(?m)^---\s*$`)
 
-// TestComponentLoaders holds KL220's verdict on every document of its cases to the component's
-// own loader, where the loader can run in a test without a cluster: a document gets an error
-// exactly when the loader refuses it.
+// TestComponentLoaders holds the verdict of KL220 and KL221 on every document of their cases to
+// the component's own loader, where the loader can run in a test without a cluster: a document
+// gets an error exactly when the loader refuses it.
 func TestComponentLoaders(t *testing.T) {
-	files, err := filepath.Glob("../testdata/rules/KL220/*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no cases: %v", err)
+	var files []string
+	for _, rule := range []string{"KL220", "KL221"} {
+		found, err := filepath.Glob("../testdata/rules/" + rule + "/*.yaml")
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no cases of %s: %v", rule, err)
+		}
+		files = append(files, found...)
 	}
 	loaders := map[string]func(t *testing.T, data []byte) error{
 		"EncryptionConfiguration": func(t *testing.T, data []byte) error {
@@ -178,7 +182,7 @@ func TestComponentLoaders(t *testing.T) {
 			res := lintText(t, lint.Source{Name: "doc.yaml", Data: []byte(doc)})
 			var linted []string
 			for _, f := range res.Findings {
-				if f.Rule == "KL220" && f.Severity == lint.SeverityError {
+				if (f.Rule == "KL220" || f.Rule == "KL221") && f.Severity == lint.SeverityError {
 					linted = append(linted, f.Message)
 				}
 			}
