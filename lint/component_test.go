@@ -83,6 +83,7 @@ func TestComponentFileKinds(t *testing.T) {
 		rules         string // the rules of the findings about loading, KL001 and KL220, in order
 	}{
 		{name: "an audit policy alone is linted", src: policyDoc, docs: 1},
+		{name: "comments before its first separator are no document", src: "# the audit policy\n---\n" + policyDoc, docs: 1},
 		{name: "a scheduler configuration alone is linted", src: "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n", docs: 1},
 		{name: "a version the component does not read is KL001", src: "apiVersion: audit.k8s.io/v1beta1\nkind: Policy\nrules:\n- level: Metadata\n", docs: 1, rules: "KL001"},
 		{name: "another kind of the group is not a configuration file", src: "apiVersion: audit.k8s.io/v1\nkind: Event\nlevel: Metadata\n", skipped: 1},

@@ -190,6 +190,17 @@ func Memo[T any](f *File, key any, compute func() T) T {
 	return v
 }
 
+// First is the index of the file's first document that holds anything but comments: the one
+// document a component reads from its configuration file. It is -1 when there is none.
+func (f *File) First() int {
+	for i, n := range f.Nodes {
+		if r := deref(n); r != nil && !commentsOnly(r) {
+			return i
+		}
+	}
+	return -1
+}
+
 // Doc returns the file's first document of kind, or nil.
 func (f *File) Doc(kind string) *Document {
 	for _, d := range f.Docs {

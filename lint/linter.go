@@ -140,6 +140,10 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 			return d.Component != ""
 		})
 	}
+	if !hasKubeadmConfig(f) && hasComponentFile(f) {
+		// A component's decoder reads the first YAML document and skips comments before it.
+		f.Docs = slices.DeleteFunc(f.Docs, func(d *Document) bool { return d.APIVersion == "" && commentsOnly(d.Root) })
+	}
 	if !hasConfig(f) && !src.Walked {
 		// In a file named on the command line, a foreign document whose kind looks like a
 		// configuration is most likely a misspelled group.
