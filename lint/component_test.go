@@ -200,3 +200,30 @@ func TestComponentLoaders(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFile: a flag's file on the node is the file of the run that ends with the most of its
+// path, then the one nearest the kubeadm configuration; a tie is no file.
+func TestRunFile(t *testing.T) {
+	enc := []byte("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\n")
+	r := &lint.Related{}
+	for _, name := range []string{"prod/encryption.yaml", "staging/encryption.yaml", "prod/etc/kubernetes/audit.yaml", "staging/audit.yaml"} {
+		r.Add(name, enc)
+	}
+	r.Add("prod/kubeadm.yaml", []byte("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"))
+	tests := []struct {
+		path, from, want string
+	}{
+		{path: "/etc/kubernetes/encryption.yaml", from: "prod/kubeadm.yaml", want: "prod/encryption.yaml"},
+		{path: "/etc/kubernetes/encryption.yaml", from: "staging/kubeadm.yaml", want: "staging/encryption.yaml"},
+		{path: "/etc/kubernetes/encryption.yaml", from: "kubeadm.yaml"}, // a tie
+		{path: "/etc/kubernetes/audit.yaml", from: "staging/kubeadm.yaml", want: "prod/etc/kubernetes/audit.yaml"},
+		{path: "/etc/kubernetes/kubeadm.yaml", from: "prod/kubeadm.yaml"}, // not a control-plane file
+		{path: "/etc/kubernetes/tracing.yaml", from: "prod/kubeadm.yaml"},
+	}
+	for _, tt := range tests {
+		got, ok := r.File(tt.path, tt.from)
+		if got.Name != tt.want || ok != (tt.want != "") {
+			t.Errorf("File(%q, %q) = %q, %v; want %q", tt.path, tt.from, got.Name, ok, tt.want)
+		}
+	}
+}

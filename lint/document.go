@@ -170,6 +170,7 @@ type File struct {
 	Ignores []IgnoreProblem
 
 	expansion *expansion // what YAML aliases may still add to the documents
+	related   *Related   // the run's other sources, when the caller indexed them
 
 	memo map[any]any // see Memo
 }
@@ -200,6 +201,11 @@ func (f *File) First() int {
 	}
 	return -1
 }
+
+// RunFile returns the control-plane configuration file of the lint run that is the file at path
+// on a node, by the convention of Related.File; false when the run holds none, or when the
+// caller did not index the run.
+func (f *File) RunFile(path string) (RunFile, bool) { return f.related.File(path, f.Name) }
 
 // Doc returns the file's first document of kind, or nil.
 func (f *File) Doc(kind string) *Document {

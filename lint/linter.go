@@ -114,6 +114,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		return nil, err
 	}
 	f := &File{Name: src.Name, Nodes: nodes, expansion: newExpansion(len(src.Data))}
+	if src.objects != nil {
+		f.related = src.objects.Related
+	}
 	var foreign, carriers []*Document
 	for i, n := range nodes {
 		root := deref(n)
