@@ -163,6 +163,13 @@ staticpods:
 schemadoc:
 	$(GO) run ./hack/schemadoc
 
+# Regenerates lint/componentfacts_gen.go, what kube-apiserver and kube-scheduler check in their
+# configuration files with code the linter does not link (the scheduler's in-tree plugins, the
+# authorizer types), from the kubernetes source of each supported release (hack/componentfacts): seconds.
+.PHONY: componentfacts
+componentfacts:
+	$(GO) run ./hack/componentfacts v1.35.4 v1.36.3 v1.37.2
+
 # Regenerates lint/rules/placeholders_gen.go, the placeholders 'kubeadm config print' ships (KL014),
 # from the kubeadm source of each supported release (hack/placeholders): seconds.
 .PHONY: placeholders

@@ -31,12 +31,15 @@ func classify(root *yaml.Node, index int) (d *Document, foreign bool) {
 	switch {
 	case d.APIVersion == "" || d.Kind == "":
 		d.addProblem(ProblemType, "", fmt.Sprintf("invalid configuration for GroupVersionKind %q, kind %q: kind and apiVersion is mandatory information that must be specified", d.APIVersion, d.Kind))
-		if len(root.Content) == 0 && root.Style&yaml.FlowStyle == 0 {
+		if commentsOnly(root) {
 			// parseDocuments' stand-in for a part of only comments and blank lines.
 			d.Problems[len(d.Problems)-1].Hint = "kubeadm reads the text before the first '---' line, or between two, as a document: remove that '---' line or the lone comments next to it"
 		}
 	case group == kubeadmGroup:
 		d.Version = ver
+	case componentOf(group, d.Kind) != "":
+		// Which versions the component reads, its scheme says when the document is decoded.
+		d.Component = componentOf(group, d.Kind)
 	case group == kubeletGroup || group == kubeProxyGroup:
 		if !(d.APIVersion == kubeletVersion && d.Kind == KindKubelet || d.APIVersion == kubeProxyVersion && d.Kind == KindKubeProxy) {
 			d.addProblem(ProblemType, "apiVersion", unknownAPI(d))
@@ -103,6 +106,28 @@ func (d *Document) checkAPIVersion(opts *Options) {
 func hasConfig(f *File) bool {
 	for _, d := range f.Docs {
 		if d.APIVersion != "" || d.Kind != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// commentsOnly reports whether a document is parseDocuments' stand-in for a part of only comments
+// and blank lines, which kubeadm reads as a document and a component's YAML decoder skips.
+func commentsOnly(root *yaml.Node) bool {
+	return root.Kind == yaml.MappingNode && len(root.Content) == 0 && root.Style&yaml.FlowStyle == 0
+}
+
+// hasComponentFile reports whether any document is a control-plane configuration file.
+func hasComponentFile(f *File) bool {
+	return slices.ContainsFunc(f.Docs, func(d *Document) bool { return d.Component != "" })
+}
+
+// hasKubeadmConfig reports whether any document is of kubeadm's, the kubelet's or kube-proxy's
+// configuration APIs, the documents kubeadm reads from its --config file.
+func hasKubeadmConfig(f *File) bool {
+	for _, d := range f.Docs {
+		if d.Component == "" && d.APIVersion != "" && d.Kind != "" {
 			return true
 		}
 	}

@@ -91,39 +91,11 @@ func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme, b *
 	if ext == nil {
 		return nil
 	}
-	skip := map[*yaml.Node]bool{}
-	for retry := 0; ; retry++ {
-		if retry > 0 {
-			// Each retry re-encodes the document: on a large hostile one that adds up, and the
-			// webhook's caller may have given up long ago.
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if j, err = toJSON(d.Root, skip, nil); err != nil {
-				return err
-			}
-		}
-		obj := reflect.New(reflect.TypeOf(ext).Elem()).Interface()
-		strictErrs, err := kjson.UnmarshalStrict(j.data, obj)
-		if err == nil {
-			for _, se := range strictErrs {
-				d.addStrictError(se)
-			}
-			ext = obj
-			break
-		}
-		if retry == maxDecodeRetries {
-			d.addProblem(ProblemFieldType, "", err.Error())
-			return nil
-		}
-		node := j.culprit(err, d.Root, skip, reflect.TypeOf(ext).Elem())
-		path := nodePath(d.Root, node)
-		d.addProblem(ProblemFieldType, path, err.Error())
-		if node == nil || node == deref(d.Root) {
-			return nil
-		}
-		skip[node] = true
+	obj, j, err := strictDecode(ctx, d, j, reflect.TypeOf(ext).Elem())
+	if err != nil || obj == nil {
+		return err
 	}
+	ext = obj
 
 	switch o := ext.(type) {
 	case *kubeletv1beta1.KubeletConfiguration:
@@ -141,6 +113,47 @@ func decode(ctx context.Context, d *Document, kubeletScheme *runtime.Scheme, b *
 		d.Object = internal
 	}
 	return nil
+}
+
+// strictDecode decodes j into a new value of typ with sigs.k8s.io/json's strict mode, as kubeadm
+// and the components decode, recording every unknown field and every value of the wrong type on
+// d: after a type error it drops the offending value and decodes again. The value is nil when
+// the document cannot be decoded at all; the JSON returned is what it was decoded from, without
+// the dropped values. An error means ctx is done or the text cannot be encoded again.
+func strictDecode(ctx context.Context, d *Document, j *jsonDoc, typ reflect.Type) (any, *jsonDoc, error) {
+	skip := map[*yaml.Node]bool{}
+	for retry := 0; ; retry++ {
+		if retry > 0 {
+			// Each retry re-encodes the document: on a large hostile one that adds up, and the
+			// webhook's caller may have given up long ago.
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+			var err error
+			if j, err = toJSON(d.Root, skip, nil); err != nil {
+				return nil, nil, err
+			}
+		}
+		obj := reflect.New(typ).Interface()
+		strictErrs, err := kjson.UnmarshalStrict(j.data, obj)
+		if err == nil {
+			for _, se := range strictErrs {
+				d.addStrictError(se)
+			}
+			return obj, j, nil
+		}
+		if retry == maxDecodeRetries {
+			d.addProblem(ProblemFieldType, "", err.Error())
+			return nil, nil, nil
+		}
+		node := j.culprit(err, d.Root, skip, typ)
+		path := nodePath(d.Root, node)
+		d.addProblem(ProblemFieldType, path, err.Error())
+		if node == nil || node == deref(d.Root) {
+			return nil, nil, nil
+		}
+		skip[node] = true
+	}
 }
 
 // culprit finds the node behind a decoding error. The JSON decoder gives an offset for type errors;

@@ -42,6 +42,9 @@ type Document struct {
 	Kind       string
 	// Version is the kubeadm API version as written (v1beta3, v1beta4, v1); empty for other groups.
 	Version string
+	// Component is the control-plane component that reads a configuration file of this kind
+	// (release.APIServer, release.Scheduler), empty for kubeadm's, the kubelet's and kube-proxy's.
+	Component string
 	// Root is the document's mapping in v1beta4 shape: v1beta3 documents are migrated, and the
 	// migrated nodes keep their source positions. Rules and paths use it.
 	Root *yaml.Node
@@ -52,7 +55,9 @@ type Document struct {
 	// *kubeadmapi.ClusterConfiguration, *kubeadmapi.JoinConfiguration,
 	// *kubeadmapi.ResetConfiguration, *kubeadmapi.UpgradeConfiguration (internal types, statically
 	// defaulted), *kubeletv1beta1.KubeletConfiguration or *kubeproxyv1alpha1.KubeProxyConfiguration
-	// (as written, not defaulted, so that rules can tell an unset field from a false one).
+	// (as written, not defaulted, so that rules can tell an unset field from a false one); for a
+	// control-plane configuration file, the component's internal type, defaulted as it defaults it
+	// (*apiserver.EncryptionConfiguration, *audit.Policy, *config.KubeSchedulerConfiguration...).
 	Object any
 	// Problems are what decoding and kubeadm's validation found; the KL0xx rules report them.
 	// At most MaxFindingsPerRule of one code are kept; the others are only counted, in omitted,
@@ -101,6 +106,9 @@ const (
 	ProblemIgnoredField    // a field Cluster API does not write into kubeadm's configuration
 	ProblemPatchUnmatched  // a kind patch that matches no document kind generates
 	ProblemJSON6902Unmatched
+	// A control-plane configuration file (EncryptionConfiguration, audit Policy...): what its
+	// component's decoding and validation refuse.
+	ProblemComponentFile
 )
 
 // Lookup returns the node at a field path, or nil.
@@ -162,6 +170,7 @@ type File struct {
 	Ignores []IgnoreProblem
 
 	expansion *expansion // what YAML aliases may still add to the documents
+	related   *Related   // the run's other sources, when the caller indexed them
 
 	memo map[any]any // see Memo
 }
@@ -181,6 +190,22 @@ func Memo[T any](f *File, key any, compute func() T) T {
 	f.memo[key] = v
 	return v
 }
+
+// First is the index of the file's first document that holds anything but comments: the one
+// document a component reads from its configuration file. It is -1 when there is none.
+func (f *File) First() int {
+	for i, n := range f.Nodes {
+		if r := deref(n); r != nil && !commentsOnly(r) {
+			return i
+		}
+	}
+	return -1
+}
+
+// RunFile returns the control-plane configuration file of the lint run that is the file at path
+// on a node, by the convention of Related.File; false when the run holds none, or when the
+// caller did not index the run.
+func (f *File) RunFile(path string) (RunFile, bool) { return f.related.File(path, f.Name) }
 
 // Doc returns the file's first document of kind, or nil.
 func (f *File) Doc(kind string) *Document {

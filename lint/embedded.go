@@ -63,8 +63,9 @@ type ObjectOptions struct {
 	// KubeadmConfigTemplate no MachineDeployment of the run references. Empty: the Linter's.
 	KubernetesVersion string
 	// Related are the other Cluster API objects of the run (Clusters, MachineDeployments,
-	// MachinePools, Machines), which give templates their version and networking. Nil: only the
-	// source's own objects.
+	// MachinePools, Machines), which give templates their version and networking, and the run's
+	// control-plane configuration files, which the flags of a ClusterConfiguration name. Nil: only
+	// the source's own objects.
 	Related *Related
 }
 

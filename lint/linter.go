@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -37,6 +38,9 @@ type Linter struct {
 	reportUnused bool
 	// kubeletScheme is built once: building it costs more than linting a file.
 	kubeletScheme *runtime.Scheme
+	// apiserverScheme is kube-apiserver's configuration files' scheme, built on first use: most
+	// runs lint no such file.
+	apiserverScheme func() *runtime.Scheme
 }
 
 var ruleID = regexp.MustCompile(`^KL\d{3}$`)
@@ -67,7 +71,7 @@ func New(cfg Config) (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the kubelet configuration scheme: %w", err)
 	}
-	l := &Linter{opts: opts, policy: policy, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks}
+	l := &Linter{opts: opts, policy: policy, known: known, replaced: replaced, reportUnused: cfg.ReportUnusedIgnores, kubeletScheme: ks, apiserverScheme: sync.OnceValue(newAPIServerScheme)}
 	for _, r := range cfg.Rules {
 		switch {
 		case r.Run == nil || !policy.Runs(r):
@@ -110,6 +114,9 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		return nil, err
 	}
 	f := &File{Name: src.Name, Nodes: nodes, expansion: newExpansion(len(src.Data))}
+	if src.objects != nil {
+		f.related = src.objects.Related
+	}
 	var foreign, carriers []*Document
 	for i, n := range nodes {
 		root := deref(n)
@@ -125,6 +132,20 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		} else {
 			f.Docs = append(f.Docs, d)
 		}
+	}
+	if hasKubeadmConfig(f) {
+		// kubeadm reads the documents of a file as its own: a component's file beside them is a
+		// foreign document to it, and its component would read the file's first document.
+		f.Docs = slices.DeleteFunc(f.Docs, func(d *Document) bool {
+			if d.Component != "" {
+				foreign = append(foreign, d)
+			}
+			return d.Component != ""
+		})
+	}
+	if !hasKubeadmConfig(f) && hasComponentFile(f) {
+		// A component's decoder reads the first YAML document and skips comments before it.
+		f.Docs = slices.DeleteFunc(f.Docs, func(d *Document) bool { return d.APIVersion == "" && commentsOnly(d.Root) })
 	}
 	if !hasConfig(f) && !src.Walked {
 		// In a file named on the command line, a foreign document whose kind looks like a
@@ -146,13 +167,16 @@ func (l *Linter) Lint(ctx context.Context, src Source) (res *Result, err error) 
 		f.Skipped = len(f.Docs) + len(foreign)
 		f.Docs = nil
 		return &Result{File: f}, nil
-	case hasConfig(f) && len(foreign) > 0:
+	case hasKubeadmConfig(f) && len(foreign) > 0:
 		// 'kubeadm config validate' rejects a file with documents of other APIs; 'kubeadm init'
 		// ignores them. The linter sides with validate, as a CI gate should.
 		for _, d := range foreign {
+			hint := "move the document to a file of its own, as 'kubeadm config validate' rejects the file and 'kubeadm init' ignores the document"
+			if d.Component != "" {
+				hint = fmt.Sprintf("move the document to a file of its own, as 'kubeadm config validate' rejects the file and %s reads only the first document of its file", d.Component)
+			}
 			d.Problems = append(d.Problems, Problem{Code: ProblemType, Path: "apiVersion",
-				Message: fmt.Sprintf("unknown configuration API %q", d.APIVersion),
-				Hint:    "move the document to a file of its own, as 'kubeadm config validate' rejects the file and 'kubeadm init' ignores the document"})
+				Message: fmt.Sprintf("unknown configuration API %q", d.APIVersion), Hint: hint})
 		}
 		f.Docs = append(f.Docs, foreign...)
 		sort.Slice(f.Docs, func(i, j int) bool { return f.Docs[i].Index < f.Docs[j].Index })
@@ -258,7 +282,7 @@ func (l *Linter) placer(file string) func(*Document, Finding) Finding {
 func (l *Linter) load(ctx context.Context, f *File) error {
 	seenKind := map[string]bool{}
 	for _, d := range f.Docs {
-		if d.Kind != "" && !hasTypeProblem(d) {
+		if d.Kind != "" && d.Component == "" && !hasTypeProblem(d) {
 			if seenKind[d.Kind] {
 				d.addProblem(ProblemDuplicateKind, "kind", fmt.Sprintf("invalid configuration: kind %q is specified twice in YAML file", d.Kind))
 			}
@@ -277,7 +301,11 @@ func (l *Linter) load(ctx context.Context, f *File) error {
 		if hasTypeProblem(d) || d.hasProblem(ProblemDuplicateKind) || d.Version != "" && d.removed {
 			continue
 		}
-		if err := decode(ctx, d, l.kubeletScheme, f.expansion); err != nil {
+		decodeDoc := func() error { return decode(ctx, d, l.kubeletScheme, f.expansion) }
+		if d.Component != "" {
+			decodeDoc = func() error { return l.decodeComponent(ctx, d, f.expansion, false) }
+		}
+		if err := decodeDoc(); err != nil {
 			if ctx.Err() != nil {
 				return err
 			}

@@ -2,10 +2,15 @@ package lint
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+	apiserverapi "k8s.io/apiserver/pkg/apis/apiserver"
+	auditapi "k8s.io/apiserver/pkg/apis/audit"
+	schedulerconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
+	podsecurityapi "k8s.io/pod-security-admission/admission/api"
 )
 
 // Related indexes the Cluster API objects of a run that say what the carriers do not: the
@@ -22,6 +27,14 @@ type Related struct {
 	nodes map[*yaml.Node]string
 	// current is the source being linted, for sameSource; set by with.
 	current string
+	// files are the run's control-plane configuration files, by source name.
+	files map[string]RunFile
+}
+
+// RunFile is a control-plane configuration file of the run: the document its component reads.
+type RunFile struct {
+	Name             string // the source's name
+	APIVersion, Kind string // of its first document
 }
 
 type relCluster struct {
@@ -42,7 +55,11 @@ type relRef struct {
 // Add indexes the Cluster API objects of one source. A source that is not YAML adds nothing:
 // linting it reports why.
 func (r *Related) Add(name string, data []byte) {
-	if r == nil || !bytes.Contains(data, []byte(capiGroup)) {
+	if r == nil {
+		return
+	}
+	capi, component := bytes.Contains(data, []byte(capiGroup)), mentionsComponentGroup(data)
+	if !capi && !component {
 		return
 	}
 	nodes, err := parseDocuments(name, data)
@@ -51,7 +68,80 @@ func (r *Related) Add(name string, data []byte) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.add(name, nodes)
+	if component {
+		r.addFile(name, nodes)
+	}
+	if capi {
+		r.add(name, nodes)
+	}
+}
+
+// mentionsComponentGroup reports whether a source may hold a control-plane configuration file.
+func mentionsComponentGroup(data []byte) bool {
+	for _, g := range []string{apiserverapi.GroupName, apiserverapi.LegacyGroupName, auditapi.GroupName,
+		schedulerconfig.GroupName, podsecurityapi.GroupName, kindEncryptionLegacy} {
+		if bytes.Contains(data, []byte(g)) {
+			return true
+		}
+	}
+	return false
+}
+
+// addFile indexes a source whose first document is a control-plane configuration file.
+func (r *Related) addFile(name string, nodes []*yaml.Node) {
+	for _, n := range nodes {
+		root := deref(n)
+		if root == nil || commentsOnly(root) {
+			continue
+		}
+		av, kind := str(get(root, "apiVersion")), str(get(root, "kind"))
+		if group, _ := splitAPIVersion(av); componentOf(group, kind) != "" {
+			if r.files == nil {
+				r.files = map[string]RunFile{}
+			}
+			r.files[name] = RunFile{Name: name, APIVersion: av, Kind: kind}
+		}
+		return
+	}
+}
+
+// File returns the control-plane configuration file of the run that is the file at path on a
+// node, for a flag written in the source from. The convention: a source is that file when its
+// path, as the run names it, ends with the same path components as path, its base name at least;
+// when several do, the one that shares the most, then the one that shares the most leading
+// directories with from; none when two remain.
+func (r *Related) File(path, from string) (RunFile, bool) {
+	if r == nil {
+		return RunFile{}, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	split := func(p string) []string { return strings.Split(filepath.ToSlash(filepath.Clean(p)), "/") }
+	want, src := split(path), split(filepath.Dir(from))
+	var best RunFile
+	bestN, bestNear, tie := 0, 0, false
+	for name, f := range r.files {
+		have := split(name)
+		n := 0
+		for n < len(want) && n < len(have) && want[len(want)-1-n] == have[len(have)-1-n] && have[len(have)-1-n] != ".." {
+			n++
+		}
+		near := 0
+		for near < len(src) && near < len(have)-1 && src[near] == have[near] {
+			near++
+		}
+		switch {
+		case n == 0 || n < bestN || n == bestN && near < bestNear:
+		case n == bestN && near == bestNear:
+			tie = true
+		default:
+			best, bestN, bestNear, tie = f, n, near, false
+		}
+	}
+	if bestN == 0 || tie {
+		return RunFile{}, false
+	}
+	return best, true
 }
 
 func (r *Related) add(name string, nodes []*yaml.Node) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -308,13 +309,15 @@ func TestLSPInNeovim(t *testing.T) {
 		hints[f.File+" "+key] = f.Hint
 	}
 
-	entries, err := os.ReadDir("testdata/examples")
+	var files []string
+	err = filepath.WalkDir(filepath.Join("testdata", "examples"), func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			files = append(files, filepath.Join(wd, p))
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		files = append(files, filepath.Join(wd, "testdata", "examples", e.Name()))
 	}
 
 	// The fixes are applied to copies, and compared with 'kubeadm-lint fix -' on the same text.

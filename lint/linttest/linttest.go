@@ -9,7 +9,8 @@
 // except in the cases of those rules and KL002. A pass_undecoded_*.yaml file is the opposite: one of
 // its documents must not decode, for a rule that must stay silent when it cannot read the facts it
 // needs (a ClusterConfiguration of an old API does not mean the defaults apply). Files named
-// fail_*.yaml must want at least one. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
+// fail_*.yaml must want at least one. The YAML files in the folder's subdirectories are the other
+// files of each case's lint run (lint.Related), named by their paths below the folder. Files ending in .sh are linted as shell scripts. A first-line comment `# options: key=value ...` sets lint
 // options: kubernetesVersion, hostProfile, cni, profile (a profile's own rules run with it anyway), and the --host facts hostReadOnlyUsr,
 // hostNICs, hostResolvConfLoopback and hostCgroupDriver.
 package linttest
@@ -108,7 +109,8 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := l.Lint(context.Background(), lint.Source{Name: base, Data: data, Script: strings.HasSuffix(base, ".sh")})
+	res, err := l.LintObject(context.Background(), lint.Source{Name: base, Data: data, Script: strings.HasSuffix(base, ".sh")},
+		lint.ObjectOptions{Related: companions(t, filepath.Dir(file))})
 	var inputErr *lint.InputError
 	if errors.As(err, &inputErr) {
 		t.Fatalf("test file is not valid YAML: %v", err)
@@ -147,6 +149,29 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []
 		}
 	}
 	return found
+}
+
+// companions indexes the YAML files in the subdirectories of a rule's folder, which every case of
+// the rule sees as the other files of its lint run, by their paths below the folder.
+func companions(t *testing.T, dir string) *lint.Related {
+	t.Helper()
+	r := &lint.Related{}
+	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || filepath.Dir(p) == dir || !strings.HasSuffix(p, ".yaml") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		r.Add(filepath.ToSlash(rel), data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // undecodable are the rules whose findings mean that kubeadm cannot decode a document or a
@@ -278,6 +303,7 @@ var upstream = map[string]*regexp.Regexp{
 	"KL008": regexp.MustCompile(`.*`),
 	"KL009": regexp.MustCompile(`.*`),
 	"KL010": regexp.MustCompile(`.*`),                                                    // the kubelet's and kube-proxy's validation
+	"KL220": regexp.MustCompile(`.*`),                                                    // the components' decoding and validation
 	"KL209": regexp.MustCompile(`^--\S+ is deprecated in [^:]+: (.*)$`),                  // the flag's deprecation notice
 	"KL210": regexp.MustCompile(`^invalid value ".*" for --\S+ \([^)]*\): (.*)$`),        // the flag parser's error
 	"KL212": regexp.MustCompile(`^kubeadm feature gate \S+ is deprecated in \S+: (.*)$`), // kubeadm's notice
