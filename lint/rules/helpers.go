@@ -48,6 +48,19 @@ func controlPlaneArgs(c *kubeadmapi.ClusterConfiguration) []args {
 	return out
 }
 
+// extraVolumes returns the extraVolumes a ClusterConfiguration gives a control-plane component.
+func extraVolumes(c *kubeadmapi.ClusterConfiguration, component string) []kubeadmapi.HostPathMount {
+	switch component {
+	case release.APIServer:
+		return c.APIServer.ExtraVolumes
+	case release.ControllerManager:
+		return c.ControllerManager.ExtraVolumes
+	case release.Scheduler:
+		return c.Scheduler.ExtraVolumes
+	}
+	return nil
+}
+
 // docArgs is an extraArgs list with the document that holds it.
 type docArgs struct {
 	Doc *lint.Document

@@ -116,16 +116,7 @@ func visibleDirs(c *kubeadmapi.ClusterConfiguration, component string, rel *rele
 			}
 		}
 	}
-	var extra []kubeadmapi.HostPathMount
-	switch component {
-	case release.APIServer:
-		extra = c.APIServer.ExtraVolumes
-	case release.ControllerManager:
-		extra = c.ControllerManager.ExtraVolumes
-	case release.Scheduler:
-		extra = c.Scheduler.ExtraVolumes
-	}
-	for _, v := range extra {
+	for _, v := range extraVolumes(c, component) {
 		out = append(out, mountDir{path: v.MountPath, writable: !v.ReadOnly})
 	}
 	return out

@@ -7,6 +7,8 @@ import (
 
 	kubeadmconstants "k8s.io/kubernetes/cmd/kubeadm/app/constants"
 
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
+
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
@@ -18,8 +20,8 @@ var KL219 = &lint.Rule{
 	Severity: lint.SeverityError,
 	Kinds:    []string{lint.KindCluster},
 	Run: func(p *lint.Pass) {
-		c, doc := clusterConfig(p.File)
-		if c == nil || doc != p.Doc {
+		c, ok := object[*kubeadmapi.ClusterConfiguration](p)
+		if !ok {
 			return
 		}
 		for _, l := range controlPlaneArgs(c) {

@@ -98,16 +98,9 @@ apiServer:
 // hostPath turns a path in a component's container into the path on the node: through the
 // extraVolume whose mountPath is the path or the nearest directory above it, or the path itself.
 func hostPath(c *kubeadmapi.ClusterConfiguration, component, p string) string {
-	var extra []kubeadmapi.HostPathMount
-	switch component {
-	case release.APIServer:
-		extra = c.APIServer.ExtraVolumes
-	case release.Scheduler:
-		extra = c.Scheduler.ExtraVolumes
-	}
 	p = path.Clean(p)
 	best, host := -1, p
-	for _, v := range extra {
+	for _, v := range extraVolumes(c, component) {
 		mp := path.Clean(v.MountPath)
 		if v.HostPath == "" || len(mp) <= best {
 			continue
