@@ -59,6 +59,9 @@ type Case struct {
 	// Probe says how kubeadm's probes of a component that serves fail: "GET /livez: 401". Empty
 	// when every probe passes.
 	Probe string `json:"probe,omitempty"`
+	// Files are the case's own files, by their path under /etc/kubernetes, that its args name:
+	// a configuration file the component reads at start.
+	Files map[string]string `json:"files,omitempty"`
 }
 
 // serving is what each component logs once its options are parsed, validated and applied and
@@ -152,7 +155,7 @@ func runRelease(bin, files, rel string, cases []Case) ([]Case, error) {
 	for i := range cases {
 		c := &cases[i]
 		fmt.Fprintf(os.Stderr, "startcheck: %s %s %q\n", rel, c.Component, c.Args)
-		c.Fails, c.Message, c.Probe, err = n.try(c.Component, c.Args)
+		c.Fails, c.Message, c.Probe, err = n.tryWithFiles(*c)
 		if err != nil {
 			return nil, fmt.Errorf("%s %q: %w", c.Component, c.Args, err)
 		}
@@ -199,6 +202,27 @@ func (n *node) init(rel string) error {
 	return nil
 }
 
+// tryWithFiles writes the case's files where its args name them, for the one case.
+func (n *node) tryWithFiles(c Case) (fails bool, msg, probe string, err error) {
+	for name, content := range c.Files {
+		path := n.local(name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return false, "", "", err
+		}
+		if err := os.WriteFile(path, []byte(n.local(content)), 0o600); err != nil {
+			return false, "", "", err
+		}
+		defer os.Remove(path)
+	}
+	return n.try(c.Component, c.Args)
+}
+
+// local moves the paths under /etc/kubernetes in text into the node's directory, where the
+// kubeconfigs and the case's files are.
+func (n *node) local(text string) string {
+	return strings.ReplaceAll(text, kubeadmconstants.KubernetesDir+"/", n.dir+"/")
+}
+
 // try starts a component with the case's extraArgs, probes it as the kubelet probes kubeadm's
 // static Pod, stops it, and reports whether it refused to start or failed a probe.
 func (n *node) try(component string, args []string) (fails bool, msg, probe string, err error) {
@@ -222,17 +246,17 @@ func (n *node) try(component string, args []string) (fails bool, msg, probe stri
 		return false, "", "", fmt.Errorf("no oracle for %s", component)
 	}
 	pod := controlplane.GetStaticPodSpecs(&cfg, &endpoint, nil)[component]
-	command := slicesMap(pod.Spec.Containers[0].Command, func(a string) string {
-		// The kubeconfigs are in the node's directory, not /etc/kubernetes.
-		return strings.ReplaceAll(a, kubeadmconstants.KubernetesDir+"/", n.dir+"/")
-	})
+	command := slicesMap(pod.Spec.Containers[0].Command, n.local)
 	// The controller-manager and the scheduler serve on kubeadm's ports, one case at a time: a
 	// port of the oracle's would hide a case's own --secure-port from the probes.
 	p, err := n.start(command, serving)
 	var refused *refusal
+	var stalled *stall
 	switch {
 	case errors.As(err, &refused):
 		return true, refused.message, "", nil
+	case errors.As(err, &stalled):
+		return true, stalled.message, "", nil
 	case err != nil:
 		return false, "", "", err
 	}
@@ -294,6 +318,13 @@ func probes(c v1.Container, nodeIP string) string {
 	return ""
 }
 
+// stall is a component that neither served nor exited in startTimeout. For a case it is a
+// verdict, as kubeadm's wait for the control plane would fail on it too; for init's etcd and
+// kube-apiserver it is an error of the oracle.
+type stall struct{ message string }
+
+func (s *stall) Error() string { return s.message }
+
 // refusal is a component that exited before it served.
 type refusal struct{ message string }
 
@@ -323,7 +354,7 @@ func (n *node) start(command []string, marker string) (*proc, error) {
 	case <-time.After(startTimeout):
 		_ = cmd.Process.Kill()
 		<-p.exited
-		return nil, fmt.Errorf("%s neither served nor exited in %s; its log:\n%s", name, startTimeout, tail(log.String()))
+		return nil, &stall{fmt.Sprintf("%s neither served nor exited in %s: %s", name, startTimeout, tail(log.String()))}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -23,6 +24,7 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // The differential goldens hold what the real components do with the extraArgs of every rule
@@ -49,6 +51,20 @@ var startCases = []string{testdata + "/KL218", testdata + "/KL219"}
 // startRules are the rules whose errors mean the component exits at start.
 var startRules = []string{"KL207", "KL208", "KL210", "KL211"}
 
+// fileCases are the folders whose control-plane files the start goldens hold, each document
+// given to its component by the flag that reads its kind: the cases of the file rules, and the
+// hardened set of the shipped examples.
+var fileCases = []string{testdata + "/KL220", testdata + "/KL221", testdata + "/KL222", testdata + "/KL225",
+	"../../testdata/examples/node/etc/kubernetes"}
+
+// fileRules are the rules whose errors on a control-plane file mean its component exits at start.
+// KL225 only warns, as a KubeSchedulerConfiguration may serve a scheduler of the user's own; given
+// to kubeadm's scheduler, as the goldens give it, its finding is the refusal.
+var fileRules = []string{"KL220", "KL221", "KL222", "KL225"}
+
+// refusalWarnings are the warnings that the goldens count as the component's refusal.
+var refusalWarnings = []string{"KL225"}
+
 // argCase is one list of flags as kubeadm passes it to a component of a release.
 type argCase struct {
 	Release   string   `json:"release"` // the binary's release: "v1.37.2"
@@ -59,6 +75,9 @@ type argCase struct {
 	Message   string   `json:"message"` // what it said, trimmed
 	// Probe says how kubeadm's probes of the started component failed (start goldens only).
 	Probe string `json:"probe,omitempty"`
+	// Files are the configuration files the args name, by path, with their text (start goldens
+	// only): the linter lints each as a file of its own.
+	Files map[string]string `json:"files,omitempty"`
 }
 
 func (c argCase) key() string { return c.Component + "\x00" + strings.Join(c.Args, "\x00") }
@@ -70,7 +89,7 @@ func TestDifferential(t *testing.T) {
 		writeDifferential(t)
 	}
 	cases := readGolden(t, differentialGolden)
-	checkGoldens(t, cases, collectArgs(t, testdata, "../../testdata/examples", "../../testdata/corpus"), startRules)
+	checkGoldens(t, cases, collectArgs(t, testdata, "../../testdata/examples", "../../testdata/corpus"), startRules, "flags-goldens")
 }
 
 // TestStartDifferential holds KL218 and the flag rules to the real components' start, and KL219
@@ -83,7 +102,8 @@ func TestStartDifferential(t *testing.T) {
 	}
 	cases := readGolden(t, startGolden)
 	want := controlPlaneCases(collectArgs(t, startCases...))
-	checkGoldens(t, cases, want, append(slices.Clone(startRules), "KL218"))
+	maps.Copy(want, collectFiles(t, fileCases...))
+	checkGoldens(t, cases, want, slices.Concat(startRules, []string{"KL218"}, fileRules), "start-goldens")
 	var probed []argCase
 	for _, c := range cases {
 		if !c.Fails {
@@ -91,12 +111,13 @@ func TestStartDifferential(t *testing.T) {
 			probed = append(probed, c)
 		}
 	}
-	checkGoldens(t, probed, nil, []string{"KL219"}) // the goldens' completeness is checked above
+	checkGoldens(t, probed, nil, []string{"KL219"}, "start-goldens") // the goldens' completeness is checked above
 }
 
 // checkGoldens wants a golden for every case of every release the goldens hold, and the rules'
-// errors exactly on the cases whose component refused them.
-func checkGoldens(t *testing.T, cases []argCase, want map[string]argCase, rules []string) {
+// errors exactly on the cases whose component refused them; target is the make target that
+// records them.
+func checkGoldens(t *testing.T, cases []argCase, want map[string]argCase, rules []string, target string) {
 	t.Helper()
 	recorded, releases := map[string]bool{}, map[string]bool{}
 	for _, c := range cases {
@@ -106,7 +127,7 @@ func checkGoldens(t *testing.T, cases []argCase, want map[string]argCase, rules 
 	for _, c := range want {
 		for rel := range releases {
 			if !recorded[rel+"\x00"+c.key()] {
-				t.Errorf("%s %s %q (from %s) has no golden: run 'make flags-goldens'", rel, c.Component, c.Args, c.Source)
+				t.Errorf("%s %s %q (from %s) has no golden: run 'make %s'", rel, c.Component, c.Args, c.Source, target)
 			}
 		}
 	}
@@ -158,9 +179,18 @@ func lintArgs(t *testing.T, c argCase, rules []string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	findings := res.Findings
+	for _, name := range slices.Sorted(maps.Keys(c.Files)) {
+		res, err := l.Lint(context.Background(), lint.Source{Name: name, Data: []byte(c.Files[name])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings = append(findings, res.Findings...)
+	}
 	var out []string
-	for _, f := range res.Findings {
-		if f.Severity == lint.SeverityError && slices.Contains(rules, f.Rule) {
+	for _, f := range findings {
+		refusal := f.Severity == lint.SeverityError || slices.Contains(refusalWarnings, f.Rule)
+		if refusal && slices.Contains(rules, f.Rule) {
 			out = append(out, f.Rule+" "+f.Message)
 		}
 	}
@@ -240,6 +270,7 @@ func writeStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	lists := controlPlaneCases(collectArgs(t, startCases...))
+	maps.Copy(lists, collectFiles(t, fileCases...))
 	var in bytes.Buffer
 	for _, rel := range releases {
 		for _, key := range slices.Sorted(maps.Keys(lists)) {
@@ -373,6 +404,74 @@ func collectArgs(t *testing.T, roots ...string) map[string]argCase {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	return out
+}
+
+// collectFiles gives each control-plane file document under roots to its component, by the flag
+// that reads its kind, as a file of its own under /etc/kubernetes named by its text's hash: a
+// changed document is a new case. The other files of a document's directory go with it, at
+// their paths below the root, for a document that names them.
+func collectFiles(t *testing.T, roots ...string) map[string]argCase {
+	t.Helper()
+	flags := map[string]argCase{}
+	for comp, kinds := range rules.ConfigFileKinds {
+		for flag, kind := range kinds {
+			flags[kind] = argCase{Component: comp, Args: []string{"--" + flag + "="}}
+		}
+	}
+	out := map[string]argCase{}
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for i, text := range strings.Split(string(data), "\n---\n") {
+				var head struct{ Kind string }
+				if yaml.Unmarshal([]byte(text), &head) != nil {
+					continue
+				}
+				c, ok := flags[head.Kind]
+				if !ok {
+					continue
+				}
+				sum := sha256.Sum256([]byte(text))
+				name := fmt.Sprintf("/etc/kubernetes/files/%x.yaml", sum[:6])
+				c.Args = []string{c.Args[0] + name}
+				c.Source = fmt.Sprintf("%s#%d", strings.TrimPrefix(path, "../../"), i+1)
+				c.Files = siblings(t, root, filepath.Dir(path))
+				c.Files[name] = text
+				out[c.key()] = c
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// siblings are the YAML files of dir by their paths below root, put under /etc/kubernetes: the
+// files a document of dir may name, when root stands for /etc/kubernetes.
+func siblings(t *testing.T, root, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	if !strings.HasSuffix(root, "etc/kubernetes") {
+		return out
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, p)
+		out["/etc/kubernetes/"+filepath.ToSlash(rel)] = string(data)
 	}
 	return out
 }

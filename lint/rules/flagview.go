@@ -101,7 +101,9 @@ func (fv *flagView) entries(name string) []flagValue {
 		}
 		return nil
 	}
-	if f := fv.rel.Component(fv.component).Flag(name); f == nil || !strings.HasSuffix(f.Type, "Slice") {
+	// pflag's slices and component-base's maps (runtime-config, feature-gates) add every
+	// occurrence to the value; any other flag keeps its last.
+	if f := fv.rel.Component(fv.component).Flag(name); f == nil || !strings.HasSuffix(f.Type, "Slice") && !strings.HasPrefix(f.Type, "map") {
 		out = out[len(out)-1:]
 	}
 	return out

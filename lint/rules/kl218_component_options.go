@@ -3,6 +3,7 @@ package rules
 import (
 	"crypto/tls"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,9 +48,10 @@ then waits for a control plane that never comes up.
 The rule applies the checks that the component of the target release runs, to the command line
 kubeadm writes: kubeadm's own flags (enable-admission-plugins=NodeRestriction,
 authorization-mode=Node,RBAC, leader-elect=true) with the user's extraArgs on top, a repeated
-list flag taking every entry's values as pflag does. The names it checks against (admission
-plugins, authorization modes, audit modes and formats, TLS versions and cipher suites,
-controllers) are read from each release's source by hack/flags. Messages quote the component.`, `
+list or map flag taking every entry's values as pflag does. The names it checks against
+(admission plugins, authorization modes, audit modes and formats, storage media types, API group
+versions, TLS versions and cipher suites, controllers) are read from each release's source by
+hack/flags. Messages quote the component.`, `
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 apiServer:
@@ -67,7 +69,7 @@ apiServer:
   - name: admission-control-config-file
     value: /etc/kubernetes/admission/config.yaml
   - name: authorization-mode
-    value: Node,RBAC`, `generated from each release's source by hack/flags (AllOrderedPlugins, AuthorizationModeChoices, AllowedModes, AllowedFormats, TLSPossibleVersions, TLSCipherPossibleValues, KnownControllers); k8s.io/apiserver/pkg/server/options (admission.go, audit.go, etcd.go), pkg/kubeapiserver/options/authorization.go, k8s.io/controller-manager/options/generic.go; proven by the real components' start in testdata/flags/start.tsv.`),
+    value: Node,RBAC`, `generated from each release's source by hack/flags (AllOrderedPlugins, AuthorizationModeChoices, AllowedModes, AllowedFormats, storageMediaTypes, the API schemes, TLSPossibleVersions, TLSCipherPossibleValues, KnownControllers); k8s.io/apiserver/pkg/server/options (admission.go, audit.go, etcd.go, api_enablement.go), k8s.io/apiserver/pkg/server/resourceconfig, pkg/controlplane/apiserver/options/validation.go, pkg/kubeapiserver/options/authorization.go, k8s.io/controller-manager/options/generic.go; proven by the real components' start in testdata/flags/start.tsv.`),
 }
 
 // optionCheck is one of a component's own checks of its options, run on the command line
@@ -75,9 +77,10 @@ apiServer:
 type optionCheck func(fv *flagView) []violation
 
 var optionChecks = map[string][]optionCheck{
-	release.APIServer:         {admissionPlugins, authorizationModes, auditBackends, encryptionReload, tlsOptions},
-	release.ControllerManager: {controllerNames, leaderElectionLock, tlsOptions},
-	release.Scheduler:         {tlsOptions},
+	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
+		inflight, corsOrigins, tlsOptions, loggingFormat, hiddenMetrics},
+	release.ControllerManager: {controllerNames, leaderElectionLock, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
+	release.Scheduler:         {leaderElectionLock, tlsOptions, loggingFormat, hiddenMetrics},
 }
 
 // unknownNames refuses each name of the user's entries of flag that the component's set lacks.
@@ -297,4 +300,185 @@ func leaderElectionLock(fv *flagView) []violation {
 	}
 	return []violation{{index: lock[0].index, msg: fmt.Sprintf("leader-elect-resource-lock is %q, not leases", lock[0].value),
 		hint: "remove it: leader election locks a Lease only"}}
+}
+
+// storageMediaType is EtcdOptions.Validate's check of --storage-media-type.
+func storageMediaType(fv *flagView) []violation {
+	return unknownNames(fv, "storage-media-type", "storage-media-types", "storage media type")
+}
+
+// runtimeConfig is what kube-apiserver checks of --runtime-config before it serves:
+// APIEnablementOptions.Validate (keys, groups), MergeAPIResourceConfigs (versions, values,
+// resources), and the controlplane options' check that the flow-control API stays on while
+// API Priority and Fairness is.
+func runtimeConfig(fv *flagView) []violation {
+	known := fv.rel.Component(fv.component).Values("api-group-versions")
+	entries := fv.entries("runtime-config")
+	if known == nil || len(entries) == 0 {
+		return nil
+	}
+	groups := map[string]bool{}
+	for _, gv := range known {
+		group, _, _ := strings.Cut(gv, "/")
+		if !strings.Contains(gv, "/") {
+			group = ""
+		}
+		groups[group] = true
+	}
+	bad := func(e flagValue, msg, hint string) violation { return violation{index: e.index, msg: msg, hint: hint} }
+	var out []violation
+	keys := map[string]string{} // the merged map, as cliflag.ConfigurationMap builds it
+	for _, e := range entries {
+		for _, item := range listed(e.value) {
+			key, value, _ := strings.Cut(item, "=")
+			key, value = coreKey(strings.TrimSpace(key)), strings.TrimSpace(value)
+			if key == "api/legacy" {
+				continue // Complete drops it
+			}
+			keys[key] = value
+			if e.index < 0 {
+				continue
+			}
+			if strings.HasPrefix(key, "api/") && slices.Contains(apiMatchers, key) {
+				if value != "true" && value != "false" {
+					out = append(out, bad(e, fmt.Sprintf("runtime-config %s=%s is neither true nor false", key, value), "write "+key+"=true or "+key+"=false"))
+				}
+				continue
+			}
+			tokens := strings.Split(key, "/")
+			if len(tokens) < 2 || len(tokens) > 3 {
+				out = append(out, bad(e, fmt.Sprintf("runtime-config key %q is not group/version or group/version/resource", key),
+					"name an API as group/version (apps/v1), or api/all, api/ga, api/beta or api/alpha"))
+				continue
+			}
+			gv := tokens[0] + "/" + tokens[1]
+			if tokens[0] == "" {
+				gv = tokens[1] // the core group's versions are listed bare
+			}
+			switch {
+			case !groups[tokens[0]]:
+				out = append(out, bad(e, fmt.Sprintf("runtime-config names API group %q, unknown to %s %s", tokens[0], fv.component, fv.release()),
+					"remove it: the group is not served by this release"))
+			case !slices.Contains(known, gv):
+				out = append(out, bad(e, fmt.Sprintf("runtime-config names %s, a version %s %s does not serve", gv, fv.component, fv.release()),
+					"remove it, or name a version of the group this release serves"))
+			case value != "" && !isBool(value):
+				out = append(out, bad(e, fmt.Sprintf("runtime-config %s=%s is not a boolean", key, value), "write "+key+"=true or "+key+"=false"))
+			case len(tokens) == 3 && strings.ToLower(tokens[2]) != tokens[2]:
+				out = append(out, bad(e, fmt.Sprintf("runtime-config resource %q is not lower case", tokens[2]), "name the resource by its lower-case plural, as the API path does"))
+			}
+		}
+	}
+	last := entries[len(entries)-1]
+	if len(keys) == 1 && keys["api/all"] == "false" && last.index >= 0 {
+		out = append(out, bad(last, "runtime-config turns every API off with api/all=false alone", "enable the group versions the cluster needs beside api/all=false"))
+	}
+	if apf, _, _ := fv.get("enable-priority-and-fairness"); apf != "false" && last.index >= 0 {
+		// validateAPIPriorityAndFairness: the first of these the map sets decides.
+		for _, k := range []string{"flowcontrol.apiserver.k8s.io/v1", "api/ga", "api/all"} {
+			if v, ok := keys[k]; ok {
+				if v == "false" {
+					out = append(out, bad(last, fmt.Sprintf("runtime-config %s=false turns off the API that priority and fairness needs", k),
+						"keep flowcontrol.apiserver.k8s.io/v1=true, or set enable-priority-and-fairness to false"))
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// coreKey is the Options.Complete of the controlplane: "v1", "api/v1" and their resources name
+// the core group, whose key is "/v1".
+func coreKey(key string) string {
+	for _, prefix := range []string{"api/v1", "v1"} {
+		if key == prefix || strings.HasPrefix(key, prefix+"/") {
+			return "/v1" + strings.TrimPrefix(key, prefix)
+		}
+	}
+	return key
+}
+
+// apiMatchers are the keys of --runtime-config that name versions by stability
+// (k8s.io/apiserver/pkg/server/resourceconfig).
+var apiMatchers = []string{"api/all", "api/ga", "api/beta", "api/alpha"}
+
+func isBool(s string) bool {
+	_, err := strconv.ParseBool(s)
+	return err == nil
+}
+
+// loggingFormat is logsapi's Validate, which every component runs on its logging options.
+func loggingFormat(fv *flagView) []violation {
+	return unknownNames(fv, "logging-format", "logging-formats", "logging format")
+}
+
+// hiddenMetrics is the metrics options' Validate: --show-hidden-metrics-for-version may only
+// name the minor release before the component's own.
+func hiddenMetrics(fv *flagView) []violation {
+	e := fv.entries("show-hidden-metrics-for-version")
+	want := fmt.Sprintf("1.%d", fv.minor-1)
+	if len(e) == 0 || e[0].index < 0 || e[0].value == "" || e[0].value == want {
+		return nil
+	}
+	return []violation{{index: e[0].index, msg: fmt.Sprintf("show-hidden-metrics-for-version is %s; %s %s takes only %s", e[0].value, fv.component, fv.release(), want),
+		hint: fmt.Sprintf("set it to %s, or remove it: metrics hidden longer ago are gone", want)}}
+}
+
+// inflight is FeatureOptions.ApplyTo's check that priority and fairness has seats to share,
+// and ServerRunOptions.Validate's of negative limits.
+func inflight(fv *flagView) []violation {
+	var out []violation
+	for _, name := range []string{"max-requests-inflight", "max-mutating-requests-inflight"} {
+		out = append(out, intAtLeast(fv, name, 0)...)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	reads, mutating := fv.entries("max-requests-inflight"), fv.entries("max-mutating-requests-inflight")
+	apf, _, _ := fv.get("enable-priority-and-fairness")
+	if len(reads) == 0 || len(mutating) == 0 || apf == "false" || strings.TrimSpace(reads[0].value) != "0" || strings.TrimSpace(mutating[0].value) != "0" {
+		return nil
+	}
+	return []violation{{index: max(reads[0].index, mutating[0].index), msg: "max-requests-inflight and max-mutating-requests-inflight are both 0, which leaves priority and fairness no seats",
+		hint: "give one of them a positive limit; 0 means no limit only with enable-priority-and-fairness=false"}}
+}
+
+// corsOrigins is ServerRunOptions.Validate's check that each allowed origin is a regular
+// expression pinned to the start and the end of the host.
+func corsOrigins(fv *flagView) []violation {
+	var out []violation
+	for _, e := range fv.entries("cors-allowed-origins") {
+		for _, origin := range strings.Split(e.value, ",") {
+			switch {
+			case e.index < 0:
+			case strings.TrimSpace(origin) == "":
+				out = append(out, violation{index: e.index, msg: "cors-allowed-origins has an empty entry", hint: "remove the empty entry between the commas"})
+			case !(strings.Contains(origin, "^") || strings.Contains(origin, "//")) || !(strings.Contains(origin, "$") || strings.Contains(origin, ":")):
+				out = append(out, violation{index: e.index, msg: fmt.Sprintf("cors-allowed-origins entry %q is not pinned to the start and end of the host", origin),
+					hint: `anchor it as //example\.com$ or ^https://example\.com(:|$)`})
+			default:
+				if _, err := regexp.Compile(origin); err != nil {
+					out = append(out, violation{index: e.index, msg: fmt.Sprintf("cors-allowed-origins entry %q is not a regular expression", origin), hint: "fix the expression; Go's regexp syntax applies"})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// cloudProvider is the controller-manager's check, since the in-tree cloud providers were
+// removed, that only an external one is named, and that node CIDRs come from the range
+// allocator (cmd/kube-controller-manager/app/options, Validate).
+func cloudProvider(fv *flagView) []violation {
+	var out []violation
+	if e := fv.entries("cloud-provider"); len(e) > 0 && e[0].index >= 0 && e[0].value != "" && e[0].value != "external" {
+		out = append(out, violation{index: e[0].index, msg: fmt.Sprintf("cloud-provider %q is an in-tree provider, which %s %s no longer has", e[0].value, fv.component, fv.release()),
+			hint: "set cloud-provider to external and run the provider's cloud-controller-manager"})
+	}
+	if e := fv.entries("cidr-allocator-type"); len(e) > 0 && e[0].index >= 0 && e[0].value != "" && e[0].value != "RangeAllocator" {
+		out = append(out, violation{index: e[0].index, msg: fmt.Sprintf("cidr-allocator-type %q needs a built-in cloud provider", e[0].value),
+			hint: "remove it for RangeAllocator, or let the cloud-controller-manager allocate node CIDRs"})
+	}
+	return out
 }

@@ -2,6 +2,7 @@
 package kube
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -32,11 +33,30 @@ func DumpCommand(component string, cmd *cobra.Command, gates Registry, sets ...t
 	w := table.New(component)
 	PFlags(w, cmd.Flags())
 	Gates(w, gates)
+	if f := cmd.Flags().Lookup("logging-format"); f != nil {
+		sets = append(sets, loggingFormats(f.Usage))
+	}
 	for _, s := range sets {
 		w.Values(s)
 	}
 	w.Print()
 }
+
+// loggingFormats reads the formats logsapi's registry holds, which it does not export, out of
+// the --logging-format usage it writes from them: Permitted formats: "json" (gated by ...), "text".
+func loggingFormats(usage string) table.Set {
+	_, list, _ := strings.Cut(usage, "Permitted formats:")
+	var names []string
+	for _, m := range quoted.FindAllStringSubmatch(list, -1) {
+		names = append(names, m[1])
+	}
+	if len(names) == 0 {
+		panic("the --logging-format usage no longer lists the permitted formats: " + usage)
+	}
+	return table.Set{Name: "logging-formats", Values: names, Source: "k8s.io/component-base/logs/api/v1 logRegistry (through the --logging-format usage)"}
+}
+
+var quoted = regexp.MustCompile(`"([^"]+)"`)
 
 // TLSSets are the TLS versions and cipher suites a component's secure serving options parse
 // (SecureServingOptions.ApplyTo): every component that serves shares them.

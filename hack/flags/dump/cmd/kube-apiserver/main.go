@@ -4,15 +4,21 @@
 package main
 
 import (
+	"strings"
 	_ "time/tzdata"
 
+	apiextensionsapiserver "k8s.io/apiextensions-apiserver/pkg/apiserver"
+	"k8s.io/apimachinery/pkg/runtime"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
+	"k8s.io/apiserver/pkg/storage/storagebackend"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	pluginlog "k8s.io/apiserver/plugin/pkg/audit/log"
 	_ "k8s.io/component-base/logs/json/register"
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"
 	_ "k8s.io/component-base/metrics/prometheus/version"
+	aggregatorscheme "k8s.io/kube-aggregator/pkg/apiserver/scheme"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	"k8s.io/kubernetes/pkg/kubeapiserver/authorizer/modes"
 	kubeoptions "k8s.io/kubernetes/pkg/kubeapiserver/options"
 
@@ -28,6 +34,35 @@ func main() {
 		table.Set{Name: "authorization-modes", Values: modes.AuthorizationModeChoices, Source: "k8s.io/kubernetes/pkg/kubeapiserver/authorizer/modes.AuthorizationModeChoices"},
 		table.Set{Name: "audit-modes", Values: genericoptions.AllowedModes, Source: "k8s.io/apiserver/pkg/server/options.AllowedModes"},
 		table.Set{Name: "audit-log-formats", Values: pluginlog.AllowedFormats, Source: "k8s.io/apiserver/plugin/pkg/audit/log.AllowedFormats"},
+		// APIEnablementOptions.Validate and MergeAPIResourceConfigs hold --runtime-config's keys
+		// to the group versions of the three servers' schemes (controlplane/apiserver/options).
+		table.Set{Name: "api-group-versions", Values: groupVersions(legacyscheme.Scheme, apiextensionsapiserver.Scheme, aggregatorscheme.Scheme),
+			Source: "k8s.io/kubernetes/pkg/api/legacyscheme.Scheme, k8s.io/apiextensions-apiserver/pkg/apiserver.Scheme, k8s.io/kube-aggregator/pkg/apiserver/scheme.Scheme"},
+		table.Set{Name: "storage-media-types", Values: storageMediaTypes(), Source: "k8s.io/apiserver/pkg/server/options.storageMediaTypes (through EtcdOptions.Validate)"},
 	)
 	kube.DumpCommand("kube-apiserver", app.NewAPIServerCommand(), utilfeature.DefaultMutableFeatureGate, sets...)
+}
+
+// groupVersions lists every group version the schemes register, the core group's as "v1".
+func groupVersions(schemes ...*runtime.Scheme) []string {
+	var out []string
+	for _, s := range schemes {
+		for _, gv := range s.PrioritizedVersionsAllGroups() {
+			out = append(out, gv.String())
+		}
+	}
+	return out
+}
+
+// storageMediaTypes reads the set EtcdOptions.Validate holds --storage-media-type to, which the
+// package does not export, out of the error it gives for a type it lacks.
+func storageMediaTypes() []string {
+	o := genericoptions.NewEtcdOptions(&storagebackend.Config{})
+	o.DefaultStorageMediaType = "none/none"
+	for _, err := range o.Validate() {
+		if _, allowed, ok := strings.Cut(err.Error(), "--storage-media-type \"none/none\" invalid, allowed values: "); ok {
+			return strings.Split(allowed, ", ")
+		}
+	}
+	panic("EtcdOptions.Validate no longer names the storage media types it allows")
 }

@@ -1,0 +1,4 @@
+package rules
+
+// ConfigFileKinds gives the differential tests the flags that name a control-plane file.
+var ConfigFileKinds = configFileKinds
