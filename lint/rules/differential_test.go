@@ -49,7 +49,7 @@ const startGolden = "../../testdata/flags/start.tsv"
 var startCases = []string{testdata + "/KL218", testdata + "/KL219"}
 
 // startRules are the rules whose errors mean the component exits at start.
-var startRules = []string{"KL207", "KL208", "KL210", "KL211"}
+var startRules = []string{"KL207", "KL208", "KL210", "KL211", "KL226"}
 
 // fileCases are the folders whose control-plane files the start goldens hold, each document
 // given to its component by the flag that reads its kind: the cases of the file rules, and the
