@@ -28,9 +28,9 @@
 //
 // The fake serves what it holds and applies label selectors. It applies no field selector, so
 // the runner applies the one the audit sends, spec.signerName of CertificateSigningRequests, as
-// the API server does. It neither defaults nor validates objects: a case holds what a real API
-// server would store. A real TLS handshake with the API server (the serving certificate of
-// KL614) is the end-to-end suite's.
+// the API server does. It neither defaults nor validates objects: a case need hold only the
+// fields the checks read, and one it leaves out is unset, not the API server's default. A real
+// TLS handshake with the API server (the serving certificate of KL614) is the end-to-end suite's.
 package audittest
 
 import (
