@@ -3,7 +3,6 @@ package audit_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +20,6 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
 	k8stesting "k8s.io/client-go/testing"
-	"k8s.io/utils/ptr"
 
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
 	"github.com/kubeadm-lint/kubeadm-lint/catalog"
@@ -31,7 +29,8 @@ import (
 
 // The fake clientset stands in for the API server only where the real one cannot: objects it
 // would reject or default, and faults it does not produce on demand. The e2e suite audits a
-// real one.
+// real one. Each rule's own cases are data, in testdata/cluster (TestRules); these tests are of
+// what is no one rule's: odd objects, the release, caps, settings, a failing server.
 
 func run(t *testing.T, cfg audit.Config, objects ...runtime.Object) *audit.Report {
 	t.Helper()
@@ -203,99 +202,5 @@ func TestForbiddenAndFailing(t *testing.T) {
 	}}
 	if _, err := audit.Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "etcd is gone") {
 		t.Errorf("a failing API server: got %v, want its error", err)
-	}
-}
-
-// TestKubeProxyProtection names what keeps the fix in KL603's hint.
-func TestKubeProxyProtection(t *testing.T) {
-	ds := &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Name: "kube-proxy", Namespace: "kube-system"},
-		Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Tolerations: []corev1.Toleration{{Operator: corev1.TolerationOpExists}}}}}}
-	tainted := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n"}, Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "node.cloudprovider.kubernetes.io/uninitialized", Value: "true", Effect: corev1.TaintEffectNoSchedule}}}}
-	webhook := &admissionregistrationv1.MutatingWebhookConfiguration{ObjectMeta: metav1.ObjectMeta{Name: "kubeadm-lint-webhook"},
-		Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "kube-proxy.kubeadm-lint.dev", FailurePolicy: ptr.To(admissionregistrationv1.Ignore)}}}
-	hint := func(rep *audit.Report) string {
-		for _, f := range rep.Findings {
-			if f.Rule == "KL603" {
-				return f.Hint
-			}
-		}
-		return "(no KL603)"
-	}
-	if h := hint(run(t, audit.Config{}, ds, tainted, kubeadmConfig("v1.37.0"))); !strings.HasPrefix(h, "neither") {
-		t.Errorf("unprotected: hint %q", h)
-	}
-	if h := hint(run(t, audit.Config{}, ds, tainted, webhook, kubeadmConfig("v1.37.0"))); !strings.HasPrefix(h, "the kubeadm-lint webhook is installed") {
-		t.Errorf("with the webhook: hint %q", h)
-	}
-	// kube-proxy's version is its image tag.
-	ds.Spec.Template.Spec.Containers = []corev1.Container{{Name: "kube-proxy", Image: "registry.k8s.io/kube-proxy:v1.38.1@sha256:0123"}}
-	if rep := run(t, audit.Config{}, ds, kubeadmConfig("v1.37.0")); count(rep, "KL608") != 1 {
-		t.Error("no KL608 for a kube-proxy newer than the control plane")
-	}
-	// Without an external cloud provider the tolerations do no harm.
-	if rep := run(t, audit.Config{}, ds, kubeadmConfig("v1.37.0")); count(rep, "KL603") != 0 {
-		t.Error("KL603 without a cloud provider")
-	}
-}
-
-// TestWebhookScope: KL613 reports a webhook that fails closed only when it can see the control
-// plane's writes in kube-system, as the namespace's own labels decide.
-func TestWebhookScope(t *testing.T) {
-	fail := admissionregistrationv1.Fail
-	rule := func(group string) []admissionregistrationv1.RuleWithOperations {
-		return []admissionregistrationv1.RuleWithOperations{{Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create},
-			Rule: admissionregistrationv1.Rule{APIGroups: []string{group}, APIVersions: []string{"*"}, Resources: []string{"*"}}}}
-	}
-	webhook := func(name, group string, ns *metav1.LabelSelector) *admissionregistrationv1.ValidatingWebhookConfiguration {
-		return &admissionregistrationv1.ValidatingWebhookConfiguration{ObjectMeta: metav1.ObjectMeta{Name: name},
-			Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: name + ".example", FailurePolicy: &fail, Rules: rule(group), NamespaceSelector: ns}}}
-	}
-	// Gatekeeper's selector leaves out the namespaces its setup labels.
-	gatekeeper := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "admission.gatekeeper.sh/ignore", Operator: metav1.LabelSelectorOpDoesNotExist}}}
-	kubeSystem := func(labels map[string]string) *corev1.Namespace {
-		return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "kube-system", Labels: labels}}
-	}
-	for _, c := range []struct {
-		name    string
-		objects []runtime.Object
-		want    int
-	}{
-		{"cert-manager's webhook sees only its own resources", []runtime.Object{webhook("cert-manager", "cert-manager.io", nil)}, 0},
-		{"a webhook on Pods and ConfigMaps", []runtime.Object{webhook("all", "", nil)}, 1},
-		{"gatekeeper with kube-system exempted", []runtime.Object{webhook("gk", "*", gatekeeper), kubeSystem(map[string]string{"admission.gatekeeper.sh/ignore": "no-self-managing"})}, 0},
-		{"gatekeeper without the exemption", []runtime.Object{webhook("gk", "*", gatekeeper), kubeSystem(map[string]string{"kubernetes.io/metadata.name": "kube-system"})}, 1},
-	} {
-		rep := run(t, audit.Config{}, append(c.objects, kubeadmConfig("v1.37.0"))...)
-		if got := count(rep, "KL613"); got != c.want {
-			t.Errorf("%s: %d KL613 findings, want %d", c.name, got, c.want)
-		}
-	}
-}
-
-// TestServingCSRs judges each kubelet by its newest request: it asks again when one is not
-// answered, and the API server keeps the old ones for a day.
-func TestServingCSRs(t *testing.T) {
-	now := time.Now()
-	csr := func(name, user string, age time.Duration, approved bool) *certificatesv1.CertificateSigningRequest {
-		c := &certificatesv1.CertificateSigningRequest{ObjectMeta: metav1.ObjectMeta{Name: name, CreationTimestamp: metav1.NewTime(now.Add(-age))},
-			Spec: certificatesv1.CertificateSigningRequestSpec{SignerName: certificatesv1.KubeletServingSignerName, Username: user}}
-		if approved {
-			c.Status.Conditions = []certificatesv1.CertificateSigningRequestCondition{{Type: certificatesv1.CertificateApproved, Status: corev1.ConditionTrue}}
-		}
-		return c
-	}
-	rep := run(t, audit.Config{Now: now},
-		csr("a-old", "system:node:a", 3*time.Hour, false), csr("a-new", "system:node:a", time.Hour, true), // answered at last
-		csr("b-old", "system:node:b", 3*time.Hour, true), csr("b-new", "system:node:b", time.Hour, false), // waiting again
-		csr("c", "system:node:c", time.Minute, false), // within the grace
-		kubeadmConfig("v1.37.0"))
-	var got []string
-	for _, f := range rep.Findings {
-		if f.Rule == "KL610" {
-			got = append(got, f.Pos.File)
-		}
-	}
-	if want := []string{"certificatesigningrequest/b-new"}; !slices.Equal(got, want) {
-		t.Errorf("KL610 at %v, want %v", got, want)
 	}
 }

@@ -7,13 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/audit"
 	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/linttest"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
-const testdata = "../../testdata/rules"
+const (
+	testdata        = "../../testdata/rules"
+	clusterTestdata = "../../testdata/cluster" // audit/audittest runs them (audit's TestRules)
+)
 
 // TestRules runs every rule over its testdata folder, and holds its findings to the house style
 // of messages.
@@ -36,9 +40,12 @@ var (
 )
 
 // TestRegistry plays the part of analysis.Validate: the registry is sorted and unique, rules are
-// complete, and every rule has test cases and nothing else does.
+// complete, and every rule has test cases in its pass's folder and nothing else does: a file
+// rule's in testdata/rules, a cluster rule's in testdata/cluster.
 func TestRegistry(t *testing.T) {
+	folders := map[string]string{lint.FilePass: testdata, audit.Pass: clusterTestdata}
 	seenID, seenName := map[string]bool{}, map[string]bool{}
+	inFolder := map[string]map[string]bool{testdata: {}, clusterTestdata: {}}
 	prev := ""
 	for _, r := range catalog.All() {
 		switch {
@@ -56,19 +63,27 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: severity is required, and one check: Run in the file pass, Check in another", r.ID)
 		}
 		seenID[r.ID], seenName[r.Name], prev = true, true, r.ID
-		if r.Pass() != lint.FilePass {
-			continue // the audit's tests and the e2e suite run the cluster rules on objects
+		dir, ok := folders[r.Pass()]
+		if !ok {
+			t.Errorf("%s: no testdata folder for the %s pass", r.ID, r.Pass())
+			continue
 		}
-		pass, _ := filepath.Glob(filepath.Join(testdata, r.ID, "pass_*"))
-		fail, _ := filepath.Glob(filepath.Join(testdata, r.ID, "fail_*"))
+		inFolder[dir][r.ID] = true
+		pass, _ := filepath.Glob(filepath.Join(dir, r.ID, "pass_*"))
+		fail, _ := filepath.Glob(filepath.Join(dir, r.ID, "fail_*"))
 		if len(pass) == 0 || len(fail) == 0 {
-			t.Errorf("%s: testdata/rules/%s needs at least one pass_* and one fail_* file", r.ID, r.ID)
+			t.Errorf("%s: testdata/%s/%s needs at least one pass_* and one fail_* file", r.ID, filepath.Base(dir), r.ID)
 		}
 	}
-	dirs, _ := os.ReadDir(testdata)
-	for _, d := range dirs {
-		if !seenID[d.Name()] {
-			t.Errorf("testdata/rules/%s has no rule", d.Name())
+	for dir, ids := range inFolder {
+		entries, _ := os.ReadDir(dir)
+		for _, d := range entries {
+			switch {
+			case !seenID[d.Name()]:
+				t.Errorf("testdata/%s/%s has no rule", filepath.Base(dir), d.Name())
+			case !ids[d.Name()]:
+				t.Errorf("testdata/%s/%s holds the cases of a rule of another pass", filepath.Base(dir), d.Name())
+			}
 		}
 	}
 }
