@@ -183,8 +183,8 @@ func (a *auditor) nodes(ctx context.Context) error {
 // skew reports a component version outside the skew policy against the control plane's.
 func (a *auditor) skew(object, who, v string, cp *version.Version) {
 	parsed, err := version.ParseGeneric(v)
-	if err != nil {
-		return // a build without a version says nothing about its skew
+	if err != nil || parsed.Major() != 1 {
+		return // a build without a version (v0.0.0-master+$Format:%H$) says nothing about its skew
 	}
 	switch {
 	case parsed.Major() != cp.Major() || parsed.Minor() > cp.Minor():
