@@ -166,7 +166,7 @@ func TestLintSlots(t *testing.T) {
 	}
 }
 
-// TestReviewBudget: the budget never reaches past two thirds of the timeout the API server
+// TestReviewBudget: the budget never reaches past half the timeout the API server
 // names, counted from the review's arrival.
 func TestReviewBudget(t *testing.T) {
 	at := func(timeout, ago time.Duration) context.Context {
@@ -178,7 +178,7 @@ func TestReviewBudget(t *testing.T) {
 		max  time.Duration
 	}{
 		{name: "no timeout named: the default", ctx: context.Background(), max: lintBudget},
-		{name: "timeoutSeconds 1: two thirds of a second at most", ctx: at(time.Second, 0), max: 667 * time.Millisecond},
+		{name: "timeoutSeconds 1: half a second at most", ctx: at(time.Second, 0), max: 500 * time.Millisecond},
 		{name: "timeoutSeconds 5: the default", ctx: at(5*time.Second, 0), max: lintBudget},
 		{name: "a review that waited past its share: nothing left", ctx: at(time.Second, time.Second), max: 0},
 	}
