@@ -299,6 +299,18 @@ func cliBench(s *section, o options) error {
 		ratio = ours.wall.Seconds() / theirs.wall.Seconds()
 		s.printf("  kubeadm-lint takes %.2fx the wall time of 'kubeadm version' (goal at most %.1fx): %s\n", ratio, goalStartup, verdict(ratio <= goalStartup))
 	}
+	if o.baseline != "" {
+		// The figures a user waits on: one file, and start-up alone, beside the baseline.
+		for _, c := range []struct{ what, arg string }{{"one file, " + single, single}, {"start-up alone, 'version'", "version"}} {
+			ours, base, err := interleaved(o.runs, []string{o.linter, c.arg}, []string{o.baseline, c.arg})
+			if err != nil {
+				return err
+			}
+			s.printf("\n%s, against the baseline %s (median of %d, interleaved):\n", c.what, o.baselineName, o.runs)
+			s.printf("  this build %6.1f ms wall, %6.1f ms CPU\n  baseline   %6.1f ms wall, %6.1f ms CPU\n", ms(ours.wall), ms(ours.cpu), ms(base.wall), ms(base.cpu))
+			s.printf("  this build takes %.2fx the baseline's wall time and %.2fx its CPU time\n", ours.wall.Seconds()/base.wall.Seconds(), ours.cpu.Seconds()/base.cpu.Seconds())
+		}
+	}
 	if o.kubeadm == "" {
 		runs := make([]measure, 0, o.runs)
 		for range o.runs {
