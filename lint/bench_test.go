@@ -3,6 +3,7 @@ package lint_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -63,6 +64,21 @@ func TestLintAllocations(t *testing.T) {
 	const limit = 1400
 	if allocs > limit {
 		t.Errorf("Lint allocates %.0f times on the typical config, more than %d", allocs, limit)
+	}
+}
+
+// worstDir, when set, is where TestWriteWorstCases writes the worst cases, for 'make bench' to
+// time the CLI on each and read its peak RSS, which a Go benchmark cannot show.
+var worstDir = flag.String("worst-dir", "", "write the worst-case inputs to this directory (hack/bench)")
+
+func TestWriteWorstCases(t *testing.T) {
+	if *worstDir == "" {
+		t.Skip("-worst-dir not set")
+	}
+	for _, c := range worstCases() {
+		if err := os.WriteFile(filepath.Join(*worstDir, c.name+".yaml"), c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -19,7 +19,8 @@ the median of 5 runs; with a baseline, the baseline on the same file. The YAML a
 a thousand times, a 100 KB extraArgs value aliased a thousand times: refused; one 1 MB string aliased once, the
 most aliases may add: read) in the Go benchmark, and the CLI on the first with its peak RSS (goal: exit 2 within
 1 s). SIGTERM while the CLI lints the certSANs file, with two more runs loading both cores: the time to exit
-(goal within a third of a second).`
+(goal within a third of a second). Last, the CLI on each generated case, written by lint's TestWriteWorstCases:
+its seconds per MiB, process start included, and its peak RSS.`
 
 // worstCaseBench runs the worst-case Go benchmarks and times the CLI on the largest of them.
 func worstCaseBench(s *section, o options) error {
@@ -70,6 +71,9 @@ func worstCaseBench(s *section, o options) error {
 			b.Len()/1000, bin.name, wall, code, goalManySANs, verdict(wall < goalManySANs && code == 1))
 	}
 	if err := signalBench(s, o, file); err != nil {
+		return err
+	}
+	if err := worstCLIBench(s, o, dir); err != nil {
 		return err
 	}
 	return aliasCLIBench(s, o, dir)
@@ -139,5 +143,44 @@ func aliasCLIBench(s *section, o options, dir string) error {
 	}
 	s.printf("  CLI, %d KB aliasing 1 MB a thousand times: %.2f s, peak RSS %.0f MiB, exit %d (goal exit 2 within 1 s): %s\n",
 		len(data)/1000, wall, rss, code, verdict(wall < 1 && code == 2))
+	return nil
+}
+
+// worstCLIBench runs the CLI, process start included, on each worst case as lint's
+// TestWriteWorstCases writes it, and reads its time per MiB and its peak RSS.
+func worstCLIBench(s *section, o options, dir string) error {
+	cases := filepath.Join(dir, "cases")
+	if err := os.MkdirAll(cases, 0o755); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(cases)
+	if err != nil {
+		return err
+	}
+	if _, err := goTest(o.goTool, ".", "-run", "^TestWriteWorstCases$", "./lint", "-args", "-worst-dir", abs); err != nil {
+		return err
+	}
+	files, _ := filepath.Glob(filepath.Join(cases, "*.yaml"))
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		cmd := exec.Command(o.linter, "--quiet", f)
+		err = cmd.Run()
+		wall := time.Since(start).Seconds()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		rss := 0.0
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = float64(ru.Maxrss) / 1024 // KiB on Linux
+		}
+		mib := float64(st.Size()) / (1 << 20)
+		s.printf("  CLI on %-24s %5.2f MiB: %5.2f s, %5.2f s/MiB, peak RSS %4.0f MiB, exit %d (goal at most %.0f s/MiB): %s\n",
+			strings.TrimSuffix(filepath.Base(f), ".yaml"), mib, wall, wall/mib, rss, code, goalSecondsPerMiB, verdict(wall/mib <= goalSecondsPerMiB))
+	}
 	return nil
 }
