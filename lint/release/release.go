@@ -59,6 +59,8 @@ type Component struct {
 	gates map[string]*Gate
 	// values holds the sets of names the component checks options against, by set name.
 	values map[string][]string
+	// facts holds the component's single values: defaults and limits its validation uses.
+	facts map[string]string
 	// normalize maps a flag name as written to the name the component's parser looks up.
 	normalize func(string) string
 
@@ -121,6 +123,15 @@ func (c *Component) Values(set string) []string {
 		return nil
 	}
 	return c.values[set]
+}
+
+// Fact returns one of the component's facts ("max-election-timeout" of etcd), or "" when the
+// table holds none.
+func (c *Component) Fact(name string) string {
+	if c == nil {
+		return ""
+	}
+	return c.facts[name]
 }
 
 // Flags returns every flag, sorted by name.
@@ -239,11 +250,11 @@ func field(f []string, i int) string {
 
 func (r *Release) add(f []string) error {
 	comp, kind, name := f[0], f[1], f[2]
-	if kind == "fact" {
+	if comp == "release" {
 		switch {
-		case comp == "release" && name == "kubernetes":
+		case kind == "fact" && name == "kubernetes":
 			r.Kubernetes = f[3]
-		case comp == "release" && name == "etcd":
+		case kind == "fact" && name == "etcd":
 			r.Etcd = f[3]
 		}
 		return nil
@@ -257,6 +268,11 @@ func (r *Release) add(f []string) error {
 		r.components[comp] = c
 	}
 	switch kind {
+	case "fact":
+		if c.facts == nil {
+			c.facts = map[string]string{}
+		}
+		c.facts[name] = f[3]
 	case "flag":
 		fl := &Flag{Name: name, Type: f[3], Impl: field(f, 4), Hidden: strings.Contains(field(f, 5), "h"), Deprecated: field(f, 7), component: comp, kubernetes: r.Kubernetes}
 		if v := field(f, 6); v != "" {
@@ -273,7 +289,10 @@ func (r *Release) add(f []string) error {
 		if c.values == nil {
 			c.values = map[string][]string{}
 		}
-		c.values[name] = strings.Split(f[3], ",")
+		c.values[name] = []string{} // a set may be empty: an extension point no in-tree plugin implements
+		if f[3] != "" {
+			c.values[name] = strings.Split(f[3], ",")
+		}
 	case "gates":
 		// "same-as OTHER": the component registers exactly OTHER's gates.
 		other := r.components[f[3]]

@@ -4,11 +4,15 @@
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 	"unsafe"
 
+	"go.etcd.io/etcd/client/pkg/v3/tlsutil"
 	"go.etcd.io/etcd/pkg/v3/featuregate"
 	"go.etcd.io/etcd/server/v3/embed"
 	_ "go.etcd.io/etcd/server/v3/etcdmain"
@@ -41,5 +45,51 @@ func main() {
 	for name, spec := range ec.ServerFeatureGate.(featuregate.MutableFeatureGate).GetAll() {
 		w.Gate(string(name), string(spec.PreRelease), spec.Default, spec.LockToDefault, "", "")
 	}
+	for _, s := range valueSets() {
+		w.Values(s)
+	}
+	def := embed.NewConfig()
+	w.Fact("heartbeat-interval", fmt.Sprint(def.TickMs))
+	w.Fact("election-timeout", fmt.Sprint(def.ElectionMs))
+	maxElection, err := maxElectionTimeout()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "etcd:", err)
+		os.Exit(1)
+	}
+	w.Fact("max-election-timeout", maxElection)
 	w.Print()
+}
+
+// valueSets are the names embed.Config.Validate accepts for the options that take one of a set
+// and whose flag does not hold them (--initial-cluster-state's does: the flag rules read it).
+func valueSets() []table.Set {
+	// etcd takes Go's cipher suite names and a few of its own spellings: whatever its own lookup
+	// finds among Go's names and those names without their "_SHA256".
+	var ciphers []string
+	for _, c := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		for _, name := range []string{c.Name, strings.TrimSuffix(c.Name, "_SHA256")} {
+			if _, ok := tlsutil.GetCipherSuite(name); ok {
+				ciphers = append(ciphers, name)
+			}
+		}
+	}
+	return []table.Set{
+		{Name: "auto-compaction-modes", Values: []string{embed.CompactorModePeriodic, embed.CompactorModeRevision},
+			Source: "go.etcd.io/etcd/server/v3/embed.CompactorModePeriodic and CompactorModeRevision"},
+		{Name: "tls-versions", Values: []string{string(tlsutil.TLSVersion12), string(tlsutil.TLSVersion13)},
+			Source: "go.etcd.io/etcd/client/pkg/v3/tlsutil.GetTLSVersion"},
+		{Name: "cipher-suites", Values: ciphers, Source: "go.etcd.io/etcd/client/pkg/v3/tlsutil.GetCipherSuite"},
+	}
+}
+
+// maxElectionTimeout reads the longest --election-timeout etcd takes from the error
+// embed.Config.Validate gives for a longer one, as the limit is not exported.
+func maxElectionTimeout() (string, error) {
+	cfg := embed.NewConfig()
+	cfg.ElectionMs = 1 << 40
+	err := cfg.Validate()
+	if m := regexp.MustCompile(`less than (\d+)ms`).FindStringSubmatch(fmt.Sprint(err)); m != nil {
+		return m[1], nil
+	}
+	return "", fmt.Errorf("no election-timeout limit in %v: update hack/flags/dump/cmd/etcd", err)
 }

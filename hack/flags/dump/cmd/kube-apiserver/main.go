@@ -18,6 +18,7 @@ import (
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	aggregatorscheme "k8s.io/kube-aggregator/pkg/apiserver/scheme"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+	"k8s.io/kubernetes/cmd/kube-apiserver/app/options"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	"k8s.io/kubernetes/pkg/kubeapiserver/authorizer/modes"
 	kubeoptions "k8s.io/kubernetes/pkg/kubeapiserver/options"
@@ -39,6 +40,10 @@ func main() {
 		table.Set{Name: "api-group-versions", Values: groupVersions(legacyscheme.Scheme, apiextensionsapiserver.Scheme, aggregatorscheme.Scheme),
 			Source: "k8s.io/kubernetes/pkg/api/legacyscheme.Scheme, k8s.io/apiextensions-apiserver/pkg/apiserver.Scheme, k8s.io/kube-aggregator/pkg/apiserver/scheme.Scheme"},
 		table.Set{Name: "storage-media-types", Values: storageMediaTypes(), Source: "k8s.io/apiserver/pkg/server/options.storageMediaTypes (through EtcdOptions.Validate)"},
+		// Nothing checks --kubelet-preferred-address-types; its default names every type a Node
+		// reports, in the API server's order of preference.
+		table.Set{Name: "node-address-types", Values: options.NewServerRunOptions().KubeletConfig.PreferredAddressTypes,
+			Source: "k8s.io/kubernetes/cmd/kube-apiserver/app/options.NewServerRunOptions, the default of --kubelet-preferred-address-types"},
 	)
 	kube.DumpCommand("kube-apiserver", app.NewAPIServerCommand(), utilfeature.DefaultMutableFeatureGate, sets...)
 }
