@@ -3,6 +3,7 @@ GO      ?= go
 BIN     := bin
 KUBEADM ?=
 BASELINE_REV ?=
+START_ONLY ?=
 FUZZTIME ?= 30s
 
 .PHONY: all build run test test-unit e2e e2e-bins image vet staticcheck fmt-check docs parity bench clean-bin pre-commit-test fuzz helm-bin helm-lint
@@ -197,8 +198,9 @@ flags-goldens:
 
 # Starts the real control plane of each release in bin/components ('make flags-goldens' builds
 # it) as kubeadm would, with kubeadm's own PKI and command lines (hack/startcheck), on the
-# extraArgs of KL218's cases, to regenerate testdata/flags/start.tsv. About 15 minutes; 'make
-# test' only compares.
+# extraArgs of KL218's cases, to regenerate testdata/flags/start.tsv. About 20 minutes; 'make
+# test' only compares. START_ONLY=etcd (or another component) restarts that component's cases alone.
 .PHONY: start-goldens
 start-goldens:
-	$(GO) test -count=1 -timeout 60m -run '^TestStartDifferential$$' ./lint/rules -args -update-start -components $(CURDIR)/$(BIN)/components
+	$(GO) test -count=1 -timeout 60m -run '^TestStartDifferential$$' ./lint/rules -args -update-start -components $(CURDIR)/$(BIN)/components \
+	  -update-start-only '$(START_ONLY)'

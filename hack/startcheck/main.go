@@ -12,7 +12,9 @@
 // kube-apiserver with kubeadm's default flags, then runs every case: the component's command
 // from kubeadm's GetStaticPodSpecs with the case's extraArgs. A component that reaches
 // "Serving securely" has parsed, validated and applied its options; one that exits first refused
-// them.
+// them. An etcd case starts etcd alone, as kubeadm's static Pod runs it with the case's
+// extraArgs, before the node's own etcd takes kubeadm's ports; it serves once it logs "ready to
+// serve client requests".
 //
 // Cases come on standard input and results go to standard output, one JSON object a line:
 // {"release":"v1.37.2","component":"kube-apiserver","args":["--name=value"],"source":"..."}, and
@@ -152,17 +154,34 @@ func runRelease(bin, files, rel string, cases []Case) ([]Case, error) {
 	if err := n.init(rel); err != nil {
 		return nil, err
 	}
-	for i := range cases {
-		c := &cases[i]
-		fmt.Fprintf(os.Stderr, "startcheck: %s %s %q\n", rel, c.Component, c.Args)
-		c.Fails, c.Message, c.Probe, err = n.tryWithFiles(*c)
-		if err != nil {
-			return nil, fmt.Errorf("%s %q: %w", c.Component, c.Args, err)
+	// etcd's cases come first: each starts etcd on kubeadm's ports, which the node's own etcd
+	// holds once it serves.
+	run := func(etcd bool) error {
+		for i := range cases {
+			c := &cases[i]
+			if (c.Component == kubeadmconstants.Etcd) != etcd {
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "startcheck: %s %s %q\n", rel, c.Component, c.Args)
+			if c.Fails, c.Message, c.Probe, err = n.tryWithFiles(*c); err != nil {
+				return fmt.Errorf("%s %q: %w", c.Component, c.Args, err)
+			}
 		}
+		return nil
+	}
+	if err := run(true); err != nil {
+		return nil, err
+	}
+	if err := n.serve(); err != nil {
+		return nil, err
+	}
+	if err := run(false); err != nil {
+		return nil, err
 	}
 	return cases, nil
 }
 
+// init writes the node's PKI and kubeconfigs.
 func (n *node) init(rel string) error {
 	cfg, err := configutil.DefaultedStaticInitConfiguration()
 	if err != nil {
@@ -187,8 +206,14 @@ func (n *node) init(rel string) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// serve starts the node's etcd and kube-apiserver with kubeadm's defaults.
+func (n *node) serve() error {
+	cfg := n.cfg
 	etcd := etcdphase.GetEtcdPodSpec(&cfg.ClusterConfiguration, &cfg.LocalAPIEndpoint, cfg.NodeRegistration.Name, nil)
-	p, err := n.start(etcd.Spec.Containers[0].Command, "ready to serve client requests")
+	p, err := n.start(etcd.Spec.Containers[0].Command, etcdServing)
 	if err != nil {
 		return fmt.Errorf("etcd: %w", err)
 	}
@@ -230,6 +255,8 @@ func (n *node) try(component string, args []string) (fails bool, msg, probe stri
 	endpoint := n.cfg.LocalAPIEndpoint
 	extra := toArgs(args)
 	switch component {
+	case kubeadmconstants.Etcd:
+		return n.tryEtcd(cfg, extra)
 	case kubeadmconstants.KubeAPIServer:
 		cfg.APIServer.ExtraArgs = extra
 		// A case's kube-apiserver listens beside init's.
@@ -245,11 +272,16 @@ func (n *node) try(component string, args []string) (fails bool, msg, probe stri
 	default:
 		return false, "", "", fmt.Errorf("no oracle for %s", component)
 	}
-	pod := controlplane.GetStaticPodSpecs(&cfg, &endpoint, nil)[component]
-	command := slicesMap(pod.Spec.Containers[0].Command, n.local)
 	// The controller-manager and the scheduler serve on kubeadm's ports, one case at a time: a
 	// port of the oracle's would hide a case's own --secure-port from the probes.
-	p, err := n.start(command, serving)
+	pod := controlplane.GetStaticPodSpecs(&cfg, &endpoint, nil)[component]
+	return n.verdict(pod.Spec.Containers[0], serving)
+}
+
+// verdict starts a static Pod's container until it logs marker, and probes it as the kubelet
+// would.
+func (n *node) verdict(c v1.Container, marker string) (fails bool, msg, probe string, err error) {
+	p, err := n.start(slicesMap(c.Command, n.local), marker)
 	var refused *refusal
 	var stalled *stall
 	switch {
@@ -261,8 +293,25 @@ func (n *node) try(component string, args []string) (fails bool, msg, probe stri
 		return false, "", "", err
 	}
 	defer p.stop()
-	return false, "", probes(pod.Spec.Containers[0], n.cfg.LocalAPIEndpoint.AdvertiseAddress), nil
+	return false, "", probes(c, n.cfg.LocalAPIEndpoint.AdvertiseAddress), nil
 }
+
+// tryEtcd starts etcd as kubeadm's static Pod runs it, with the case's extraArgs and a data
+// directory of its own, and probes it.
+func (n *node) tryEtcd(cfg kubeadmapi.ClusterConfiguration, extra []kubeadmapi.Arg) (fails bool, msg, probe string, err error) {
+	local := *cfg.Etcd.Local
+	local.ExtraArgs = extra
+	if local.DataDir, err = os.MkdirTemp(n.dir, "etcd-case-"); err != nil {
+		return false, "", "", err
+	}
+	defer os.RemoveAll(local.DataDir)
+	cfg.Etcd.Local = &local
+	pod := etcdphase.GetEtcdPodSpec(&cfg, &n.cfg.LocalAPIEndpoint, n.cfg.NodeRegistration.Name, nil)
+	return n.verdict(pod.Spec.Containers[0], etcdServing)
+}
+
+// etcdServing is what etcd logs once it serves its clients.
+const etcdServing = "ready to serve client requests"
 
 // probeTimeout is how long a probe may take to pass: kube-apiserver's /readyz waits for its
 // post-start hooks.
@@ -401,14 +450,20 @@ func (b *lockedBuffer) String() string {
 }
 
 // firstError picks the line that says what went wrong out of a component's output: cobra's
-// "Error: ", or klog's err="...".
+// "Error: ", klog's err="...", Go's flag package (etcd's parse), or the error of etcd's zap log.
 func firstError(text string) string {
 	lines := strings.Split(text, "\n")
-	for _, marker := range []string{"Error: ", `err="`} {
+	for _, marker := range []string{"Error: ", `err="`, "invalid value "} {
 		for _, l := range lines {
 			if i := strings.Index(l, marker); i >= 0 {
 				return strings.TrimSpace(l[i:])
 			}
+		}
+	}
+	for _, l := range lines {
+		var entry struct{ Msg, Error string }
+		if json.Unmarshal([]byte(l), &entry) == nil && entry.Error != "" {
+			return entry.Msg + ": " + entry.Error
 		}
 	}
 	return tail(text)

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"iter"
 	"maps"
 	"os"
 	"os/exec"
@@ -40,7 +41,10 @@ const differentialGolden = "../../testdata/flags/differential.tsv"
 // The start goldens hold whether the real control-plane components start, with kubeadm's
 // command line and PKI, on the extraArgs of the rules whose checks need more than a parse of the
 // flags: 'make start-goldens' records them with hack/startcheck.
-var updateStart = flag.Bool("update-start", false, "restart the real components with hack/startcheck and rewrite testdata/flags/start.tsv")
+var (
+	updateStart = flag.Bool("update-start", false, "restart the real components with hack/startcheck and rewrite testdata/flags/start.tsv")
+	startOnly   = flag.String("update-start-only", "", "with -update-start: restart only this component's cases, keeping the other goldens as recorded")
+)
 
 const startGolden = "../../testdata/flags/start.tsv"
 
@@ -253,7 +257,7 @@ func writeDifferential(t *testing.T) {
 // controlPlaneCases keeps the cases of the components hack/startcheck starts.
 func controlPlaneCases(cases map[string]argCase) map[string]argCase {
 	maps.DeleteFunc(cases, func(_ string, c argCase) bool {
-		return !slices.Contains([]string{release.APIServer, release.ControllerManager, release.Scheduler}, c.Component)
+		return !slices.Contains([]string{release.APIServer, release.ControllerManager, release.Scheduler, release.Etcd}, c.Component)
 	})
 	return cases
 }
@@ -271,13 +275,15 @@ func writeStart(t *testing.T) {
 	}
 	lists := controlPlaneCases(collectArgs(t, startCases...))
 	maps.Copy(lists, collectFiles(t, fileCases...))
+	restart := func(c argCase) bool { return *startOnly == "" || c.Component == *startOnly }
 	var in bytes.Buffer
 	for _, rel := range releases {
 		for _, key := range slices.Sorted(maps.Keys(lists)) {
-			c := lists[key]
-			c.Release = rel.Name()
-			line, _ := json.Marshal(c)
-			in.Write(append(line, '\n'))
+			if c := lists[key]; restart(c) {
+				c.Release = rel.Name()
+				line, _ := json.Marshal(c)
+				in.Write(append(line, '\n'))
+			}
 		}
 	}
 	cmd := exec.Command("go", "run", "../../hack/startcheck", "-components", *componentsDir, "-files", "../../testdata/flags/start-files")
@@ -286,9 +292,47 @@ func writeStart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("hack/startcheck: %v", err)
 	}
+	if *startOnly != "" {
+		out = mergeStart(t, out, releases, lists, restart)
+	}
 	if err := os.WriteFile(startGolden, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// mergeStart puts the results of the cases restarted among the goldens recorded for the others,
+// in the order a whole recording writes them.
+func mergeStart(t *testing.T, results []byte, releases []os.DirEntry, lists map[string]argCase, restarted func(argCase) bool) []byte {
+	t.Helper()
+	old, err := os.ReadFile(startGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string][]byte{}
+	for line := range bytes.Lines(old) {
+		var c argCase
+		if err := json.Unmarshal(line, &c); err != nil {
+			t.Fatal(err)
+		}
+		recorded[c.Release+"\x00"+c.key()] = line
+	}
+	fresh := bytes.Lines(results)
+	next, stop := iter.Pull(fresh)
+	defer stop()
+	var out bytes.Buffer
+	for _, rel := range releases {
+		for _, key := range slices.Sorted(maps.Keys(lists)) {
+			line, ok := recorded[rel.Name()+"\x00"+key]
+			if restarted(lists[key]) {
+				line, ok = next()
+			}
+			if !ok {
+				t.Fatalf("%s %q has no golden to keep: record them all with 'make start-goldens'", rel.Name(), lists[key].Args)
+			}
+			out.Write(line)
+		}
+	}
+	return out.Bytes()
 }
 
 // kubeletStop is where the oracle's kubelet stops on purpose: its flags, feature gates and flag

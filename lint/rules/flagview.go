@@ -70,8 +70,13 @@ func (fv *flagView) get(name string) (value string, index int, ok bool) {
 	return value, index, ok
 }
 
-// release names the component's release in messages: "v1.37".
-func (fv *flagView) release() string { return fmt.Sprintf("v1.%d", fv.minor) }
+// release names the component's release in messages: "v1.37", or etcd's own: "v3.7.0".
+func (fv *flagView) release() string {
+	if fv.component == release.Etcd {
+		return fv.rel.Etcd
+	}
+	return fmt.Sprintf("v1.%d", fv.minor)
+}
 
 // what names a flag in messages: "kube-apiserver profiling".
 func (fv *flagView) what(name string) string { return fv.component + " " + name }

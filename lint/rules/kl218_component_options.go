@@ -25,9 +25,9 @@ var KL218 = &lint.Rule{
 		if !ok {
 			return
 		}
-		for _, comp := range []string{release.APIServer, release.ControllerManager, release.Scheduler} {
+		for _, comp := range []string{release.APIServer, release.ControllerManager, release.Scheduler, release.Etcd} {
 			rel := componentRelease(p, comp)
-			if rel.StaticPods() == nil {
+			if rel.StaticPods() == nil || comp == release.Etcd && c.Etcd.Local == nil {
 				continue // a release of history/: no kubeadm defaults to start from
 			}
 			fv := newFlagView(c, comp, rel)
@@ -42,8 +42,9 @@ var KL218 = &lint.Rule{
 Each control-plane component checks its options after it has parsed them, and exits before it
 serves when one fails: kube-apiserver's AdmissionOptions, BuiltInAuthorizationOptions and
 AuditOptions Validate, the TLS settings of every component's secure serving, and the
-controller-manager's --controllers. kubeadm copies extraArgs into the static Pod as they are and
-then waits for a control plane that never comes up.
+controller-manager's --controllers, and etcd's parse and embed.Config.Validate (raft timing,
+compaction mode, TLS, URLs). kubeadm copies extraArgs into the static Pod as they are and then
+waits for a control plane that never comes up.
 
 The rule applies the checks that the component of the target release runs, to the command line
 kubeadm writes: kubeadm's own flags (enable-admission-plugins=NodeRestriction,
@@ -81,6 +82,7 @@ var optionChecks = map[string][]optionCheck{
 		inflight, corsOrigins, tlsOptions, loggingFormat, hiddenMetrics},
 	release.ControllerManager: {controllerNames, leaderElectionLock, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
 	release.Scheduler:         {leaderElectionLock, tlsOptions, loggingFormat, hiddenMetrics},
+	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs},
 }
 
 // unknownNames refuses each name of the user's entries of flag that the component's set lacks.

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -41,8 +42,12 @@ var KL222 = &lint.Rule{
 				for k := 0; k+1 < len(points.Content); k += 2 {
 					point := prof + ".plugins." + points.Content[k].Value
 					for j, e := range seq(p.Doc.Lookup(point + ".enabled")) {
-						report(lint.PathIndex(point+".enabled", j)+".name", scalar(e, "name"), lint.SeverityError, "enabled plugin",
+						path, name := lint.PathIndex(point+".enabled", j)+".name", scalar(e, "name")
+						report(path, name, lint.SeverityError, "enabled plugin",
 							"kube-scheduler exits at start when an enabled plugin does not exist")
+						if slices.Contains(known, name) {
+							extends(p, path, name, points.Content[k].Value)
+						}
 					}
 					for j, e := range seq(p.Doc.Lookup(point + ".disabled")) {
 						if name := scalar(e, "name"); name != "*" {
@@ -63,10 +68,14 @@ kube-scheduler builds each profile's framework from its in-tree registry: a plug
 extension point (or at multiPoint) that the registry lacks stops it at start with "... \"NAME\" does
 not exist", and kubeadm then waits for a scheduler that never comes up. A disabled name that is no
 plugin, and the arguments of a plugin the registry lacks, are ignored without a word: the plugin
-meant stays enabled, or keeps its default arguments; those are warnings.
+meant stays enabled, or keeps its default arguments; those are warnings. A plugin that exists
+but is enabled at an extension point whose interface it does not implement (ImageLocality under
+filter) stops kube-scheduler too: "plugin ... does not extend FilterPlugin plugin". Under
+multiPoint a plugin is enabled at exactly the points it implements.
 
 The registry's names are generated per release from kube-scheduler's source (NewInTreeRegistry,
-hack/componentfacts), and the target release's are used. A scheduler built with out-of-tree
+hack/componentfacts), and each plugin's extension points from the release's own framework
+(hack/flags); the target release's are used. A scheduler built with out-of-tree
 plugins reads the same kind: disable the rule for its configuration, or suppress the finding.`, `
 apiVersion: kubescheduler.config.k8s.io/v1
 kind: KubeSchedulerConfiguration
@@ -86,6 +95,27 @@ profiles:
       enabled:
       - name: NodeResourcesFit
         weight: 2`, `k8s.io/kubernetes pkg/scheduler/framework/plugins/registry.go (NewInTreeRegistry) and pkg/scheduler/framework/runtime/framework.go (updatePluginList, expandMultiPointPlugins).`),
+}
+
+// extends reports a plugin enabled at an extension point whose interface it does not implement:
+// the framework refuses it ("plugin %q does not extend %s plugin"), where multiPoint would enable
+// it at exactly the points it implements. The points of each in-tree plugin are read per release
+// from its framework (hack/flags/dump/cmd/kube-scheduler).
+func extends(p *lint.Pass, path, name, point string) {
+	sched := p.Options.Release().Component(release.Scheduler)
+	implementers := sched.Values("extension-point/" + point)
+	if point == "multiPoint" || implementers == nil || slices.Contains(implementers, name) {
+		return
+	}
+	var at []string
+	for _, other := range sched.Values("extension-points") {
+		if slices.Contains(sched.Values("extension-point/"+other), name) {
+			at = append(at, other)
+		}
+	}
+	p.Report(p.Doc, lint.Finding{Path: path,
+		Message: fmt.Sprintf("plugin %q does not extend the %s extension point", name, point),
+		Hint:    fmt.Sprintf("enable it under multiPoint or at a point it implements (%s); kube-scheduler exits at start", strings.Join(at, ", "))})
 }
 
 // seq returns a list's items, or nil for anything else.
