@@ -207,6 +207,13 @@ func (f *File) First() int {
 // caller did not index the run.
 func (f *File) RunFile(path string) (RunFile, bool) { return f.related.File(path, f.Name) }
 
+// EncryptionGate returns the value a feature gate has for the kube-apiserver that reads this file
+// as its EncryptionConfiguration, as a ClusterConfiguration of the run gives it; ok is false when
+// none names the file or sets the gate.
+func (f *File) EncryptionGate(gate string) (on, ok bool) {
+	return f.related.EncryptionGate(f.Name, gate)
+}
+
 // Doc returns the file's first document of kind, or nil.
 func (f *File) Doc(kind string) *Document {
 	for _, d := range f.Docs {

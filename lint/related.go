@@ -29,6 +29,15 @@ type Related struct {
 	current string
 	// files are the run's control-plane configuration files, by source name.
 	files map[string]RunFile
+	// apiServers are the kube-apiserver flags of the run's ClusterConfigurations that tie a
+	// configuration file to the command line that reads it.
+	apiServers []runAPIServer
+}
+
+// runAPIServer is what a ClusterConfiguration of the run gives kube-apiserver: the file its
+// encryption-provider-config names, and its feature-gates.
+type runAPIServer struct {
+	source, encryption, gates string
 }
 
 // RunFile is a control-plane configuration file of the run: the document its component reads.
@@ -59,7 +68,8 @@ func (r *Related) Add(name string, data []byte) {
 		return
 	}
 	capi, component := bytes.Contains(data, []byte(capiGroup)), mentionsComponentGroup(data)
-	if !capi && !component {
+	kubeadm := bytes.Contains(data, []byte(kubeadmGroup))
+	if !capi && !component && !kubeadm {
 		return
 	}
 	nodes, err := parseDocuments(name, data)
@@ -70,6 +80,9 @@ func (r *Related) Add(name string, data []byte) {
 	defer r.mu.Unlock()
 	if component {
 		r.addFile(name, nodes)
+	}
+	if kubeadm {
+		r.addAPIServer(name, nodes)
 	}
 	if capi {
 		r.add(name, nodes)
@@ -105,6 +118,60 @@ func (r *Related) addFile(name string, nodes []*yaml.Node) {
 	}
 }
 
+// addAPIServer indexes the kube-apiserver flags of a source's ClusterConfigurations.
+func (r *Related) addAPIServer(name string, nodes []*yaml.Node) {
+	for _, n := range nodes {
+		root := deref(n)
+		if group, _ := splitAPIVersion(str(get(root, "apiVersion"))); group != kubeadmGroup || str(get(root, "kind")) != KindCluster {
+			continue
+		}
+		extra := get(root, "apiServer", "extraArgs")
+		if a := (runAPIServer{source: name, encryption: extraArg(extra, "encryption-provider-config"), gates: extraArg(extra, "feature-gates")}); a.encryption != "" {
+			r.apiServers = append(r.apiServers, a)
+		}
+	}
+}
+
+// extraArg returns a flag's value in extraArgs as v1beta3 (a map) or v1beta4 (a list, the last
+// entry winning) writes it.
+func extraArg(extra *yaml.Node, name string) string {
+	if extra == nil {
+		return ""
+	}
+	if extra.Kind == yaml.MappingNode {
+		return str(get(extra, name))
+	}
+	value := ""
+	for _, e := range extra.Content {
+		if str(get(e, "name")) == name {
+			value = str(get(e, "value"))
+		}
+	}
+	return value
+}
+
+// EncryptionGate returns the value that the ClusterConfigurations of the run whose
+// kube-apiserver reads the file named file as its EncryptionConfiguration give a feature gate;
+// ok is false when none names the file or sets the gate.
+func (r *Related) EncryptionGate(file, gate string) (on, ok bool) {
+	if r == nil {
+		return false, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, a := range r.apiServers {
+		if f, found := r.file(a.encryption, a.source); !found || f.Name != file {
+			continue
+		}
+		for _, kv := range strings.Split(a.gates, ",") {
+			if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == gate {
+				on, ok = strings.TrimSpace(v) == "true", true
+			}
+		}
+	}
+	return on, ok
+}
+
 // File returns the control-plane configuration file of the run that is the file at path on a
 // node, for a flag written in the source from. The convention: a source is that file when its
 // path, as the run names it, ends with the same path components as path, its base name at least;
@@ -116,6 +183,10 @@ func (r *Related) File(path, from string) (RunFile, bool) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.file(path, from)
+}
+
+func (r *Related) file(path, from string) (RunFile, bool) {
 	split := func(p string) []string { return strings.Split(filepath.ToSlash(filepath.Clean(p)), "/") }
 	want, src := split(path), split(filepath.Dir(from))
 	var best RunFile

@@ -106,8 +106,8 @@ func (p *Pipeline) Run(ctx context.Context, args []string) *Run {
 // related indexes the Cluster API objects of the run, which give the Cluster API templates of any
 // file their version and networking: a MachineDeployment in one file names the release of the
 // KubeadmConfigTemplate in another; and the control-plane configuration files of the run, which
-// a ClusterConfiguration's flags name. Only files that mention Cluster API or the groups of those
-// files are parsed, once more each; stdin cannot be read twice and is indexed when it is linted.
+// a ClusterConfiguration's flags name, with those flags. Only files that mention Cluster API,
+// kubeadm or the groups of those files are parsed, once more each; stdin cannot be read twice and is indexed when it is linted.
 func (p *Pipeline) related(inputs *Inputs) *lint.Related {
 	r := &lint.Related{}
 	for _, in := range inputs.List {

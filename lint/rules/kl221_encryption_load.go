@@ -42,8 +42,8 @@ var KL221 = &lint.Rule{
 		}
 		// kmsPrefixTransformer: a KMS v1 provider (apiVersion unset or v1) needs the KMSv1 gate.
 		gate := p.Options.Release().Component(release.APIServer).Gate("KMSv1")
-		if gate != nil && gate.Default {
-			return
+		if on, ok := p.File.EncryptionGate("KMSv1"); gate != nil && (gate.Default || ok && on) {
+			return // on by default, or turned on by the kubeadm configuration that names this file
 		}
 		for i, rc := range c.Resources {
 			for k, pr := range rc.Providers {
@@ -75,7 +75,9 @@ each resource from the entries in order. Two refusals come only then, and stop i
   without the deprecated KMSv1 feature gate, which is off by default in every supported release.
 
 Both are read from k8s.io/apiserver's encryptionconfig package; the gate's default comes from the
-target release's table.`, `
+target release's table. When the same lint run holds the ClusterConfiguration whose
+encryption-provider-config names the file (by the convention of KL224) and its apiServer
+feature-gates turn KMSv1 on, the provider is fine.`, `
 apiVersion: apiserver.config.k8s.io/v1
 kind: EncryptionConfiguration
 resources:
