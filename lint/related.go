@@ -68,7 +68,9 @@ func (r *Related) Add(name string, data []byte) {
 		return
 	}
 	capi, component := bytes.Contains(data, []byte(capiGroup)), mentionsComponentGroup(data)
-	kubeadm := bytes.Contains(data, []byte(kubeadmGroup))
+	// A ClusterConfiguration is parsed again only when it names an EncryptionConfiguration, the
+	// one file whose findings depend on its flags: most sources of a run are kubeadm configs.
+	kubeadm := bytes.Contains(data, []byte(kubeadmGroup)) && bytes.Contains(data, []byte("encryption-provider-config"))
 	if !capi && !component && !kubeadm {
 		return
 	}
