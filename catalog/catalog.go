@@ -16,7 +16,7 @@ func All() []*lint.Rule {
 		rules.KL001, rules.KL002, rules.KL003, rules.KL004, rules.KL005, rules.KL006, rules.KL007, rules.KL008, rules.KL009, rules.KL010, rules.KL011, rules.KL012, rules.KL013, rules.KL014,
 		rules.KL101, rules.KL102, rules.KL103, rules.KL104, rules.KL105, rules.KL106, rules.KL107, rules.KL108, rules.KL109, rules.KL110, rules.KL111, rules.KL112, rules.KL113, rules.KL114,
 		rules.KL201, rules.KL202, rules.KL203, rules.KL204, rules.KL205, rules.KL206, rules.KL207, rules.KL208, rules.KL209, rules.KL210, rules.KL211, rules.KL212, rules.KL213, rules.KL214, rules.KL215, rules.KL216, rules.KL217, rules.KL218, rules.KL219,
-		rules.KL220, rules.KL221, rules.KL222, rules.KL223, rules.KL224, rules.KL225, rules.KL226, rules.KL227,
+		rules.KL220, rules.KL221, rules.KL222, rules.KL223, rules.KL224, rules.KL225, rules.KL226, rules.KL227, rules.KL228,
 		rules.KL301, rules.KL302, rules.KL303, rules.KL304, rules.KL305, rules.KL306, rules.KL307, rules.KL309, rules.KL310, rules.KL311, rules.KL312,
 		rules.KL401, rules.KL402,
 		rules.KL501, rules.KL502,

@@ -58,7 +58,7 @@ var startRules = []string{"KL207", "KL208", "KL210", "KL211", "KL226"}
 // fileCases are the folders whose control-plane files the start goldens hold, each document
 // given to its component by the flag that reads its kind: the cases of the file rules, and the
 // hardened set of the shipped examples.
-var fileCases = []string{testdata + "/KL220", testdata + "/KL221", testdata + "/KL222", testdata + "/KL225",
+var fileCases = []string{testdata + "/KL220", testdata + "/KL221", testdata + "/KL222", testdata + "/KL225", testdata + "/KL228",
 	"../../testdata/examples/node/etc/kubernetes"}
 
 // fileRules are the rules whose errors on a control-plane file mean its component exits at start.
