@@ -82,7 +82,7 @@ var optionChecks = map[string][]optionCheck{
 		inflight, corsOrigins, tlsOptions, loggingFormat, hiddenMetrics},
 	release.ControllerManager: {controllerNames, leaderElectionLock, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
 	release.Scheduler:         {leaderElectionLock, tlsOptions, loggingFormat, hiddenMetrics},
-	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs},
+	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdCompactHashCheck},
 }
 
 // unknownNames refuses each name of the user's entries of flag that the component's set lacks.

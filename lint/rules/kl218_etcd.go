@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
@@ -25,6 +26,32 @@ func etcdAutoCompaction(fv *flagView) []violation {
 	}
 	return []violation{{index: at, msg: fmt.Sprintf("auto-compaction-mode %q is unknown to etcd %s", v, fv.release()),
 		hint: fmt.Sprintf("use %s; etcd exits at start", strings.Join(known, " or "))}}
+}
+
+// etcdLogFormat refuses a --log-format other than etcd's (an empty one is its default).
+func etcdLogFormat(fv *flagView) []violation {
+	known := fv.rel.Component(release.Etcd).Values("log-formats")
+	v, at, ok := fv.get("log-format")
+	if known == nil || !ok || at < 0 || v == "" || slices.Contains(known, v) {
+		return nil
+	}
+	return []violation{{index: at, msg: fmt.Sprintf("log-format %q is unknown to etcd %s", v, fv.release()),
+		hint: fmt.Sprintf("use %s; etcd exits at start", strings.Join(known, " or "))}}
+}
+
+// etcdCompactHashCheck is Validate's check that the compaction hash check runs at a positive
+// interval, under either of the names the flag has had.
+func etcdCompactHashCheck(fv *flagView) []violation {
+	var out []violation
+	for _, flag := range []string{"compact-hash-check-time", "experimental-compact-hash-check-time"} {
+		v, at, ok := fv.get(flag)
+		if d, err := time.ParseDuration(strings.TrimSpace(v)); ok && at >= 0 && err == nil && d <= 0 &&
+			fv.rel.Component(release.Etcd).Flag(flag) != nil {
+			out = append(out, violation{index: at, msg: fmt.Sprintf("%s is %s, not above 0", flag, v),
+				hint: "give a positive duration, or remove it for etcd's default; etcd exits at start"})
+		}
+	}
+	return out
 }
 
 // etcdElection is Validate's check of raft's timing: a heartbeat and an election timeout above

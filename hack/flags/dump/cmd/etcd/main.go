@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"go.etcd.io/etcd/client/pkg/v3/logutil"
 	"go.etcd.io/etcd/client/pkg/v3/tlsutil"
 	"go.etcd.io/etcd/pkg/v3/featuregate"
 	"go.etcd.io/etcd/server/v3/embed"
@@ -79,6 +80,8 @@ func valueSets() []table.Set {
 		{Name: "tls-versions", Values: []string{string(tlsutil.TLSVersion12), string(tlsutil.TLSVersion13)},
 			Source: "go.etcd.io/etcd/client/pkg/v3/tlsutil.GetTLSVersion"},
 		{Name: "cipher-suites", Values: ciphers, Source: "go.etcd.io/etcd/client/pkg/v3/tlsutil.GetCipherSuite"},
+		{Name: "log-formats", Values: []string{logutil.JSONLogFormat, logutil.ConsoleLogFormat},
+			Source: "go.etcd.io/etcd/client/pkg/v3/logutil.ConvertToZapFormat"},
 	}
 }
 
