@@ -223,7 +223,9 @@ func parseExpectations(src string) (lint.Options, []*want, error) {
 			continue
 		}
 		items := wantItem.FindAllStringSubmatch(m[1], -1)
-		if len(items) == 0 {
+		// Text no item takes is a want written wrong (an unclosed quote, a hint without its
+		// regexp), which would otherwise be dropped and its finding go unchecked.
+		if left := strings.TrimSpace(wantItem.ReplaceAllString(m[1], "")); len(items) == 0 || left != "" {
 			return opts, nil, fmt.Errorf("line %d: malformed want comment %q", i+1, m[0])
 		}
 		for _, it := range items {
