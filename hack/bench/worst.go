@@ -129,18 +129,7 @@ func aliasCLIBench(s *section, o options, dir string) error {
 	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
 		return err
 	}
-	start := time.Now()
-	cmd := exec.Command(o.linter, "--quiet", file)
-	err := cmd.Run()
-	wall := time.Since(start).Seconds()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
-	rss := 0.0
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
-	}
+	wall, rss, code := runCLI(o, file)
 	s.printf("  CLI, %d KB aliasing 1 MB a thousand times: %.2f s, peak RSS %.0f MiB, exit %d (goal exit 2 within 1 s): %s\n",
 		len(data)/1000, wall, rss, code, verdict(wall < 1 && code == 2))
 	return nil
@@ -166,21 +155,26 @@ func worstCLIBench(s *section, o options, dir string) error {
 		if err != nil {
 			return err
 		}
-		start := time.Now()
-		cmd := exec.Command(o.linter, "--quiet", f)
-		err = cmd.Run()
-		wall := time.Since(start).Seconds()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		}
-		rss := 0.0
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = float64(ru.Maxrss) / 1024 // KiB on Linux
-		}
+		wall, rss, code := runCLI(o, f)
 		mib := float64(st.Size()) / (1 << 20)
 		s.printf("  CLI on %-24s %5.2f MiB: %5.2f s, %5.2f s/MiB, peak RSS %4.0f MiB, exit %d (goal at most %.0f s/MiB): %s\n",
 			strings.TrimSuffix(filepath.Base(f), ".yaml"), mib, wall, wall/mib, rss, code, goalSecondsPerMiB, verdict(wall/mib <= goalSecondsPerMiB))
 	}
 	return nil
+}
+
+// runCLI lints one file with the CLI and returns its wall time in seconds, its peak RSS in MiB
+// and its exit code.
+func runCLI(o options, file string) (wall, rss float64, code int) {
+	start := time.Now()
+	cmd := exec.Command(o.linter, "--quiet", file)
+	err := cmd.Run()
+	wall = time.Since(start).Seconds()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
+	}
+	return wall, rss, code
 }

@@ -19,23 +19,22 @@ import (
 // etcdAutoCompaction refuses an --auto-compaction-mode that is neither of etcd's modes, an empty
 // one included.
 func etcdAutoCompaction(fv *flagView) []violation {
-	known := fv.rel.Component(release.Etcd).Values("auto-compaction-modes")
-	v, at, ok := fv.get("auto-compaction-mode")
-	if known == nil || !ok || at < 0 || slices.Contains(known, v) {
-		return nil
-	}
-	return []violation{{index: at, msg: fmt.Sprintf("auto-compaction-mode %q is unknown to etcd %s", v, fv.release()),
-		hint: fmt.Sprintf("use %s; etcd exits at start", strings.Join(known, " or "))}}
+	return etcdOneOf(fv, "auto-compaction-mode", "auto-compaction-modes", false)
 }
 
-// etcdLogFormat refuses a --log-format other than etcd's (an empty one is its default).
+// etcdLogFormat refuses a --log-format other than etcd's; an empty one is its default.
 func etcdLogFormat(fv *flagView) []violation {
-	known := fv.rel.Component(release.Etcd).Values("log-formats")
-	v, at, ok := fv.get("log-format")
-	if known == nil || !ok || at < 0 || v == "" || slices.Contains(known, v) {
+	return etcdOneOf(fv, "log-format", "log-formats", true)
+}
+
+// etcdOneOf refuses the user's value of flag when etcd's set lacks it.
+func etcdOneOf(fv *flagView, flag, set string, emptyOK bool) []violation {
+	known := fv.rel.Component(release.Etcd).Values(set)
+	v, at, ok := fv.get(flag)
+	if known == nil || !ok || at < 0 || v == "" && emptyOK || slices.Contains(known, v) {
 		return nil
 	}
-	return []violation{{index: at, msg: fmt.Sprintf("log-format %q is unknown to etcd %s", v, fv.release()),
+	return []violation{{index: at, msg: fmt.Sprintf("%s %q is unknown to etcd %s", flag, v, fv.release()),
 		hint: fmt.Sprintf("use %s; etcd exits at start", strings.Join(known, " or "))}}
 }
 

@@ -39,8 +39,16 @@ func DumpCommand(component string, cmd *cobra.Command, gates Registry, sets ...t
 	for _, s := range sets {
 		w.Values(s)
 	}
+	for _, name := range defaultsRead {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			w.Fact("default/"+name, f.DefValue)
+		}
+	}
 	w.Print()
 }
+
+// defaultsRead are the flags whose defaults the linter's checks need, as facts "default/NAME".
+var defaultsRead = []string{"oidc-username-claim"}
 
 // loggingFormats reads the formats logsapi's registry holds, which it does not export, out of
 // the --logging-format usage it writes from them: Permitted formats: "json" (gated by ...), "text".

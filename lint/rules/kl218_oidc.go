@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apiserver/pkg/apis/apiserver"
+	apiservervalidation "k8s.io/apiserver/pkg/apis/apiserver/validation"
+	authenticationcel "k8s.io/apiserver/pkg/authentication/cel"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
+)
+
+// oidcOptions is what kube-apiserver checks of the oidc-* flags before it serves: the issuer and
+// the client ID given together, no oidc-* flag beside an authentication-config
+// (validateOIDCOptions); then ToAuthenticationConfig turns them into a JWT authenticator and
+// validates it as an AuthenticationConfiguration's, beside the service account issuers.
+func oidcOptions(fv *flagView) []violation {
+	first := -1
+	for i, a := range fv.list.Args {
+		if strings.HasPrefix(a.Name, "oidc-") {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	if v, _, _ := fv.get("authentication-config"); v != "" {
+		return []violation{{index: first, msg: "oidc-* flags are set beside authentication-config",
+			hint: "move the OIDC settings into the AuthenticationConfiguration's jwt list; kube-apiserver takes one or the other and exits at start"}}
+	}
+	issuer, issuerAt, _ := fv.get("oidc-issuer-url")
+	client, _, _ := fv.get("oidc-client-id")
+	if issuer == "" || client == "" {
+		return []violation{{index: first, msg: "oidc-issuer-url and oidc-client-id are not both set",
+			hint: "set both: once any oidc-* flag is given kube-apiserver requires them together, and exits at start"}}
+	}
+	jwt, at, ok := oidcAuthenticator(fv, issuer, client)
+	if !ok {
+		return nil // a table without the claim's default: the authenticator would not be kube-apiserver's
+	}
+	var saIssuers []string
+	for _, e := range fv.entries("service-account-issuer") {
+		saIssuers = append(saIssuers, listed(e.value)...)
+	}
+	cfg := &apiserver.AuthenticationConfiguration{JWT: []apiserver.JWTAuthenticator{jwt}}
+	var out []violation
+	for _, e := range apiservervalidation.ValidateAuthenticationConfiguration(authenticationcel.NewDefaultCompiler(), cfg, saIssuers) {
+		flag, index := "oidc-issuer-url", issuerAt
+		for prefix, f := range at {
+			if strings.HasPrefix(e.Field, prefix) {
+				if _, i, ok := fv.get(f); ok && i >= 0 {
+					flag, index = f, i
+				}
+			}
+		}
+		what, _, _ := strings.Cut(e.Detail, ":") // the clause; the rest is in the hint
+		if what == "" {
+			what = e.Type.String()
+		}
+		out = append(out, violation{index: index, msg: fmt.Sprintf("%s: %s", flag, what),
+			hint: fmt.Sprintf("correct %s, as kube-apiserver validates the oidc-* flags as a JWT authenticator and exits at start: %s", flag, e.Error())})
+	}
+	return out
+}
+
+// oidcAuthenticator builds the JWT authenticator kube-apiserver builds from the oidc-* flags
+// (BuiltInAuthenticationOptions.ToAuthenticationConfig), and says which flag each of its fields
+// comes from; ok is false when the release's table lacks a default it needs.
+func oidcAuthenticator(fv *flagView, issuer, client string) (jwt apiserver.JWTAuthenticator, from map[string]string, ok bool) {
+	value := func(flag string) string { v, _, _ := fv.get(flag); return v }
+	claim, prefix := value("oidc-username-claim"), value("oidc-username-prefix")
+	if _, at, set := fv.get("oidc-username-claim"); !set || at < 0 {
+		if claim = fv.rel.Component(release.APIServer).Fact("default/oidc-username-claim"); claim == "" {
+			return jwt, nil, false
+		}
+	}
+	usernamePrefix := prefix
+	if prefix == "" && claim != "email" {
+		usernamePrefix = issuer + "#" // the flags' legacy prefix
+	}
+	if prefix == "-" {
+		usernamePrefix = ""
+	}
+	jwt = apiserver.JWTAuthenticator{
+		Issuer: apiserver.Issuer{URL: issuer, Audiences: []string{client}},
+		ClaimMappings: apiserver.ClaimMappings{
+			Username: apiserver.PrefixedClaimOrExpression{Prefix: ptr.To(usernamePrefix), Claim: claim},
+		},
+	}
+	if groups := value("oidc-groups-claim"); groups != "" {
+		jwt.ClaimMappings.Groups = apiserver.PrefixedClaimOrExpression{Prefix: ptr.To(value("oidc-groups-prefix")), Claim: groups}
+	}
+	for _, e := range fv.entries("oidc-required-claim") {
+		for _, kv := range listed(e.value) {
+			k, v, _ := strings.Cut(kv, "=")
+			jwt.ClaimValidationRules = append(jwt.ClaimValidationRules, apiserver.ClaimValidationRule{Claim: k, RequiredValue: v})
+		}
+	}
+	return jwt, map[string]string{
+		"jwt[0].issuer.audiences":              "oidc-client-id",
+		"jwt[0].claimMappings.username.claim":  "oidc-username-claim",
+		"jwt[0].claimMappings.username.prefix": "oidc-username-prefix",
+		"jwt[0].claimMappings.groups.claim":    "oidc-groups-claim",
+		"jwt[0].claimMappings.groups.prefix":   "oidc-groups-prefix",
+		"jwt[0].claimValidationRules":          "oidc-required-claim",
+	}, true
+}
