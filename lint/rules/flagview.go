@@ -106,9 +106,9 @@ func (fv *flagView) entries(name string) []flagValue {
 		}
 		return nil
 	}
-	// pflag's slices and component-base's maps (runtime-config, feature-gates) add every
-	// occurrence to the value; any other flag keeps its last.
-	if f := fv.rel.Component(fv.component).Flag(name); f == nil || !strings.HasSuffix(f.Type, "Slice") && !strings.HasPrefix(f.Type, "map") {
+	// pflag's slices and arrays and component-base's maps (runtime-config, feature-gates) add
+	// every occurrence to the value; any other flag keeps its last.
+	if f := fv.rel.Component(fv.component).Flag(name); f == nil || !accumulates(f.Type) {
 		out = out[len(out)-1:]
 	}
 	return out
@@ -119,4 +119,10 @@ func (fv *flagView) entries(name string) []flagValue {
 type flagValue struct {
 	value string
 	index int
+}
+
+// accumulates reports whether a flag of a pflag type adds every occurrence to its value: a slice
+// (split at commas), an array (each occurrence one element) or a map.
+func accumulates(pflagType string) bool {
+	return strings.HasSuffix(pflagType, "Slice") || strings.HasSuffix(pflagType, "Array") || strings.HasPrefix(pflagType, "map")
 }

@@ -41,7 +41,7 @@ var KL218 = &lint.Rule{
 	Doc: doc(`
 Each control-plane component checks its options after it has parsed them, and exits before it
 serves when one fails: kube-apiserver's AdmissionOptions, BuiltInAuthorizationOptions and
-AuditOptions Validate, its OIDC flags as BuiltInAuthenticationOptions builds and validates them, the TLS settings of every component's secure serving, and the
+AuditOptions Validate, its OIDC and service account flags as BuiltInAuthenticationOptions checks them, the TLS settings of every component's secure serving, and the
 controller-manager's --controllers, and etcd's parse and embed.Config.Validate (raft timing,
 compaction mode, TLS, URLs). kubeadm copies extraArgs into the static Pod as they are and then
 waits for a control plane that never comes up.
@@ -79,7 +79,7 @@ type optionCheck func(fv *flagView) []violation
 
 var optionChecks = map[string][]optionCheck{
 	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
-		inflight, corsOrigins, oidcOptions, tlsOptions, loggingFormat, hiddenMetrics},
+		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics},
 	release.ControllerManager: {controllerNames, leaderElectionLock, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
 	release.Scheduler:         {leaderElectionLock, tlsOptions, loggingFormat, hiddenMetrics},
 	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdCompactHashCheck},

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"k8s.io/apiserver/pkg/apis/apiserver"
@@ -43,7 +44,7 @@ func oidcOptions(fv *flagView) []violation {
 	}
 	var saIssuers []string
 	for _, e := range fv.entries("service-account-issuer") {
-		saIssuers = append(saIssuers, listed(e.value)...)
+		saIssuers = append(saIssuers, e.value) // a stringArray: one issuer an occurrence
 	}
 	cfg := &apiserver.AuthenticationConfiguration{JWT: []apiserver.JWTAuthenticator{jwt}}
 	var out []violation
@@ -107,4 +108,34 @@ func oidcAuthenticator(fv *flagView, issuer, client string) (jwt apiserver.JWTAu
 		"jwt[0].claimMappings.groups.prefix":   "oidc-groups-prefix",
 		"jwt[0].claimValidationRules":          "oidc-required-claim",
 	}, true
+}
+
+// serviceAccountOptions is BuiltInAuthenticationOptions.Validate's check of the service account
+// flags: each --service-account-issuer (a stringArray, one issuer an occurrence) a URL when it has
+// a ':', not empty and not repeated; --service-account-jwks-uri an https URL.
+func serviceAccountOptions(fv *flagView) []violation {
+	var out []violation
+	seen := map[string]bool{}
+	for _, e := range fv.entries("service-account-issuer") {
+		var msg string
+		if _, err := url.Parse(e.value); strings.Contains(e.value, ":") && err != nil {
+			msg = fmt.Sprintf("service-account-issuer %q is not a valid URL", e.value)
+		} else if e.value == "" {
+			msg = "service-account-issuer is empty"
+		} else if seen[e.value] {
+			msg = fmt.Sprintf("service-account-issuer %q is given more than once", e.value)
+		}
+		seen[e.value] = true
+		if msg != "" && e.index >= 0 {
+			out = append(out, violation{index: e.index, msg: msg,
+				hint: "give each issuer once, the one that signs new tokens first; kube-apiserver exits at start"})
+		}
+	}
+	if v, at, ok := fv.get("service-account-jwks-uri"); ok && at >= 0 && v != "" {
+		if u, err := url.Parse(v); err != nil || u.Scheme != "https" {
+			out = append(out, violation{index: at, msg: fmt.Sprintf("service-account-jwks-uri %q is not an https URL", v),
+				hint: "serve the keys over https, or remove the flag for the API server's own; kube-apiserver exits at start"})
+		}
+	}
+	return out
 }
