@@ -16,7 +16,9 @@ import (
 // Related indexes the Cluster API objects of a run that say what the carriers do not: the
 // version a KubeadmConfigTemplate runs (from the MachineDeployment or MachinePool that references
 // it, else its Cluster's topology) and the networking of a Cluster (spec.clusterNetwork), which
-// Cluster API writes into kubeadm's ClusterConfiguration. It is safe for concurrent use.
+// Cluster API writes into kubeadm's ClusterConfiguration. It also indexes the run's
+// control-plane configuration files and the ClusterConfiguration flags that name them, so that a
+// flag and its file are checked together. It is safe for concurrent use.
 type Related struct {
 	mu       sync.Mutex
 	sources  map[string]bool
