@@ -63,6 +63,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
+	"github.com/kubeadm-lint/kubeadm-lint/internal/wantcomment"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 )
 
@@ -94,27 +95,14 @@ func Run(t *testing.T, dir string, rule *lint.Rule, rules ...*lint.Rule) []lint.
 	return found
 }
 
-type want struct {
-	line         int
-	rule         string
-	re, on, hint *regexp.Regexp // on, hint nil: any object, any hint
-}
+// want is a case's expectation; On matches the finding's object, as its position names it.
+type want struct{ wantcomment.Want }
 
 func (w *want) matches(f lint.Finding) bool {
-	return w.rule == f.Rule && w.re.MatchString(f.Message) &&
-		(w.on == nil || w.on.MatchString(f.Pos.String())) && (w.hint == nil || w.hint.MatchString(f.Hint))
+	return w.Rule == f.Rule && w.Message.MatchString(f.Message) &&
+		(w.On == nil || w.On.MatchString(f.Pos.String())) && (w.Hint == nil || w.Hint.MatchString(f.Hint))
 }
 
-func (w *want) String() string {
-	s := fmt.Sprintf("%q", w.re)
-	if w.on != nil {
-		s += fmt.Sprintf(" on %q", w.on)
-	}
-	if w.hint != nil {
-		s += fmt.Sprintf(" with hint %q", w.hint)
-	}
-	return s
-}
 
 // options are what a case sets besides its objects.
 type options struct {
@@ -143,8 +131,8 @@ func runFile(t *testing.T, file string, rule *lint.Rule, rules []*lint.Rule) []l
 		t.Fatalf("%s: test files are named pass_* or fail_*", base)
 	}
 	for _, w := range wants {
-		if w.rule != rule.ID {
-			t.Fatalf("%s:%d: a want of %s in the cases of %s; only the folder's rule is checked", base, w.line, w.rule, rule.ID)
+		if w.Rule != rule.ID {
+			t.Fatalf("%s:%d: a want of %s in the cases of %s; only the folder's rule is checked", base, w.Line, w.Rule, rule.ID)
 		}
 	}
 	objects, ca, err := decode(data)
@@ -193,7 +181,7 @@ func runFile(t *testing.T, file string, rule *lint.Rule, rules []*lint.Rule) []l
 	}
 	for w, met := range metWants(len(wants), owner) {
 		if !met {
-			t.Errorf("%s:%d: no %s finding matching %s", base, wants[w].line, wants[w].rule, wants[w])
+			t.Errorf("%s:%d: no %s finding matching %s", base, wants[w].Line, wants[w].Rule, wants[w])
 		}
 	}
 	if t.Failed() {
@@ -321,52 +309,18 @@ func signerSelector(client *fake.Clientset) k8stesting.ReactionFunc {
 
 func parseExpectations(src string) (options, []*want, error) {
 	var opts options
-	var wants []*want
-	for i, line := range strings.Split(src, "\n") {
-		if i == 0 {
-			if m := optionsLine.FindStringSubmatch(line); m != nil {
-				if err := setOptions(&opts, m[1]); err != nil {
-					return opts, nil, err
-				}
-				continue
-			}
-		}
-		m := wantComment.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		items := wantItem.FindAllStringSubmatch(m[1], -1)
-		// What the items leave over is a typo, such as "on" after "hint", that would otherwise
-		// drop a condition without a word.
-		if len(items) == 0 || strings.TrimSpace(wantItem.ReplaceAllString(m[1], "")) != "" {
-			return opts, nil, fmt.Errorf("line %d: malformed want comment %q", i+1, m[0])
-		}
-		for _, it := range items {
-			re, err := compileQuoted(it[2])
-			if err != nil {
-				return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
-			}
-			w := &want{line: i + 1, rule: it[1], re: re}
-			if it[3] != "" {
-				if w.on, err = compileQuoted(it[3]); err != nil {
-					return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
-				}
-			}
-			if it[4] != "" {
-				if w.hint, err = compileQuoted(it[4]); err != nil {
-					return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
-				}
-			}
-			wants = append(wants, w)
-		}
+	text, parsed, err := wantcomment.Parse(src)
+	if err == nil {
+		err = setOptions(&opts, text)
+	}
+	if err != nil {
+		return opts, nil, err
+	}
+	wants := make([]*want, len(parsed))
+	for i, w := range parsed {
+		wants[i] = &want{w}
 	}
 	return opts, wants, nil
-}
-
-// compileQuoted compiles a want's quoted regexp. Only \" is an escape; other backslashes belong
-// to the regexp.
-func compileQuoted(q string) (*regexp.Regexp, error) {
-	return regexp.Compile(strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`))
 }
 
 func setOptions(o *options, s string) error {

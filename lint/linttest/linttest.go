@@ -23,17 +23,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
+	"github.com/kubeadm-lint/kubeadm-lint/internal/wantcomment"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-)
-
-var (
-	wantComment = regexp.MustCompile(`#\s*want\s+(.*)$`)
-	wantItem    = regexp.MustCompile(`(KL\d{3})\s+("(?:[^"\\]|\\.)*")(?:\s+hint\s+("(?:[^"\\]|\\.)*"))?`)
-	optionsLine = regexp.MustCompile(`^#\s*options:\s*(.*)$`)
 )
 
 // Run checks rule against every *.yaml file in dir. The others run beside it, so that
@@ -58,22 +52,12 @@ func Run(t *testing.T, dir string, rule *lint.Rule, others ...*lint.Rule) []lint
 }
 
 type want struct {
-	line int
-	rule string
-	re   *regexp.Regexp
-	hint *regexp.Regexp // nil: any hint
-	met  bool
+	wantcomment.Want
+	met bool
 }
 
 func (w *want) matches(f lint.Finding) bool {
-	return w.line == f.Pos.Line && w.rule == f.Rule && w.re.MatchString(f.Message) && (w.hint == nil || w.hint.MatchString(f.Hint))
-}
-
-func (w *want) String() string {
-	if w.hint == nil {
-		return fmt.Sprintf("%q", w.re)
-	}
-	return fmt.Sprintf("%q with hint %q", w.re, w.hint)
+	return w.Line == f.Pos.Line && w.Rule == f.Rule && w.Message.MatchString(f.Message) && (w.Hint == nil || w.Hint.MatchString(f.Hint))
 }
 
 func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []lint.Finding {
@@ -145,7 +129,7 @@ func runFile(t *testing.T, file string, rule *lint.Rule, others []*lint.Rule) []
 	}
 	for _, w := range wants {
 		if !w.met {
-			t.Errorf("%s:%d: no %s finding matching %s", base, w.line, w.rule, w)
+			t.Errorf("%s:%d: no %s finding matching %s", base, w.Line, w.Rule, w.Want)
 		}
 	}
 	return found
@@ -208,48 +192,21 @@ func Options(src string) (lint.Options, error) {
 
 func parseExpectations(src string) (lint.Options, []*want, error) {
 	var opts lint.Options
-	var wants []*want
-	for i, line := range strings.Split(src, "\n") {
-		if i == 0 {
-			if m := optionsLine.FindStringSubmatch(line); m != nil {
-				if err := setOptions(&opts, m[1]); err != nil {
-					return opts, nil, err
-				}
-				continue
-			}
-		}
-		m := wantComment.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		items := wantItem.FindAllStringSubmatch(m[1], -1)
-		// Text no item takes is a want written wrong (an unclosed quote, a hint without its
-		// regexp), which would otherwise be dropped and its finding go unchecked.
-		if left := strings.TrimSpace(wantItem.ReplaceAllString(m[1], "")); len(items) == 0 || left != "" {
-			return opts, nil, fmt.Errorf("line %d: malformed want comment %q", i+1, m[0])
-		}
-		for _, it := range items {
-			re, err := compileQuoted(it[2])
-			if err != nil {
-				return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
-			}
-			w := &want{line: i + 1, rule: it[1], re: re}
-			if it[3] != "" {
-				if w.hint, err = compileQuoted(it[3]); err != nil {
-					return opts, nil, fmt.Errorf("line %d: %v", i+1, err)
-				}
-			}
-			wants = append(wants, w)
-		}
+	options, parsed, err := wantcomment.Parse(src)
+	if err == nil {
+		err = setOptions(&opts, options)
 	}
-	sort.SliceStable(wants, func(i, j int) bool { return wants[i].line < wants[j].line })
+	if err != nil {
+		return opts, nil, err
+	}
+	wants := make([]*want, len(parsed))
+	for i, w := range parsed {
+		if w.On != nil {
+			return opts, nil, fmt.Errorf("line %d: \"on\" places a cluster finding; a file case's want is on its line", w.Line)
+		}
+		wants[i] = &want{Want: w}
+	}
 	return opts, wants, nil
-}
-
-// compileQuoted compiles a want's quoted regexp. Only \" is an escape; other backslashes belong
-// to the regexp.
-func compileQuoted(q string) (*regexp.Regexp, error) {
-	return regexp.Compile(strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`))
 }
 
 func setOptions(o *lint.Options, s string) error {
