@@ -42,7 +42,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,12 +64,6 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/audit"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/wantcomment"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-)
-
-var (
-	wantComment = regexp.MustCompile(`#\s*want\s+(.*)$`)
-	wantItem    = regexp.MustCompile(`(KL\d{3})\s+("(?:[^"\\]|\\.)*")(?:\s+on\s+("(?:[^"\\]|\\.)*"))?(?:\s+hint\s+("(?:[^"\\]|\\.)*"))?`)
-	optionsLine = regexp.MustCompile(`^#\s*options:\s*(.*)$`)
 )
 
 // strict decodes with client-go's scheme, failing on unknown and duplicate fields.
@@ -102,7 +95,6 @@ func (w *want) matches(f lint.Finding) bool {
 	return w.Rule == f.Rule && w.Message.MatchString(f.Message) &&
 		(w.On == nil || w.On.MatchString(f.Pos.String())) && (w.Hint == nil || w.Hint.MatchString(f.Hint))
 }
-
 
 // options are what a case sets besides its objects.
 type options struct {
