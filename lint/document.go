@@ -207,12 +207,9 @@ func (f *File) First() int {
 // caller did not index the run.
 func (f *File) RunFile(path string) (RunFile, bool) { return f.related.File(path, f.Name) }
 
-// EncryptionGate returns the value a feature gate has for the kube-apiserver that reads this file
-// as its EncryptionConfiguration, as a ClusterConfiguration of the run gives it; ok is false when
-// none names the file or sets the gate.
-func (f *File) EncryptionGate(gate string) (on, ok bool) {
-	return f.related.EncryptionGate(f.Name, gate)
-}
+// ReaderArgs returns the kube-apiserver extraArgs of the ClusterConfiguration of the lint run
+// whose flag names this file, by the convention of Related.File; false when none does.
+func (f *File) ReaderArgs() (map[string]string, bool) { return f.related.ReaderArgs(f.Name) }
 
 // Doc returns the file's first document of kind, or nil.
 func (f *File) Doc(kind string) *Document {

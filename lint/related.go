@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -9,8 +10,11 @@ import (
 	"go.yaml.in/yaml/v3"
 	apiserverapi "k8s.io/apiserver/pkg/apis/apiserver"
 	auditapi "k8s.io/apiserver/pkg/apis/audit"
+	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 	schedulerconfig "k8s.io/kubernetes/pkg/scheduler/apis/config"
 	podsecurityapi "k8s.io/pod-security-admission/admission/api"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 // Related indexes the Cluster API objects of a run that say what the carriers do not: the
@@ -31,15 +35,17 @@ type Related struct {
 	current string
 	// files are the run's control-plane configuration files, by source name.
 	files map[string]RunFile
-	// apiServers are the kube-apiserver flags of the run's ClusterConfigurations that tie a
-	// configuration file to the command line that reads it.
-	apiServers []runAPIServer
+	// readers are the kube-apiserver command lines of the run's ClusterConfigurations, one for
+	// each configuration file one of its flags names, for the file rules whose verdict depends on
+	// the flags beside the file.
+	readers []runReader
 }
 
-// runAPIServer is what a ClusterConfiguration of the run gives kube-apiserver: the file its
-// encryption-provider-config names, and its feature-gates.
-type runAPIServer struct {
-	source, encryption, gates string
+// runReader is a ClusterConfiguration's kube-apiserver with a file one of its flags names.
+type runReader struct {
+	source string            // the ClusterConfiguration's
+	file   string            // the path on the node, through the component's extraVolumes
+	args   map[string]string // its extraArgs, the last of a name winning
 }
 
 // RunFile is a control-plane configuration file of the run: the document its component reads.
@@ -70,9 +76,8 @@ func (r *Related) Add(name string, data []byte) {
 		return
 	}
 	capi, component := bytes.Contains(data, []byte(capiGroup)), mentionsComponentGroup(data)
-	// A ClusterConfiguration is parsed again only when it names an EncryptionConfiguration, the
-	// one file whose findings depend on its flags: most sources of a run are kubeadm configs.
-	kubeadm := bytes.Contains(data, []byte(kubeadmGroup)) && bytes.Contains(data, []byte("encryption-provider-config"))
+	// Most sources of a run are kubeadm configs: one is parsed again only when it may name a file.
+	kubeadm := bytes.Contains(data, []byte(kubeadmGroup)) && namesConfigFile(data)
 	if !capi && !component && !kubeadm {
 		return
 	}
@@ -86,7 +91,7 @@ func (r *Related) Add(name string, data []byte) {
 		r.addFile(name, nodes)
 	}
 	if kubeadm {
-		r.addAPIServer(name, nodes)
+		r.readers = append(r.readers, readersOf(name, nodes)...)
 	}
 	if capi {
 		r.add(name, nodes)
@@ -122,58 +127,75 @@ func (r *Related) addFile(name string, nodes []*yaml.Node) {
 	}
 }
 
-// addAPIServer indexes the kube-apiserver flags of a source's ClusterConfigurations.
-func (r *Related) addAPIServer(name string, nodes []*yaml.Node) {
+// namesConfigFile reports whether a source may hold a kube-apiserver flag that names a file.
+func namesConfigFile(data []byte) bool {
+	for flag := range ConfigFileFlags[release.APIServer] {
+		if bytes.Contains(data, []byte(flag)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readersOf returns the kube-apiserver of each ClusterConfiguration of a source, once for each
+// file its flags name.
+func readersOf(name string, nodes []*yaml.Node) []runReader {
+	var out []runReader
 	for _, n := range nodes {
 		root := deref(n)
 		if group, _ := splitAPIVersion(str(get(root, "apiVersion"))); group != kubeadmGroup || str(get(root, "kind")) != KindCluster {
 			continue
 		}
-		extra := get(root, "apiServer", "extraArgs")
-		if a := (runAPIServer{source: name, encryption: extraArg(extra, "encryption-provider-config"), gates: extraArg(extra, "feature-gates")}); a.encryption != "" {
-			r.apiServers = append(r.apiServers, a)
+		args := extraArgs(get(root, "apiServer", "extraArgs"))
+		var mounts []kubeadmapi.HostPathMount
+		if vols := get(root, "apiServer", "extraVolumes"); vols != nil {
+			for _, v := range vols.Content {
+				mounts = append(mounts, kubeadmapi.HostPathMount{HostPath: str(get(v, "hostPath")), MountPath: str(get(v, "mountPath"))})
+			}
 		}
-	}
-}
-
-// extraArg returns a flag's value in extraArgs as v1beta3 (a map) or v1beta4 (a list, the last
-// entry winning) writes it.
-func extraArg(extra *yaml.Node, name string) string {
-	if extra == nil {
-		return ""
-	}
-	if extra.Kind == yaml.MappingNode {
-		return str(get(extra, name))
-	}
-	value := ""
-	for _, e := range extra.Content {
-		if str(get(e, "name")) == name {
-			value = str(get(e, "value"))
-		}
-	}
-	return value
-}
-
-// EncryptionGate returns the value that the ClusterConfigurations of the run whose
-// kube-apiserver reads the file named file as its EncryptionConfiguration give a feature gate;
-// ok is false when none names the file or sets the gate.
-func (r *Related) EncryptionGate(file, gate string) (on, ok bool) {
-	if r == nil {
-		return false, false
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, a := range r.apiServers {
-		if f, found := r.file(a.encryption, a.source); !found || f.Name != file {
-			continue
-		}
-		for _, kv := range strings.Split(a.gates, ",") {
-			if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == gate {
-				on, ok = strings.TrimSpace(v) == "true", true
+		for flag := range ConfigFileFlags[release.APIServer] {
+			if v := args[flag]; path.IsAbs(v) {
+				out = append(out, runReader{source: name, file: HostPath(mounts, v), args: args})
 			}
 		}
 	}
-	return on, ok
+	return out
+}
+
+// extraArgs returns the flags of an extraArgs as v1beta3 (a map) or v1beta4 (a list, the last
+// entry of a name winning) writes them.
+func extraArgs(extra *yaml.Node) map[string]string {
+	args := map[string]string{}
+	if extra == nil {
+		return args
+	}
+	if extra.Kind == yaml.MappingNode {
+		for _, p := range mappingPairs(extra) {
+			args[p.key] = str(p.value)
+		}
+		return args
+	}
+	for _, e := range extra.Content {
+		args[str(get(e, "name"))] = str(get(e, "value"))
+	}
+	return args
+}
+
+// ReaderArgs returns the kube-apiserver extraArgs of the ClusterConfiguration of the run whose
+// flag names the file called name, by the convention of File: the command line that reads the
+// file. ok is false when no ClusterConfiguration of the run names it.
+func (r *Related) ReaderArgs(name string) (args map[string]string, ok bool) {
+	if r == nil {
+		return nil, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, rd := range r.readers {
+		if f, found := r.file(rd.file, rd.source); found && f.Name == name {
+			return rd.args, true
+		}
+	}
+	return nil, false
 }
 
 // File returns the control-plane configuration file of the run that is the file at path on a

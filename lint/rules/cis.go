@@ -317,14 +317,24 @@ func gateNotFalse(gate, why string) func(*flagView) *violation {
 		if !ok {
 			return nil
 		}
-		for _, kv := range listed(v) {
-			k, val, _ := strings.Cut(kv, "=")
-			if strings.TrimSpace(k) == gate && strings.EqualFold(strings.TrimSpace(val), "false") {
-				return &violation{index: i, msg: fmt.Sprintf("%s feature-gates turns %s off", fv.component, gate), hint: fmt.Sprintf("remove %s=false from feature-gates%s", gate, why)}
-			}
+		if on, set := gateValue(v, gate); set && !on {
+			return &violation{index: i, msg: fmt.Sprintf("%s feature-gates turns %s off", fv.component, gate), hint: fmt.Sprintf("remove %s=false from feature-gates%s", gate, why)}
 		}
 		return nil
 	}
+}
+
+// gateValue reads a gate out of a feature-gates value ("A=true,B=false") as component-base's
+// MapStringBool parses it, the last setting winning; set is false when the gate is not named or
+// its value is not a boolean.
+func gateValue(gates, gate string) (on, set bool) {
+	for _, kv := range listed(gates) {
+		k, v, _ := strings.Cut(kv, "=")
+		if b, err := strconv.ParseBool(strings.TrimSpace(v)); strings.TrimSpace(k) == gate && err == nil {
+			on, set = b, true
+		}
+	}
+	return on, set
 }
 
 // differsFrom wants a flag's file to differ from another component's flag: etcd's CA from the

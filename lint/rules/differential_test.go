@@ -25,7 +25,6 @@ import (
 	"github.com/kubeadm-lint/kubeadm-lint/catalog"
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/rules"
 )
 
 // The differential goldens hold what the real components do with the extraArgs of every rule
@@ -459,7 +458,7 @@ func collectArgs(t *testing.T, roots ...string) map[string]argCase {
 func collectFiles(t *testing.T, roots ...string) map[string]argCase {
 	t.Helper()
 	flags := map[string]argCase{}
-	for comp, kinds := range rules.ConfigFileKinds {
+	for comp, kinds := range lint.ConfigFileFlags {
 		for flag, kind := range kinds {
 			flags[kind] = argCase{Component: comp, Args: []string{"--" + flag + "="}}
 		}

@@ -42,7 +42,8 @@ var KL221 = &lint.Rule{
 		}
 		// kmsPrefixTransformer: a KMS v1 provider (apiVersion unset or v1) needs the KMSv1 gate.
 		gate := p.Options.Release().Component(release.APIServer).Gate("KMSv1")
-		if on, ok := p.File.EncryptionGate("KMSv1"); gate != nil && (gate.Default || ok && on) {
+		args, _ := p.File.ReaderArgs()
+		if on, set := gateValue(args["feature-gates"], "KMSv1"); gate != nil && (gate.Default || set && on) {
 			return // on by default, or turned on by the kubeadm configuration that names this file
 		}
 		for i, rc := range c.Resources {

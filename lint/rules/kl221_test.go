@@ -34,24 +34,33 @@ apiServer:
   - name: feature-gates
     value: ` + gates + "\n"
 	}
+	// The file is mounted from another directory of the node, where the run holds it beside a
+	// file of the container's path.
+	mounted := cluster("/etc/kubernetes/enc/encryption.yaml", "KMSv1=true") + `  extraVolumes:
+  - name: kms
+    hostPath: /srv/kms
+    mountPath: /etc/kubernetes/enc
+`
 	for _, c := range []struct {
-		name, cluster string
-		want          int
+		name, cluster, file string
+		want                int
 	}{
-		{"gate on", cluster("/etc/kubernetes/enc/encryption.yaml", "KMSv1=true"), 0},
-		{"gate off", cluster("/etc/kubernetes/enc/encryption.yaml", "KMSv1=false"), 1},
-		{"another file", cluster("/etc/kubernetes/enc/other.yaml", "KMSv1=true"), 1},
-		{"no ClusterConfiguration", "", 1},
+		{"gate on", cluster("/etc/kubernetes/enc/encryption.yaml", "KMSv1=true"), "cluster/enc/encryption.yaml", 0},
+		{"gate off", cluster("/etc/kubernetes/enc/encryption.yaml", "KMSv1=false"), "cluster/enc/encryption.yaml", 1},
+		{"another file", cluster("/etc/kubernetes/enc/other.yaml", "KMSv1=true"), "cluster/enc/encryption.yaml", 1},
+		{"no ClusterConfiguration", "", "cluster/enc/encryption.yaml", 1},
+		{"mounted from the node's /srv/kms", mounted, "cluster/kms/encryption.yaml", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := &lint.Related{}
 			r.Add("cluster/enc/encryption.yaml", []byte(encryption))
+			r.Add(c.file, []byte(encryption))
 			r.Add("cluster/kubeadm.yaml", []byte(c.cluster))
 			l, err := lint.New(lint.Config{Rules: []*lint.Rule{rules.KL221}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := l.LintObject(context.Background(), lint.Source{Name: "cluster/enc/encryption.yaml", Data: []byte(encryption)},
+			res, err := l.LintObject(context.Background(), lint.Source{Name: c.file, Data: []byte(encryption)},
 				lint.ObjectOptions{Related: r})
 			if err != nil {
 				t.Fatal(err)

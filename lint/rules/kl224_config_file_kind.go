@@ -8,25 +8,7 @@ import (
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 
 	"github.com/kubeadm-lint/kubeadm-lint/lint"
-	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
-
-// configFileKinds are the flags that name a configuration file of the control plane, with the
-// kind of the file its component reads: kube-apiserver's options (encryption, audit, admission,
-// authentication, authorization, egress selector and tracing loaders) and kube-scheduler's
-// --config (cmd/kube-scheduler/app/options/configfile.go).
-var configFileKinds = map[string]map[string]string{
-	release.APIServer: {
-		"encryption-provider-config":    lint.KindEncryption,
-		"audit-policy-file":             lint.KindAuditPolicy,
-		"admission-control-config-file": lint.KindAdmission,
-		"authentication-config":         lint.KindAuthentication,
-		"authorization-config":          lint.KindAuthorization,
-		"egress-selector-config-file":   lint.KindEgressSelector,
-		"tracing-config-file":           lint.KindTracing,
-	},
-	release.Scheduler: {"config": lint.KindScheduler},
-}
 
 var KL224 = &lint.Rule{
 	ID:       "KL224",
@@ -40,7 +22,7 @@ var KL224 = &lint.Rule{
 			return
 		}
 		for _, a := range controlPlaneArgs(c) {
-			kinds := configFileKinds[a.Component]
+			kinds := lint.ConfigFileFlags[a.Component]
 			for i, arg := range a.Args {
 				want, ok := kinds[arg.Name]
 				v := strings.TrimSpace(arg.Value)
@@ -98,19 +80,5 @@ apiServer:
 // hostPath turns a path in a component's container into the path on the node: through the
 // extraVolume whose mountPath is the path or the nearest directory above it, or the path itself.
 func hostPath(c *kubeadmapi.ClusterConfiguration, component, p string) string {
-	p = path.Clean(p)
-	best, host := -1, p
-	for _, v := range extraVolumes(c, component) {
-		mp := path.Clean(v.MountPath)
-		if v.HostPath == "" || len(mp) <= best {
-			continue
-		}
-		switch {
-		case p == mp:
-			best, host = len(mp), path.Clean(v.HostPath)
-		case strings.HasPrefix(p, strings.TrimSuffix(mp, "/")+"/"):
-			best, host = len(mp), path.Join(v.HostPath, strings.TrimPrefix(p, mp))
-		}
-	}
-	return host
+	return lint.HostPath(extraVolumes(c, component), p)
 }
