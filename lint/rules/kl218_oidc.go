@@ -7,9 +7,9 @@ import (
 
 	"k8s.io/apiserver/pkg/apis/apiserver"
 	apiservervalidation "k8s.io/apiserver/pkg/apis/apiserver/validation"
-	authenticationcel "k8s.io/apiserver/pkg/authentication/cel"
 	"k8s.io/utils/ptr"
 
+	"github.com/kubeadm-lint/kubeadm-lint/lint"
 	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
@@ -48,7 +48,7 @@ func oidcOptions(fv *flagView) []violation {
 	}
 	cfg := &apiserver.AuthenticationConfiguration{JWT: []apiserver.JWTAuthenticator{jwt}}
 	var out []violation
-	for _, e := range apiservervalidation.ValidateAuthenticationConfiguration(authenticationcel.NewDefaultCompiler(), cfg, saIssuers) {
+	for _, e := range apiservervalidation.ValidateAuthenticationConfiguration(lint.AuthenticationCompiler(), cfg, saIssuers) {
 		flag, index := "oidc-issuer-url", issuerAt
 		for prefix, f := range at {
 			if strings.HasPrefix(e.Field, prefix) {
