@@ -37,6 +37,9 @@ type Config struct {
 	TLS          TLS    `json:"tls"`
 	// ShutdownGrace bounds how long in-flight reviews may take to finish after SIGTERM.
 	ShutdownGrace Duration `json:"shutdownGrace"`
+	// Profiling serves Go's profiles (net/http/pprof) under /debug/pprof/ on HealthListen, as
+	// the control-plane components' --profiling does. Off by default: the port is plain HTTP.
+	Profiling bool `json:"profiling,omitempty"`
 
 	KubeProxy  KubeProxy  `json:"kubeProxy"`
 	CoreDNS    CoreDNS    `json:"coreDNS"`

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync/atomic"
 	"time"
 
@@ -64,21 +65,7 @@ func (s *Server) HealthAddr() net.Addr { return s.healthLn.Addr() }
 // Run serves until ctx is cancelled. Then /readyz turns false at once, so that the Service stops
 // sending new reviews, and in-flight reviews get up to ShutdownGrace to finish.
 func (s *Server) Run(ctx context.Context) error {
-	to := s.cfg.timeouts.orDefault()
-	tlsSrv := &http.Server{
-		Handler: s.webhook.Handler(),
-		TLSConfig: &tls.Config{
-			MinVersion:     tls.VersionTLS12,
-			GetCertificate: s.certs.GetCertificate,
-		},
-		// The shortest of these also bounds the TLS handshake: a client that connects and
-		// says nothing, or dribbles its headers or body, is cut off.
-		ReadHeaderTimeout: to.readHeader,
-		ReadTimeout:       to.read,
-		WriteTimeout:      to.write,
-		IdleTimeout:       to.idle,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
-	}
+	tlsSrv := reviewServer(s.webhook.Handler(), s.certs.GetCertificate, s.cfg.timeouts.orDefault(), s.logger)
 	healthSrv := &http.Server{Handler: s.healthHandler(), ReadHeaderTimeout: 5 * time.Second}
 
 	go s.certs.Watch(ctx, s.cfg.TLS.ReloadInterval.Duration)
@@ -107,6 +94,38 @@ func (s *Server) Run(ctx context.Context) error {
 	return nil
 }
 
+// ReviewServer is the HTTPS server reviews are served with, for a benchmark's yardstick to be
+// served the same way (hack/noopwebhook).
+func ReviewServer(h http.Handler, getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error), logger *slog.Logger) *http.Server {
+	return reviewServer(h, getCert, timeouts{}.orDefault(), logger)
+}
+
+func reviewServer(h http.Handler, getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error), to timeouts, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler: h,
+		TLSConfig: &tls.Config{
+			MinVersion:     tls.VersionTLS12,
+			GetCertificate: getCert,
+		},
+		// The shortest of these also bounds the TLS handshake: a client that connects and
+		// says nothing, or dribbles its headers or body, is cut off.
+		ReadHeaderTimeout: to.readHeader,
+		ReadTimeout:       to.read,
+		WriteTimeout:      to.write,
+		IdleTimeout:       to.idle,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// HandleProfiles serves net/http/pprof's handlers on mux, under /debug/pprof/.
+func HandleProfiles(mux *http.ServeMux) {
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+}
+
 func (s *Server) healthHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
@@ -125,5 +144,8 @@ func (s *Server) healthHandler() http.Handler {
 		fmt.Fprintln(w, "ok; serving certificate expires at "+expiry)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
+	if s.cfg.Profiling {
+		HandleProfiles(mux)
+	}
 	return mux
 }

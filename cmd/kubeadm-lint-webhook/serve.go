@@ -21,6 +21,7 @@ type serveFlags struct {
 	keepUninitialized bool
 	corednsEscalation bool
 	logLevel          slog.Level
+	profiling         bool
 }
 
 func (f *serveFlags) register(fs *pflag.FlagSet) {
@@ -34,6 +35,7 @@ func (f *serveFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.kubernetesVersion, "kubernetes-version", d.ConfigMaps.KubernetesVersion, "release the stored kubeadm configs are linted for")
 	fs.BoolVar(&f.keepUninitialized, "keep-uninitialized-toleration", false, "keep kube-proxy tolerating node.cloudprovider.kubernetes.io/uninitialized (for a CCM that reaches the API server through the Service IP)")
 	fs.BoolVar(&f.corednsEscalation, "coredns-allow-privilege-escalation", false, "set allowPrivilegeEscalation: true on CoreDNS (SELinux hosts with Docker < 1.13; weakens security)")
+	fs.BoolVar(&f.profiling, "profiling", d.Profiling, "serve Go's CPU and memory profiles under /debug/pprof/ on --health-listen")
 	fs.TextVar(&f.logLevel, "log-level", slog.LevelInfo, "debug, info, warn or error")
 }
 
@@ -59,6 +61,7 @@ func (f *serveFlags) config(fs *pflag.FlagSet) (webhook.Config, error) {
 	set("kubernetes-version", func() { cfg.ConfigMaps.KubernetesVersion = f.kubernetesVersion })
 	set("keep-uninitialized-toleration", func() { cfg.KubeProxy.KeepUninitialized = f.keepUninitialized })
 	set("coredns-allow-privilege-escalation", func() { cfg.CoreDNS.AllowPrivilegeEscalation = f.corednsEscalation })
+	set("profiling", func() { cfg.Profiling = f.profiling })
 	return cfg, cfg.Validate()
 }
 
