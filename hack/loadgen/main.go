@@ -29,14 +29,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	kwhhttp "github.com/slok/kubewebhook/v2/pkg/http"
-	"github.com/slok/kubewebhook/v2/pkg/model"
-	"github.com/slok/kubewebhook/v2/pkg/webhook/mutating"
-	"github.com/slok/kubewebhook/v2/pkg/webhook/validating"
 	admissionv1 "k8s.io/api/admission/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/kubeadm-lint/kubeadm-lint/hack/internal/noopwebhook"
 	"github.com/kubeadm-lint/kubeadm-lint/internal/cert"
 	"github.com/kubeadm-lint/kubeadm-lint/webhook"
 )
@@ -82,10 +77,10 @@ func main() {
 	}
 }
 
-// review is one kind of request: the same body goes to our path and to the no-op's.
+// review is one kind of request: the same body goes to our server and to the no-op's, on the same path.
 type review struct {
 	name, file     string
-	ours, noop     string // paths
+	ours           string // path, the no-op's too
 	body           []byte
 	varyContent    bool // give every request a different ConfigMap content
 	prefix, suffix []byte
@@ -93,16 +88,11 @@ type review struct {
 	goal           float64 // least throughput, as a share of the no-op's
 }
 
-const (
-	noopMutate   = "/noop/mutate"
-	noopValidate = "/noop/validate"
-)
-
 func run(dir string, duration, warmup time.Duration, rounds int, concs []int) error {
 	reviews := []*review{
-		{name: "kube-proxy DaemonSet (mutating)", file: "kube-proxy-create.json", ours: webhook.PathKubeProxy, noop: noopMutate, wantPatch: true, goal: 0.9},
-		{name: "kubeadm-config ConfigMap (validating)", file: "kubeadm-config-create.json", ours: webhook.PathConfigMaps, noop: noopValidate, goal: 0.8},
-		{name: "kubeadm-config ConfigMap, new content each request", file: "kubeadm-config-create.json", ours: webhook.PathConfigMaps, noop: noopValidate, varyContent: true, goal: 0.8},
+		{name: "kube-proxy DaemonSet (mutating)", file: "kube-proxy-create.json", ours: webhook.PathKubeProxy, wantPatch: true, goal: 0.9},
+		{name: "kubeadm-config ConfigMap (validating)", file: "kubeadm-config-create.json", ours: webhook.PathConfigMaps, goal: 0.8},
+		{name: "kubeadm-config ConfigMap, new content each request", file: "kubeadm-config-create.json", ours: webhook.PathConfigMaps, varyContent: true, goal: 0.8},
 	}
 	for _, r := range reviews {
 		b, err := os.ReadFile(filepath.Join(dir, r.file))
@@ -185,11 +175,11 @@ func run(dir string, duration, warmup time.Duration, rounds int, concs []int) er
 		for _, c := range concs {
 			var ours, nop result
 			nc, oc := newClient(pool, c), newClient(pool, c)
-			load(nc, noopURL+r.noop, r, c, warmup, false)
+			load(nc, noopURL+r.ours, r, c, warmup, false)
 			load(oc, oursURL+r.ours, r, c, warmup, false)
 			for range rounds {
 				slice := duration / time.Duration(rounds)
-				nop.add(load(nc, noopURL+r.noop, r, c, slice, true))
+				nop.add(load(nc, noopURL+r.ours, r, c, slice, true))
 				ours.add(load(oc, oursURL+r.ours, r, c, slice, true))
 			}
 			nc.CloseIdleConnections()
@@ -241,48 +231,18 @@ func verdict(ok bool) string {
 	return "MISS"
 }
 
-// startNoop serves a mutating and a validating kubewebhook webhook that do nothing, with the
-// http.Server settings of webhook.Server.Run. A mutating review is compared with the mutating
-// no-op and a validating one with the validating no-op: the framework costs differ (a mutating
-// response carries a computed patch), and the ceiling should be the one for the same path.
+// startNoop serves internal/noopwebhook's reviews, which do nothing, on our paths and with
+// webhook.Server's http.Server settings.
 func startNoop(certPEM, keyPEM []byte, logger *slog.Logger) (*noopServer, error) {
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		return nil, err
 	}
-	mwh, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "noop-mutate", Obj: &unstructured.Unstructured{},
-		Mutator: mutating.MutatorFunc(func(context.Context, *model.AdmissionReview, metav1.Object) (*mutating.MutatorResult, error) {
-			return &mutating.MutatorResult{}, nil
-		})})
-	if err != nil {
-		return nil, err
-	}
-	vwh, err := validating.NewWebhook(validating.WebhookConfig{ID: "noop-validate", Obj: &unstructured.Unstructured{},
-		Validator: validating.ValidatorFunc(func(context.Context, *model.AdmissionReview, metav1.Object) (*validating.ValidatorResult, error) {
-			return &validating.ValidatorResult{Valid: true}, nil
-		})})
-	if err != nil {
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.Handle("POST "+noopMutate, kwhhttp.MustHandlerFor(kwhhttp.HandlerConfig{Webhook: mwh}))
-	mux.Handle("POST "+noopValidate, kwhhttp.MustHandlerFor(kwhhttp.HandlerConfig{Webhook: vwh}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &http.Server{
-		Handler: http.MaxBytesHandler(mux, webhook.MaxBodyBytes),
-		TLSConfig: &tls.Config{
-			MinVersion:     tls.VersionTLS12,
-			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &cert, nil },
-		},
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       90 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	s := webhook.ReviewServer(noopwebhook.Handler(), func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &cert, nil }, logger)
 	go s.ServeTLS(ln, "", "")
 	return &noopServer{Server: s, Listener: ln}, nil
 }
@@ -330,7 +290,7 @@ func check(pool *x509.CertPool, oursURL, noopURL string, r *review) (tlsVersion 
 		url   string
 		ours  bool
 		patch bool
-	}{{oursURL + r.ours, true, r.wantPatch}, {noopURL + r.noop, false, false}} {
+	}{{oursURL + r.ours, true, r.wantPatch}, {noopURL + r.ours, false, false}} {
 		resp, err := c.Post(target.url, "application/json", bytes.NewReader(r.bodyFor()))
 		if err != nil {
 			return 0, err
