@@ -79,11 +79,7 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	slots := newLintSlots()
 	// Unstructured objects keep every field of the request, so the computed patch holds only
 	// what a mutator changed, and an object that does not match its kind is no decode error.
-	kubeProxy, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "kube-proxy", Obj: &unstructured.Unstructured{},
-		Mutator: kubeProxyMutator{want: cfg.KubeProxy.tolerations()}})
-	if err != nil {
-		return nil, err
-	}
+	kubeProxy := kubeProxyReview{want: cfg.KubeProxy.tolerations()}
 	coreDNS, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "coredns", Obj: &unstructured.Unstructured{},
 		Mutator: coreDNSMutator{enabled: cfg.CoreDNS.AllowPrivilegeEscalation}})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/slok/kubewebhook/v2/pkg/model"
 	kwhwebhook "github.com/slok/kubewebhook/v2/pkg/webhook"
@@ -242,5 +243,49 @@ func TestScope(t *testing.T) {
 				t.Errorf("%s on %s: mutated = %v, want %v", id, e.Name(), mutated, want)
 			}
 		}
+	}
+}
+
+// TestKubeProxyPatch applies the review's own patch to DaemonSets that lack the tolerations at
+// each level: the patch adds what is missing, where kubewebhook's diff used to.
+func TestKubeProxyPatch(t *testing.T) {
+	w := newTestWebhook(t, nil)
+	for _, body := range []string{
+		`{"spec":{"template":{"spec":{"tolerations":[{"operator":"Exists"}],"containers":[]}}}}`,
+		`{"spec":{"template":{"spec":{"tolerations":null}}}}`,
+		`{"spec":{"template":{"spec":{"containers":[]}}}}`,
+		`{"spec":{"template":{"metadata":{}}}}`,
+		`{"spec":{"selector":{}}}`,
+		`{}`,
+	} {
+		t.Run(body, func(t *testing.T) {
+			var obj map[string]any
+			if err := json.Unmarshal([]byte(body), &obj); err != nil {
+				t.Fatal(err)
+			}
+			obj["apiVersion"], obj["kind"] = "apps/v1", "DaemonSet"
+			obj["metadata"] = map[string]any{"name": kubeadm.KubeProxyName, "namespace": kubeSystem}
+			raw, err := json.Marshal(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := &admissionv1.AdmissionRequest{UID: "1", Operation: admissionv1.Create, Object: runtime.RawExtension{Raw: raw}}
+			resp, err := w.KubeProxy.Review(context.Background(), model.NewAdmissionReviewV1(&admissionv1.AdmissionReview{Request: req}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := resp.(*model.MutatingAdmissionResponse)
+			patch, err := jsonpatch.DecodePatch(m.JSONPatchPatch)
+			if err != nil {
+				t.Fatalf("decoding patch %s: %v", m.JSONPatchPatch, err)
+			}
+			patched, err := patch.Apply(raw)
+			if err != nil {
+				t.Fatalf("applying patch %s: %v", m.JSONPatchPatch, err)
+			}
+			if got := tolerationsOf(t, patched); !equality.Semantic.DeepEqual(got, kubeadm.DefaultTolerations()) {
+				t.Errorf("tolerations after the patch %s:\n got %+v\nwant %+v", m.JSONPatchPatch, got, kubeadm.DefaultTolerations())
+			}
+		})
 	}
 }
