@@ -135,6 +135,7 @@ type node struct {
 // proc is a running component.
 type proc struct {
 	cmd    *exec.Cmd
+	log    *lockedBuffer
 	exited chan struct{}
 }
 
@@ -292,9 +293,22 @@ func (n *node) verdict(c v1.Container, marker string) (fails bool, msg, probe st
 	case err != nil:
 		return false, "", "", err
 	}
+	// The controller-manager and the scheduler start leader election once they serve, and
+	// client-go's NewLeaderElector refuses its timing then: the process exits (the scheduler)
+	// or panics (the controller-manager) a moment after the marker.
+	if c.Name == kubeadmconstants.KubeControllerManager || c.Name == kubeadmconstants.KubeScheduler {
+		select {
+		case <-p.exited:
+			return true, firstError(p.log.String()), "", nil
+		case <-time.After(afterServing):
+		}
+	}
 	defer p.stop()
 	return false, "", probes(c, n.cfg.LocalAPIEndpoint.AdvertiseAddress), nil
 }
+
+// afterServing is how long a controller-manager or scheduler that serves is watched for an exit.
+const afterServing = 2 * time.Second
 
 // tryEtcd starts etcd as kubeadm's static Pod runs it, with the case's extraArgs and a data
 // directory of its own, and probes it.
@@ -393,7 +407,7 @@ func (n *node) start(command []string, marker string) (*proc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &proc{cmd: cmd, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, log: &log, exited: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(p.exited) }()
 	select {
 	case <-found:
@@ -450,10 +464,11 @@ func (b *lockedBuffer) String() string {
 }
 
 // firstError picks the line that says what went wrong out of a component's output: cobra's
-// "Error: ", klog's err="...", Go's flag package (etcd's parse), or the error of etcd's zap log.
+// "Error: ", klog's err="...", Go's flag package (etcd's parse), a panic, or the error of etcd's
+// zap log.
 func firstError(text string) string {
 	lines := strings.Split(text, "\n")
-	for _, marker := range []string{"Error: ", `err="`, "invalid value "} {
+	for _, marker := range []string{"Error: ", `err="`, "invalid value ", "panic: "} {
 		for _, l := range lines {
 			if i := strings.Index(l, marker); i >= 0 {
 				return strings.TrimSpace(l[i:])

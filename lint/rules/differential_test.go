@@ -42,7 +42,7 @@ const differentialGolden = "../../testdata/flags/differential.tsv"
 // flags: 'make start-goldens' records them with hack/startcheck.
 var (
 	updateStart = flag.Bool("update-start", false, "restart the real components with hack/startcheck and rewrite testdata/flags/start.tsv")
-	startOnly   = flag.String("update-start-only", "", "with -update-start: restart only this component's cases, keeping the other goldens as recorded")
+	startOnly   = flag.String("update-start-only", "", "with -update-start: restart only these components' cases (comma-separated), keeping the other goldens as recorded")
 )
 
 const startGolden = "../../testdata/flags/start.tsv"
@@ -274,7 +274,7 @@ func writeStart(t *testing.T) {
 	}
 	lists := controlPlaneCases(collectArgs(t, startCases...))
 	maps.Copy(lists, collectFiles(t, fileCases...))
-	restart := func(c argCase) bool { return *startOnly == "" || c.Component == *startOnly }
+	restart := func(c argCase) bool { return *startOnly == "" || slices.Contains(strings.Split(*startOnly, ","), c.Component) }
 	var in bytes.Buffer
 	for _, rel := range releases {
 		for _, key := range slices.Sorted(maps.Keys(lists)) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	kubeadmapi "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm"
 
@@ -41,8 +42,9 @@ var KL218 = &lint.Rule{
 	Doc: doc(`
 Each control-plane component checks its options after it has parsed them, and exits before it
 serves when one fails: kube-apiserver's AdmissionOptions, BuiltInAuthorizationOptions and
-AuditOptions Validate, its OIDC and service account flags as BuiltInAuthenticationOptions checks them, the TLS settings of every component's secure serving, and the
-controller-manager's --controllers, and etcd's parse and embed.Config.Validate (raft timing,
+AuditOptions Validate, its OIDC and service account flags as BuiltInAuthenticationOptions checks them, the TLS settings of every component's secure serving, the
+controller-manager's --controllers, client-go's leader election timing (the controller-manager
+and the scheduler), and etcd's parse and embed.Config.Validate (raft timing,
 compaction mode, TLS, URLs). kubeadm copies extraArgs into the static Pod as they are and then
 waits for a control plane that never comes up.
 
@@ -80,8 +82,8 @@ type optionCheck func(fv *flagView) []violation
 var optionChecks = map[string][]optionCheck{
 	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
 		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics},
-	release.ControllerManager: {controllerNames, leaderElectionLock, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
-	release.Scheduler:         {leaderElectionLock, tlsOptions, loggingFormat, hiddenMetrics},
+	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
+	release.Scheduler:         {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics},
 	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdCompactHashCheck},
 }
 
@@ -302,6 +304,75 @@ func leaderElectionLock(fv *flagView) []violation {
 	}
 	return []violation{{index: lock[0].index, msg: fmt.Sprintf("leader-elect-resource-lock is %q, not leases", lock[0].value),
 		hint: "remove it: leader election locks a Lease only"}}
+}
+
+// leaderElectionTiming is client-go's NewLeaderElector check, which kube-scheduler also runs as
+// ValidateLeaderElectionConfiguration before it serves, and which kube-controller-manager meets
+// as a panic just after it starts serving: the lease longer than the renew deadline, the
+// deadline longer than the retry period times client-go's jitter factor, and each above zero.
+// A flag left out is the component's default, except under kube-scheduler's --config, whose
+// file gives the values the flags override: there only flags given are compared.
+func leaderElectionTiming(fv *flagView) []violation {
+	if v, _, ok := fv.get("leader-elect"); ok {
+		if on, err := strconv.ParseBool(v); err == nil && !on {
+			return nil
+		}
+	}
+	comp := fv.rel.Component(fv.component)
+	jitter, err := strconv.ParseFloat(comp.Fact("leader-election-jitter-factor"), 64)
+	if err != nil {
+		return nil // a release whose table predates the fact
+	}
+	_, _, fromFile := fv.get("config")
+	type setting struct {
+		flag string
+		d    time.Duration
+		at   int // the user's entry, or -1 for the default
+		ok   bool
+	}
+	read := func(flag string) setting {
+		v, at, set := fv.get(flag)
+		if !set {
+			if fromFile {
+				return setting{flag: flag}
+			}
+			v, at = comp.Fact("default/"+flag), -1
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		return setting{flag: flag, d: d, at: at, ok: err == nil} // a value pflag refuses is KL210's
+	}
+	lease, renew, retry := read("leader-elect-lease-duration"), read("leader-elect-renew-deadline"), read("leader-elect-retry-period")
+	def := func(s setting) string { return comp.Fact("default/" + s.flag) }
+	var out []violation
+	fails := fmt.Sprintf("%s exits at start", fv.component)
+	if fv.component == release.ControllerManager {
+		fails = fv.component + " panics as it starts leader election"
+	}
+	for _, s := range []setting{lease, renew, retry} {
+		if s.ok && s.at >= 0 && s.d <= 0 {
+			out = append(out, violation{index: s.at, msg: fmt.Sprintf("%s is %v, not above zero", s.flag, s.d),
+				hint: fmt.Sprintf("set a positive duration, or remove it for the default of %s; %s", def(s), fails)})
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	// pair reports a shorter-than-needed pair at the user's entry, the longer one's first.
+	pair := func(long, short setting, need time.Duration, msg, hint string) {
+		if !long.ok || !short.ok || long.at < 0 && short.at < 0 || long.d > need {
+			return
+		}
+		at := long.at
+		if at < 0 {
+			at = short.at
+		}
+		out = append(out, violation{index: at, msg: msg, hint: hint + "; " + fails})
+	}
+	pair(lease, renew, renew.d, fmt.Sprintf("leader-elect-lease-duration %v is not longer than leader-elect-renew-deadline %v", lease.d, renew.d),
+		fmt.Sprintf("make the lease longer than the renew deadline (by default %s and %s)", def(lease), def(renew)))
+	pair(renew, retry, time.Duration(jitter*float64(retry.d)), fmt.Sprintf("leader-elect-renew-deadline %v is not longer than %g times leader-elect-retry-period %v", renew.d, jitter, retry.d),
+		fmt.Sprintf("make the renew deadline longer than %g times the retry period (by default %s and %s)", jitter, def(renew), def(retry)))
+	return out
 }
 
 // storageMediaType is EtcdOptions.Validate's check of --storage-media-type.

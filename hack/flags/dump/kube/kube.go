@@ -4,10 +4,12 @@ package kube
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/client-go/tools/leaderelection"
 	cliflag "k8s.io/component-base/cli/flag"
 	"k8s.io/component-base/featuregate"
 
@@ -44,11 +46,15 @@ func DumpCommand(component string, cmd *cobra.Command, gates Registry, sets ...t
 			w.Fact("default/"+name, f.DefValue)
 		}
 	}
+	if cmd.Flags().Lookup("leader-elect") != nil {
+		// client-go's NewLeaderElector wants the renew deadline above the retry period times it.
+		w.Fact("leader-election-jitter-factor", strconv.FormatFloat(leaderelection.JitterFactor, 'g', -1, 64))
+	}
 	w.Print()
 }
 
 // defaultsRead are the flags whose defaults the linter's checks need, as facts "default/NAME".
-var defaultsRead = []string{"oidc-username-claim"}
+var defaultsRead = []string{"oidc-username-claim", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"}
 
 // loggingFormats reads the formats logsapi's registry holds, which it does not export, out of
 // the --logging-format usage it writes from them: Permitted formats: "json" (gated by ...), "text".
