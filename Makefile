@@ -138,12 +138,17 @@ precision:
 # Admission latency through the end-to-end suite's kube-apiserver and etcd: kubeadm's kube-proxy
 # DaemonSet and kubeadm-config ConfigMap created and updated with no webhook, with the no-op
 # webhook (hack/noopwebhook) and with ours, as one and three processes, at concurrency 1 and 16
-# (hack/apilatency), then profiles of one process of each under load, in $(BIN)/profiles. Its
-# section of bench/results.md is replaced in place, so it can run alone: about 15 minutes.
+# (hack/apilatency), then profiles of one process of each under load, in $(BIN)/profiles. With
+# BASELINE_REV=REV, the webhook as of that commit is measured beside them. Its section of
+# bench/results.md is replaced in place, so it can run alone: about 10 minutes.
 .PHONY: bench-latency
 bench-latency: build e2e-bins
 	$(GO) build -o $(BIN)/noopwebhook ./hack/noopwebhook
-	$(GO) run ./hack/apilatency -webhook $(BIN)/kubeadm-lint-webhook -noop $(BIN)/noopwebhook -out bench/results.md -profile $(BIN)/profiles
+	@baseline=; if [ -n "$(BASELINE_REV)" ]; then \
+	  PKG=./cmd/kubeadm-lint-webhook hack/build-rev.sh "$(BASELINE_REV)" $(BIN)/kubeadm-lint-webhook-baseline || exit 1; \
+	  baseline=$(BIN)/kubeadm-lint-webhook-baseline; fi; \
+	  $(GO) run ./hack/apilatency -webhook $(BIN)/kubeadm-lint-webhook -noop $(BIN)/noopwebhook -out bench/results.md -profile $(BIN)/profiles \
+	    -baseline "$$baseline" -baseline-name "webhook at $(BASELINE_REV)"
 
 # The webhook's container image, with the CLI for the cluster audit, as an OCI archive, built
 # without a Docker daemon.
