@@ -274,7 +274,9 @@ func writeStart(t *testing.T) {
 	}
 	lists := controlPlaneCases(collectArgs(t, startCases...))
 	maps.Copy(lists, collectFiles(t, fileCases...))
-	restart := func(c argCase) bool { return *startOnly == "" || slices.Contains(strings.Split(*startOnly, ","), c.Component) }
+	restart := func(c argCase) bool {
+		return *startOnly == "" || slices.Contains(strings.Split(*startOnly, ","), c.Component)
+	}
 	var in bytes.Buffer
 	for _, rel := range releases {
 		for _, key := range slices.Sorted(maps.Keys(lists)) {
