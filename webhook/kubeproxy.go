@@ -28,12 +28,22 @@ import (
 // levels down to the tolerations, each only as far as its keys, and writes that patch itself.
 type kubeProxyReview struct {
 	want []corev1.Toleration
+	// replace is the patch for a DaemonSet that has the list, as kubeadm's does: written once.
+	replace []byte
+}
+
+func newKubeProxyReview(want []corev1.Toleration) (kubeProxyReview, error) {
+	replace, err := json.Marshal([]jsonPatchOp{{Op: "replace", Path: "/" + strings.Join(tolerationsPath, "/"), Value: want}})
+	return kubeProxyReview{want: want, replace: replace}, err
 }
 
 func (kubeProxyReview) ID() string              { return "kube-proxy" }
 func (kubeProxyReview) Kind() model.WebhookKind { return model.WebhookKindMutating }
 
-var tolerationsPath = []string{"spec", "template", "spec", "tolerations"}
+var (
+	tolerationsPath  = []string{"spec", "template", "spec", "tolerations"}
+	tolerationsField = strings.Join(tolerationsPath, ".") // for messages
+)
 
 func (r kubeProxyReview) Review(_ context.Context, ar model.AdmissionReview) (model.AdmissionResponse, error) {
 	resp := &model.MutatingAdmissionResponse{ID: ar.ID}
@@ -74,7 +84,7 @@ func (r kubeProxyReview) Review(_ context.Context, ar model.AdmissionReview) (mo
 	if cmp.Or(ar.Namespace, meta.Namespace) != kubeSystem || cmp.Or(ar.Name, meta.Name) != kubeadm.KubeProxyName {
 		return resp, nil
 	}
-	have, patch, err := tolerationsPatch(obj, r.want)
+	have, patch, err := r.tolerationsPatch(obj)
 	if err != nil {
 		resp.Warnings = []string{"kubeadm-lint: kube-proxy tolerations left unchanged: " + err.Error()}
 		return resp, nil
@@ -90,9 +100,9 @@ func (r kubeProxyReview) Review(_ context.Context, ar model.AdmissionReview) (mo
 }
 
 // tolerationsPatch reads the pod template's tolerations and returns the JSON patch that sets
-// them to want: a replace when the list is there, else an add at the first level missing.
-func tolerationsPatch(obj map[string]json.RawMessage, want []corev1.Toleration) ([]corev1.Toleration, []byte, error) {
-	value := any(want)
+// them to r.want: a replace when the list is there, else an add at the first level missing.
+func (r kubeProxyReview) tolerationsPatch(obj map[string]json.RawMessage) ([]corev1.Toleration, []byte, error) {
+	value := any(r.want)
 	level := obj
 	for i, key := range tolerationsPath {
 		raw, ok := level[key]
@@ -104,25 +114,21 @@ func tolerationsPatch(obj map[string]json.RawMessage, want []corev1.Toleration) 
 			patch, err := json.Marshal([]jsonPatchOp{{Op: "add", Path: "/" + strings.Join(tolerationsPath[:i+1], "/"), Value: value}})
 			return nil, patch, err
 		}
-		path := strings.Join(tolerationsPath[:i+1], ".")
 		if i == len(tolerationsPath)-1 {
-			have, err := tolerations(raw, path)
-			if err != nil {
-				return nil, nil, err
-			}
-			patch, err := json.Marshal([]jsonPatchOp{{Op: "replace", Path: "/" + strings.Join(tolerationsPath, "/"), Value: value}})
-			return have, patch, err
+			have, err := tolerations(raw)
+			return have, r.replace, err
 		}
 		var err error
 		if level, err = jsonObject(raw); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", strings.Join(tolerationsPath[:i+1], "."), err)
 		}
 	}
 	panic("unreachable: the loop returns at the path's last key")
 }
 
 // tolerations decodes a toleration list, null as none, each item as the API server would.
-func tolerations(raw json.RawMessage, path string) ([]corev1.Toleration, error) {
+func tolerations(raw json.RawMessage) ([]corev1.Toleration, error) {
+	path := tolerationsField
 	var items []json.RawMessage
 	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, &items); err != nil {
 		return nil, fmt.Errorf("%s is not a list", path)

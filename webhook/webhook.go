@@ -79,7 +79,10 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 	slots := newLintSlots()
 	// Unstructured objects keep every field of the request, so the computed patch holds only
 	// what a mutator changed, and an object that does not match its kind is no decode error.
-	kubeProxy := kubeProxyReview{want: cfg.KubeProxy.tolerations()}
+	kubeProxy, err := newKubeProxyReview(cfg.KubeProxy.tolerations())
+	if err != nil {
+		return nil, err
+	}
 	coreDNS, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "coredns", Obj: &unstructured.Unstructured{},
 		Mutator: coreDNSMutator{enabled: cfg.CoreDNS.AllowPrivilegeEscalation}})
 	if err != nil {

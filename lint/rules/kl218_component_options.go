@@ -293,17 +293,18 @@ func controllerNames(fv *flagView) []violation {
 // turns leader election on.
 func leaderElectionLock(fv *flagView) []violation {
 	lock := fv.entries("leader-elect-resource-lock")
-	elect := fv.entries("leader-elect")
-	if len(lock) == 0 || lock[0].index < 0 || lock[0].value == "leases" {
+	if len(lock) == 0 || lock[0].index < 0 || lock[0].value == "leases" || !leaderElectionOn(fv) {
 		return nil
-	}
-	if len(elect) > 0 {
-		if on, err := strconv.ParseBool(elect[0].value); err == nil && !on {
-			return nil
-		}
 	}
 	return []violation{{index: lock[0].index, msg: fmt.Sprintf("leader-elect-resource-lock is %q, not leases", lock[0].value),
 		hint: "remove it: leader election locks a Lease only"}}
+}
+
+// leaderElectionOn is false only when leader-elect (kubeadm sets it true) reads as false.
+func leaderElectionOn(fv *flagView) bool {
+	v, _, ok := fv.get("leader-elect")
+	on, err := strconv.ParseBool(v)
+	return !ok || err != nil || on
 }
 
 // leaderElectionTiming is client-go's NewLeaderElector check, which kube-scheduler also runs as
@@ -313,10 +314,8 @@ func leaderElectionLock(fv *flagView) []violation {
 // A flag left out is the component's default, except under kube-scheduler's --config, whose
 // file gives the values the flags override: there only flags given are compared.
 func leaderElectionTiming(fv *flagView) []violation {
-	if v, _, ok := fv.get("leader-elect"); ok {
-		if on, err := strconv.ParseBool(v); err == nil && !on {
-			return nil
-		}
+	if !leaderElectionOn(fv) {
+		return nil
 	}
 	comp := fv.rel.Component(fv.component)
 	jitter, err := strconv.ParseFloat(comp.Fact("leader-election-jitter-factor"), 64)
