@@ -29,11 +29,14 @@ type dependencies interface {
 // DumpCommand prints the flags of a component's cobra command, as cli.Run and cobra's Execute
 // complete them before parsing, the gates of its registry, and the sets of names its options
 // are checked against.
-func DumpCommand(component string, cmd *cobra.Command, gates Registry, sets ...table.Set) {
+func DumpCommand(component string, cmd *cobra.Command, gates Registry, validate Validator, sets ...table.Set) {
 	cmd.SetGlobalNormalizationFunc(cliflag.WordSepNormalizeFunc)
 	cmd.InitDefaultHelpFlag()
 	w := table.New(component)
 	PFlags(w, cmd.Flags())
+	if validate != nil {
+		Ranges(w, cmd.Flags(), validate)
+	}
 	Gates(w, gates)
 	if f := cmd.Flags().Lookup("logging-format"); f != nil {
 		sets = append(sets, loggingFormats(f.Usage))
@@ -54,7 +57,8 @@ func DumpCommand(component string, cmd *cobra.Command, gates Registry, sets ...t
 }
 
 // defaultsRead are the flags whose defaults the linter's checks need, as facts "default/NAME".
-var defaultsRead = []string{"oidc-username-claim", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"}
+var defaultsRead = []string{"oidc-username-claim", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period",
+	"coordinated-leadership-lease-duration", "coordinated-leadership-renew-deadline", "coordinated-leadership-retry-period"}
 
 // loggingFormats reads the formats logsapi's registry holds, which it does not export, out of
 // the --logging-format usage it writes from them: Permitted formats: "json" (gated by ...), "text".

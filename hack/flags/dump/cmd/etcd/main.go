@@ -5,12 +5,15 @@ package main
 
 import (
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"unsafe"
+
+	"go.uber.org/zap/zapcore"
 
 	"go.etcd.io/etcd/client/pkg/v3/logutil"
 	"go.etcd.io/etcd/client/pkg/v3/tlsutil"
@@ -30,10 +33,21 @@ func newConfig() unsafe.Pointer
 //go:linkname deprecatedFlags go.etcd.io/etcd/server/v3/etcdmain.deprecatedFlags
 var deprecatedFlags map[string]string
 
+// parse is etcdmain's (*config).parse: the command line's parse and embed.Config.Validate, as
+// etcd runs them at start. A flag it cannot parse exits the process.
+//
+//go:linkname parse go.etcd.io/etcd/server/v3/etcdmain.(*config).parse
+func parse(cfg unsafe.Pointer, args []string) error
+
+// flagSet is the flag set of an etcdmain config.
+func flagSet(cfg unsafe.Pointer) *flag.FlagSet {
+	return *(**flag.FlagSet)(unsafe.Add(cfg, unsafe.Sizeof(embed.Config{})))
+}
+
 func main() {
 	cfg := newConfig()
 	ec := (*embed.Config)(cfg)
-	fs := *(**flag.FlagSet)(unsafe.Add(cfg, unsafe.Sizeof(embed.Config{})))
+	fs := flagSet(cfg)
 	if fs == nil || fs.Name() != "etcd" || fs.Lookup("data-dir") == nil {
 		fmt.Fprintln(os.Stderr, "etcdmain's config no longer starts with embed.Config and the flag set: update hack/flags/dump/cmd/etcd")
 		os.Exit(1)
@@ -58,6 +72,13 @@ func main() {
 		os.Exit(1)
 	}
 	w.Fact("max-election-timeout", maxElection)
+	// setupLogging refuses the default output beside another, and the journal beside another;
+	// a static Pod has no journal to write to.
+	w.Fact("log-output-default", embed.DefaultLogOutput)
+	w.Fact("log-output-journal", embed.JournalLogOutput)
+	w.Values(table.Set{Name: "bootstrap-flags", Values: bootstrapFlags(fs),
+		Source: "go.etcd.io/etcd/server/v3/embed.ErrConflictBootstrapFlags, given with --initial-cluster"})
+	refusedValues(w, fs)
 	w.Print()
 }
 
@@ -82,7 +103,39 @@ func valueSets() []table.Set {
 		{Name: "cipher-suites", Values: ciphers, Source: "go.etcd.io/etcd/client/pkg/v3/tlsutil.GetCipherSuite"},
 		{Name: "log-formats", Values: []string{logutil.JSONLogFormat, logutil.ConsoleLogFormat},
 			Source: "go.etcd.io/etcd/client/pkg/v3/logutil.ConvertToZapFormat"},
+		{Name: "log-levels", Values: logLevels(), Source: "go.uber.org/zap/zapcore.Level (logutil.ConvertToZapLevel panics on any other, compared in any case)"},
+		{Name: "loggers", Values: loggers(), Source: "go.etcd.io/etcd/server/v3/embed.Config.setupLogging"},
 	}
+}
+
+// logLevels are the names zapcore.Level's UnmarshalText takes, in lower case; it also takes
+// them in upper case, or failing that lowered, so any case.
+func logLevels() []string {
+	var out []string
+	for l := zapcore.DebugLevel; l <= zapcore.FatalLevel; l++ {
+		var back zapcore.Level
+		if back.Set(l.String()) != nil || back != l {
+			panic("zapcore no longer parses its own level " + l.String())
+		}
+		out = append(out, l.String())
+	}
+	return out
+}
+
+// loggers are the --logger values embed.Config.Validate takes: its default is the only one
+// setupLogging has had since capnslog was removed, which this proves by validating it, and
+// proves that Validate still refuses another.
+func loggers() []string {
+	takes := func(logger string) bool {
+		cfg := embed.NewConfig()
+		cfg.Logger = logger
+		return cfg.Validate() == nil
+	}
+	def := embed.NewConfig().Logger
+	if !takes(def) || takes("capnslog") || takes(def+"x") {
+		panic("embed.Config.Validate takes other loggers than its default: update hack/flags/dump/cmd/etcd")
+	}
+	return []string{def}
 }
 
 // maxElectionTimeout reads the longest --election-timeout etcd takes from the error
@@ -95,4 +148,41 @@ func maxElectionTimeout() (string, error) {
 		return m[1], nil
 	}
 	return "", fmt.Errorf("no election-timeout limit in %v: update hack/flags/dump/cmd/etcd", err)
+}
+
+// bootstrapFlags are the discovery flags that Validate refuses beside --initial-cluster, which
+// kubeadm always passes: each "discovery" flag is given alone beside it, to see which make etcd
+// bootstrap two ways.
+func bootstrapFlags(fs *flag.FlagSet) []string {
+	var out []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(f.Name, "discovery") || flagSet(newConfig()).Set(f.Name, "example.com") != nil {
+			return
+		}
+		err := parse(newConfig(), []string{"--initial-cluster=default=http://localhost:2380", "--" + f.Name + "=example.com"})
+		if errors.Is(err, embed.ErrConflictBootstrapFlags) {
+			out = append(out, f.Name)
+		}
+	})
+	if len(out) == 0 {
+		panic("no discovery flag conflicts with --initial-cluster: update hack/flags/dump/cmd/etcd")
+	}
+	return out
+}
+
+// refusedValues records, as facts "refused/NAME", the values a flag's own parse lists as valid
+// that etcd's start then refuses (--discovery-fallback=proxy, the v2 proxy that is gone).
+func refusedValues(w *table.Writer, fs *flag.FlagSet) {
+	base := fmt.Sprint(parse(newConfig(), nil))
+	fs.VisitAll(func(f *flag.Flag) {
+		var refused []string
+		for _, v := range table.Valids(f.Value) {
+			if err := parse(newConfig(), []string{"--" + f.Name + "=" + v}); fmt.Sprint(err) != base {
+				refused = append(refused, v)
+			}
+		}
+		if len(refused) > 0 {
+			w.Fact("refused/"+f.Name, strings.Join(refused, ","))
+		}
+	})
 }

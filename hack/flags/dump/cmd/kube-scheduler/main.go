@@ -38,7 +38,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kube-scheduler:", err)
 		os.Exit(1)
 	}
-	kube.DumpCommand("kube-scheduler", app.NewSchedulerCommand(), utilfeature.DefaultMutableFeatureGate, append(kube.TLSSets(), points...)...)
+	kube.DumpCommand("kube-scheduler", app.NewSchedulerCommand(), utilfeature.DefaultMutableFeatureGate, nil, append(kube.TLSSets(), points...)...)
 }
 
 // extensionPoints returns, for each extension point of a profile's plugins (named as in
