@@ -41,11 +41,13 @@ var KL218 = &lint.Rule{
 	},
 	Doc: doc(`
 Each control-plane component checks its options after it has parsed them, and exits before it
-serves when one fails: kube-apiserver's AdmissionOptions, BuiltInAuthorizationOptions and
-AuditOptions Validate, its OIDC and service account flags as BuiltInAuthenticationOptions checks them, the TLS settings of every component's secure serving, the
-controller-manager's --controllers, client-go's leader election timing (the controller-manager
-and the scheduler), and etcd's parse and embed.Config.Validate (raft timing,
-compaction mode, TLS, URLs). kubeadm copies extraArgs into the static Pod as they are and then
+serves when one fails: kube-apiserver's AdmissionOptions, BuiltInAuthorizationOptions,
+AuditOptions and ServerRunOptions Validate (limits, timeouts, HSTS directives), its storage
+lists, its OIDC and service account flags as BuiltInAuthenticationOptions checks them, the TLS
+settings of every component's secure serving, the controller-manager's --controllers and
+controller options (concurrency, endpoint slice sizes), client-go's leader election timing (the
+controller-manager and the scheduler; the API server's coordinated leader election), and etcd's parse and embed.Config.Validate (logging, raft
+timing, compaction mode, TLS, URLs). kubeadm copies extraArgs into the static Pod as they are and then
 waits for a control plane that never comes up.
 
 The rule applies the checks that the component of the target release runs, to the command line
@@ -54,7 +56,8 @@ authorization-mode=Node,RBAC, leader-elect=true) with the user's extraArgs on to
 list or map flag taking every entry's values as pflag does. The names it checks against
 (admission plugins, authorization modes, audit modes and formats, storage media types, API group
 versions, TLS versions and cipher suites, controllers) are read from each release's source by
-hack/flags. Messages quote the component.`, `
+hack/flags, and so are the numeric ranges, found by running each release's own check. Messages
+quote the component.`, `
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 apiServer:
@@ -72,7 +75,7 @@ apiServer:
   - name: admission-control-config-file
     value: /etc/kubernetes/admission/config.yaml
   - name: authorization-mode
-    value: Node,RBAC`, `generated from each release's source by hack/flags (AllOrderedPlugins, AuthorizationModeChoices, AllowedModes, AllowedFormats, storageMediaTypes, the API schemes, TLSPossibleVersions, TLSCipherPossibleValues, KnownControllers); k8s.io/apiserver/pkg/server/options (admission.go, audit.go, etcd.go, api_enablement.go), k8s.io/apiserver/pkg/server/resourceconfig, pkg/controlplane/apiserver/options/validation.go, pkg/kubeapiserver/options/authorization.go, k8s.io/controller-manager/options/generic.go; proven by the real components' start in testdata/flags/start.tsv.`),
+    value: Node,RBAC`, `generated from each release's source by hack/flags (AllOrderedPlugins, AuthorizationModeChoices, AllowedModes, AllowedFormats, storageMediaTypes, the API schemes, TLSPossibleVersions, TLSCipherPossibleValues, KnownControllers, zapcore's levels; range/NAME facts by running ServerRunOptions.Validate and KubeControllerManagerOptions.Validate); k8s.io/apiserver/pkg/server/options (admission.go, audit.go, etcd.go, api_enablement.go, server_run_options.go), cmd/kube-controller-manager/app/options, k8s.io/apiserver/pkg/server/resourceconfig, pkg/controlplane/apiserver/options/validation.go, pkg/kubeapiserver/options/authorization.go, k8s.io/controller-manager/options/generic.go; proven by the real components' start in testdata/flags/start.tsv.`),
 }
 
 // optionCheck is one of a component's own checks of its options, run on the command line
@@ -81,10 +84,10 @@ type optionCheck func(fv *flagView) []violation
 
 var optionChecks = map[string][]optionCheck{
 	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
-		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics},
-	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics},
+		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, hstsDirectives, storageLists, coordinatedLeadership},
+	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics, flagRanges},
 	release.Scheduler:         {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics},
-	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdCompactHashCheck},
+	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdLogging, etcdBootstrap, etcdCompactHashCheck},
 }
 
 // unknownNames refuses each name of the user's entries of flag that the component's set lacks.
@@ -132,6 +135,26 @@ func admissionPlugins(fv *flagView) []violation {
 			if at >= 0 {
 				out = append(out, violation{index: at, msg: fmt.Sprintf("admission plugin %q is both enabled and disabled", name),
 					hint: "keep it in only one of enable-admission-plugins and disable-admission-plugins (kubeadm enables NodeRestriction)"})
+			}
+		}
+	}
+	return append(out, admissionConfigMissing(fv)...)
+}
+
+// admissionConfigMissing is the factory of a plugin that has no defaults, which the API server
+// calls at start with the plugin's part of admission-control-config-file: with no file, nothing.
+// EventRateLimit is KL216's, which the CIS profile names.
+func admissionConfigMissing(fv *flagView) []violation {
+	needing := fv.rel.Component(fv.component).Values("admission-plugins-needing-config")
+	if file, _, _ := fv.get("admission-control-config-file"); file != "" || needing == nil {
+		return nil
+	}
+	var out []violation
+	for _, e := range fv.entries("enable-admission-plugins") {
+		for _, name := range listed(e.value) {
+			if e.index >= 0 && name != "EventRateLimit" && slices.Contains(needing, name) {
+				out = append(out, violation{index: e.index, msg: fmt.Sprintf("admission plugin %q is enabled without admission-control-config-file", name),
+					hint: "configure it in an AdmissionConfiguration that admission-control-config-file names, mounted through extraVolumes; kube-apiserver exits at start"})
 			}
 		}
 	}
@@ -323,31 +346,14 @@ func leaderElectionTiming(fv *flagView) []violation {
 		return nil // a release whose table predates the fact
 	}
 	_, _, fromFile := fv.get("config")
-	type setting struct {
-		flag string
-		d    time.Duration
-		at   int // the user's entry, or -1 for the default
-		ok   bool
-	}
-	read := func(flag string) setting {
-		v, at, set := fv.get(flag)
-		if !set {
-			if fromFile {
-				return setting{flag: flag}
-			}
-			v, at = comp.Fact("default/"+flag), -1
-		}
-		d, err := time.ParseDuration(strings.TrimSpace(v))
-		return setting{flag: flag, d: d, at: at, ok: err == nil} // a value pflag refuses is KL210's
-	}
-	lease, renew, retry := read("leader-elect-lease-duration"), read("leader-elect-renew-deadline"), read("leader-elect-retry-period")
-	def := func(s setting) string { return comp.Fact("default/" + s.flag) }
+	lease, renew, retry := fv.duration("leader-elect-lease-duration", !fromFile), fv.duration("leader-elect-renew-deadline", !fromFile), fv.duration("leader-elect-retry-period", !fromFile)
+	def := func(s durationFlag) string { return comp.Fact("default/" + s.flag) }
 	var out []violation
 	fails := fmt.Sprintf("%s exits at start", fv.component)
 	if fv.component == release.ControllerManager {
 		fails = fv.component + " panics as it starts leader election"
 	}
-	for _, s := range []setting{lease, renew, retry} {
+	for _, s := range []durationFlag{lease, renew, retry} {
 		if s.ok && s.at >= 0 && s.d <= 0 {
 			out = append(out, violation{index: s.at, msg: fmt.Sprintf("%s is %v, not above zero", s.flag, s.d),
 				hint: fmt.Sprintf("set a positive duration, or remove it for the default of %s; %s", def(s), fails)})
@@ -356,22 +362,58 @@ func leaderElectionTiming(fv *flagView) []violation {
 	if len(out) > 0 {
 		return out
 	}
-	// pair reports a shorter-than-needed pair at the user's entry, the longer one's first.
-	pair := func(long, short setting, need time.Duration, msg, hint string) {
-		if !long.ok || !short.ok || long.at < 0 && short.at < 0 || long.d > need {
-			return
+	out = append(out, notLonger(lease, renew, 1, fmt.Sprintf("make the lease longer than the renew deadline (by default %s and %s); %s", def(lease), def(renew), fails))...)
+	return append(out, notLonger(renew, retry, jitter,
+		fmt.Sprintf("make the renew deadline longer than %g times the retry period (by default %s and %s); %s", jitter, def(renew), def(retry), fails))...)
+}
+
+// coordinatedLeadership is validateCoordinatedLeadershipFlags, which kube-apiserver runs whether
+// or not the CoordinatedLeaderElection gate is on: its lease longer than its renew deadline,
+// and the deadline longer than its retry period.
+func coordinatedLeadership(fv *flagView) []violation {
+	lease, renew, retry := fv.duration("coordinated-leadership-lease-duration", true), fv.duration("coordinated-leadership-renew-deadline", true), fv.duration("coordinated-leadership-retry-period", true)
+	hint := "keep lease duration > renew deadline > retry period, or remove them for the defaults; kube-apiserver exits at start"
+	return append(notLonger(lease, renew, 1, hint), notLonger(renew, retry, 1, hint)...)
+}
+
+// durationFlag is a duration flag as the component reads it: the user's entry, or the
+// release's default (at -1), or neither (ok false).
+type durationFlag struct {
+	flag string
+	d    time.Duration
+	at   int
+	ok   bool
+}
+
+// duration reads a duration flag; withDefault takes the release's default ("default/NAME") when
+// the user gives none. A value pflag refuses is KL210's, and not ok.
+func (fv *flagView) duration(flag string, withDefault bool) durationFlag {
+	v, at, set := fv.get(flag)
+	if !set {
+		if !withDefault {
+			return durationFlag{flag: flag}
 		}
-		at := long.at
-		if at < 0 {
-			at = short.at
-		}
-		out = append(out, violation{index: at, msg: msg, hint: hint + "; " + fails})
+		v, at = fv.rel.Component(fv.component).Fact("default/"+flag), -1
 	}
-	pair(lease, renew, renew.d, fmt.Sprintf("leader-elect-lease-duration %v is not longer than leader-elect-renew-deadline %v", lease.d, renew.d),
-		fmt.Sprintf("make the lease longer than the renew deadline (by default %s and %s)", def(lease), def(renew)))
-	pair(renew, retry, time.Duration(jitter*float64(retry.d)), fmt.Sprintf("leader-elect-renew-deadline %v is not longer than %g times leader-elect-retry-period %v", renew.d, jitter, retry.d),
-		fmt.Sprintf("make the renew deadline longer than %g times the retry period (by default %s and %s)", jitter, def(renew), def(retry)))
-	return out
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	return durationFlag{flag: flag, d: d, at: at, ok: err == nil}
+}
+
+// notLonger refuses long when it is not longer than factor times short, at the user's entry of
+// long, or else of short; the defaults alone are the release's business.
+func notLonger(long, short durationFlag, factor float64, hint string) []violation {
+	if !long.ok || !short.ok || long.at < 0 && short.at < 0 || long.d > time.Duration(factor*float64(short.d)) {
+		return nil
+	}
+	at := long.at
+	if at < 0 {
+		at = short.at
+	}
+	times := ""
+	if factor != 1 {
+		times = fmt.Sprintf("%g times ", factor)
+	}
+	return []violation{{index: at, msg: fmt.Sprintf("%s %v is not longer than %s%s %v", long.flag, long.d, times, short.flag, short.d), hint: hint}}
 }
 
 // storageMediaType is EtcdOptions.Validate's check of --storage-media-type.
@@ -497,16 +539,9 @@ func hiddenMetrics(fv *flagView) []violation {
 		hint: fmt.Sprintf("set it to %s, or remove it: metrics hidden longer ago are gone", want)}}
 }
 
-// inflight is FeatureOptions.ApplyTo's check that priority and fairness has seats to share,
-// and ServerRunOptions.Validate's of negative limits.
+// inflight is FeatureOptions.ApplyTo's check that priority and fairness has seats to share.
+// Negative limits are flagRanges'.
 func inflight(fv *flagView) []violation {
-	var out []violation
-	for _, name := range []string{"max-requests-inflight", "max-mutating-requests-inflight"} {
-		out = append(out, intAtLeast(fv, name, 0)...)
-	}
-	if len(out) > 0 {
-		return out
-	}
 	reads, mutating := fv.entries("max-requests-inflight"), fv.entries("max-mutating-requests-inflight")
 	apf, _, _ := fv.get("enable-priority-and-fairness")
 	if len(reads) == 0 || len(mutating) == 0 || apf == "false" || strings.TrimSpace(reads[0].value) != "0" || strings.TrimSpace(mutating[0].value) != "0" {

@@ -27,6 +27,61 @@ func etcdLogFormat(fv *flagView) []violation {
 	return etcdOneOf(fv, "log-format", "log-formats", true)
 }
 
+// etcdLogging is setupLogging, the first of Validate's checks: the one logger etcd has, a level
+// zapcore parses (in any case; etcd panics on another), and outputs it can write together.
+func etcdLogging(fv *flagView) []violation {
+	etcd := fv.rel.Component(release.Etcd)
+	out := etcdOneOf(fv, "logger", "loggers", false)
+	if v, at, ok := fv.get("log-level"); ok && at >= 0 && v != "" && etcd.Values("log-levels") != nil && !slices.Contains(etcd.Values("log-levels"), strings.ToLower(v)) {
+		out = append(out, violation{index: at, msg: fmt.Sprintf("log-level %q is unknown to etcd %s", v, fv.release()),
+			hint: fmt.Sprintf("use %s; etcd panics at start", strings.Join(etcd.Values("log-levels"), " or "))})
+	}
+	def, journal := etcd.Fact("log-output-default"), etcd.Fact("log-output-journal")
+	v, at, ok := fv.get("log-outputs")
+	if !ok || at < 0 || def == "" {
+		return out
+	}
+	outputs := map[string]bool{}
+	for _, o := range strings.Split(v, ",") {
+		outputs[o] = true // a set, as etcd's UniqueStringsValue holds them
+	}
+	var msg string
+	switch {
+	case outputs[def] && len(outputs) > 1:
+		msg = fmt.Sprintf("log-outputs lists %s beside other outputs", def)
+	case outputs[journal]:
+		msg = fmt.Sprintf("log-outputs lists %s, which etcd's static Pod cannot reach", journal)
+	}
+	if msg != "" {
+		out = append(out, violation{index: at, msg: msg, hint: "use stderr, or files under the data directory; etcd exits at start"})
+	}
+	return out
+}
+
+// etcdBootstrap is Validate's refusal of two ways to bootstrap: kubeadm always passes
+// --initial-cluster, so a discovery flag that bootstraps too ("bootstrap-flags", found by giving
+// each beside it) makes etcd exit, as does a value its flag lists but etcd no longer takes
+// ("refused/NAME": --discovery-fallback=proxy).
+func etcdBootstrap(fv *flagView) []violation {
+	etcd := fv.rel.Component(release.Etcd)
+	var out []violation
+	if cluster, _, _ := fv.get("initial-cluster"); cluster != "" {
+		for _, flag := range etcd.Values("bootstrap-flags") {
+			if v, at, ok := fv.get(flag); ok && at >= 0 && v != "" {
+				out = append(out, violation{index: at, msg: fmt.Sprintf("%s is set beside initial-cluster, which kubeadm passes", flag),
+					hint: "remove it: kubeadm's etcd members find each other by initial-cluster; etcd exits at start"})
+			}
+		}
+	}
+	for i, a := range fv.list.Args {
+		if refused := etcd.Fact("refused/" + a.Name); refused != "" && slices.Contains(strings.Split(refused, ","), a.Value) {
+			out = append(out, violation{index: i, msg: fmt.Sprintf("%s %q is no longer taken by etcd %s", a.Name, a.Value, fv.release()),
+				hint: "remove it, or give another of the flag's values; etcd exits at start"})
+		}
+	}
+	return out
+}
+
 // etcdOneOf refuses the user's value of flag when etcd's set lacks it.
 func etcdOneOf(fv *flagView, flag, set string, emptyOK bool) []violation {
 	known := fv.rel.Component(release.Etcd).Values(set)

@@ -131,6 +131,13 @@ func serviceAccountOptions(fv *flagView) []violation {
 				hint: "give each issuer once, the one that signs new tokens first; kube-apiserver exits at start"})
 		}
 	}
+	// The API server's Complete and validateServiceAccountTokenSigningConfig: an external signer
+	// replaces the keys, and kubeadm always passes --service-account-signing-key-file and
+	// --service-account-key-file, which even given empty is one file to pflag.
+	if v, at, ok := fv.get("service-account-signing-endpoint"); ok && at >= 0 && v != "" && len(fv.entries("service-account-key-file")) > 0 {
+		out = append(out, violation{index: at, msg: "service-account-signing-endpoint is set beside the service account key files kubeadm passes",
+			hint: "drop kubeadm's service-account key flags from the static Pod with a patch (patches.directory), or sign with kubeadm's keys; kube-apiserver exits at start"})
+	}
 	if v, at, ok := fv.get("service-account-jwks-uri"); ok && at >= 0 && v != "" {
 		if u, err := url.Parse(v); err != nil || u.Scheme != "https" {
 			out = append(out, violation{index: at, msg: fmt.Sprintf("service-account-jwks-uri %q is not an https URL", v),

@@ -1,0 +1,113 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// flagRanges holds each numeric flag to the values the component's own check of its options
+// accepts: the facts "range/NAME" that hack/flags reads from each release by running that
+// check (the controller-manager's "concurrent-job-syncs must be greater than 0", the API
+// server's "--goaway-chance can not be less than 0 or greater than 0.02"). A value that does
+// not parse is KL210's.
+func flagRanges(fv *flagView) []violation {
+	comp := fv.rel.Component(fv.component)
+	var out []violation
+	seen := map[string]bool{}
+	for _, a := range fv.list.Args {
+		f := comp.Flag(a.Name)
+		if f == nil || seen[a.Name] {
+			continue
+		}
+		seen[a.Name] = true
+		lo, hi, ranged := strings.Cut(comp.Fact("range/"+f.Name), "..")
+		parse, numeric := numberParsers[f.Type]
+		if !ranged || !numeric {
+			continue
+		}
+		last := fv.entries(a.Name)[0] // a numeric flag keeps its last value
+		v, err := parse(strings.TrimSpace(last.value))
+		if err != nil {
+			continue
+		}
+		var msg string
+		if min, err := parse(lo); err == nil && v < min {
+			msg = fmt.Sprintf("%s is %s, below %s", a.Name, last.value, lo)
+		} else if max, err := parse(hi); err == nil && v > max {
+			msg = fmt.Sprintf("%s is %s, above %s", a.Name, last.value, hi)
+		}
+		if msg != "" {
+			out = append(out, violation{index: last.index, msg: msg,
+				hint: fmt.Sprintf("keep it within %s..%s, or remove it for the default; %s exits at start", lo, hi, fv.component)})
+		}
+	}
+	return out
+}
+
+// numberParsers read a numeric flag's value as pflag does, to compare: integers (in any base
+// pflag takes), floats, and durations in nanoseconds.
+var numberParsers = map[string]func(string) (float64, error){
+	"int": parseInt, "int32": parseInt, "int64": parseInt,
+	"float32": func(s string) (float64, error) { return strconv.ParseFloat(s, 64) },
+	"float64": func(s string) (float64, error) { return strconv.ParseFloat(s, 64) },
+	"duration": func(s string) (float64, error) {
+		d, err := time.ParseDuration(s)
+		return float64(d), err
+	},
+}
+
+func parseInt(s string) (float64, error) {
+	n, err := strconv.ParseInt(s, 0, 64)
+	return float64(n), err
+}
+
+// hstsDirectives is ServerRunOptions.Validate's check of --strict-transport-security-directives:
+// each entry, as pflag splits the list (spaces kept), is max-age=SECONDS, includeSubDomains or
+// preload.
+func hstsDirectives(fv *flagView) []violation {
+	var out []violation
+	for _, e := range fv.entries("strict-transport-security-directives") {
+		for _, d := range strings.Split(e.value, ",") {
+			name, _, _ := strings.Cut(d, "=")
+			if e.index < 0 || d == "includeSubDomains" || d == "preload" || name == "max-age" && strings.Count(d, "=") == 1 {
+				continue
+			}
+			out = append(out, violation{index: e.index, msg: fmt.Sprintf("strict-transport-security-directives entry %q is not max-age=SECONDS, includeSubDomains or preload", d),
+				hint: "write the directives comma separated without spaces, as max-age=31536000,includeSubDomains,preload; kube-apiserver exits at start"})
+		}
+	}
+	return out
+}
+
+// storageLists is the check of the API server's per-resource storage lists:
+// ParseEtcdServersOverrides in EtcdOptions.Validate, and ParseWatchCacheSizes, which the API
+// server's Complete runs while the watch cache is on.
+func storageLists(fv *flagView) []violation {
+	var out []violation
+	for _, e := range fv.entries("etcd-servers-overrides") {
+		for _, o := range strings.Split(e.value, ",") {
+			resource, servers, ok := strings.Cut(o, "#")
+			if e.index >= 0 && (!ok || strings.Contains(servers, "#") || strings.Count(resource, "/") != 1 || slices.Contains(strings.Split(servers, ";"), "")) {
+				out = append(out, violation{index: e.index, msg: fmt.Sprintf("etcd-servers-overrides entry %q is not group/resource#servers", o),
+					hint: `write each override as group/resource#URL;URL, the core group empty: /events#https://10.0.0.5:2379; kube-apiserver exits at start`})
+			}
+		}
+	}
+	if on, _, _ := fv.get("watch-cache"); on == "false" {
+		return out
+	}
+	for _, e := range fv.entries("watch-cache-sizes") {
+		for _, s := range strings.Split(e.value, ",") {
+			_, size, ok := strings.Cut(s, "#")
+			n, err := strconv.Atoi(size)
+			if e.index >= 0 && (!ok || strings.Contains(size, "#") || err != nil || n < 0) {
+				out = append(out, violation{index: e.index, msg: fmt.Sprintf("watch-cache-sizes entry %q is not resource#size", s),
+					hint: "write each size as resource[.group]#N with N at least 0: pods#1000,deployments.apps#500; kube-apiserver exits at start"})
+			}
+		}
+	}
+	return out
+}
