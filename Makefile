@@ -206,7 +206,7 @@ flags-goldens:
 # Starts the real control plane of each release in bin/components ('make flags-goldens' builds
 # it) as kubeadm would, with kubeadm's own PKI and command lines (hack/startcheck), on the
 # extraArgs of KL218's cases, to regenerate testdata/flags/start.tsv. About 20 minutes; 'make
-# test' only compares. START_ONLY=etcd (or a comma-separated list of components) restarts those components' cases alone.
+# test' only compares. START_ONLY=etcd (or a comma-separated list of components) restarts those components' cases alone; START_ONLY=missing only the cases that have no golden yet.
 .PHONY: start-goldens
 start-goldens:
 	$(GO) test -count=1 -timeout 60m -run '^TestStartDifferential$$' ./lint/rules -args -update-start -components $(CURDIR)/$(BIN)/components \

@@ -42,7 +42,7 @@ const differentialGolden = "../../testdata/flags/differential.tsv"
 // flags: 'make start-goldens' records them with hack/startcheck.
 var (
 	updateStart = flag.Bool("update-start", false, "restart the real components with hack/startcheck and rewrite testdata/flags/start.tsv")
-	startOnly   = flag.String("update-start-only", "", "with -update-start: restart only these components' cases (comma-separated), keeping the other goldens as recorded")
+	startOnly   = flag.String("update-start-only", "", "with -update-start: restart only these components' cases (comma-separated), or with \"missing\" only the cases that have no golden yet, keeping the other goldens as recorded")
 )
 
 const startGolden = "../../testdata/flags/start.tsv"
@@ -274,13 +274,20 @@ func writeStart(t *testing.T) {
 	}
 	lists := controlPlaneCases(collectArgs(t, startCases...))
 	maps.Copy(lists, collectFiles(t, fileCases...))
-	restart := func(c argCase) bool {
+	recorded := map[string][]byte{} // release NUL case key: its line of the start goldens
+	if *startOnly != "" {
+		recorded = readStartLines(t)
+	}
+	restart := func(rel string, c argCase) bool {
+		if *startOnly == "missing" {
+			return recorded[rel+"\x00"+c.key()] == nil
+		}
 		return *startOnly == "" || slices.Contains(strings.Split(*startOnly, ","), c.Component)
 	}
 	var in bytes.Buffer
 	for _, rel := range releases {
 		for _, key := range slices.Sorted(maps.Keys(lists)) {
-			if c := lists[key]; restart(c) {
+			if c := lists[key]; restart(rel.Name(), c) {
 				c.Release = rel.Name()
 				line, _ := json.Marshal(c)
 				in.Write(append(line, '\n'))
@@ -294,16 +301,15 @@ func writeStart(t *testing.T) {
 		t.Fatalf("hack/startcheck: %v", err)
 	}
 	if *startOnly != "" {
-		out = mergeStart(t, out, releases, lists, restart)
+		out = mergeStart(t, out, recorded, releases, lists, restart)
 	}
 	if err := os.WriteFile(startGolden, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// mergeStart puts the results of the cases restarted among the goldens recorded for the others,
-// in the order a whole recording writes them.
-func mergeStart(t *testing.T, results []byte, releases []os.DirEntry, lists map[string]argCase, restarted func(argCase) bool) []byte {
+// readStartLines returns the start goldens as recorded, each line by its release and case.
+func readStartLines(t *testing.T) map[string][]byte {
 	t.Helper()
 	old, err := os.ReadFile(startGolden)
 	if err != nil {
@@ -317,6 +323,13 @@ func mergeStart(t *testing.T, results []byte, releases []os.DirEntry, lists map[
 		}
 		recorded[c.Release+"\x00"+c.key()] = line
 	}
+	return recorded
+}
+
+// mergeStart puts the results of the cases restarted among the goldens recorded for the others,
+// in the order a whole recording writes them.
+func mergeStart(t *testing.T, results []byte, recorded map[string][]byte, releases []os.DirEntry, lists map[string]argCase, restarted func(string, argCase) bool) []byte {
+	t.Helper()
 	fresh := bytes.Lines(results)
 	next, stop := iter.Pull(fresh)
 	defer stop()
@@ -324,7 +337,7 @@ func mergeStart(t *testing.T, results []byte, releases []os.DirEntry, lists map[
 	for _, rel := range releases {
 		for _, key := range slices.Sorted(maps.Keys(lists)) {
 			line, ok := recorded[rel.Name()+"\x00"+key]
-			if restarted(lists[key]) {
+			if restarted(rel.Name(), lists[key]) {
 				line, ok = next()
 			}
 			if !ok {
