@@ -16,7 +16,8 @@ import (
 // oidcOptions is what kube-apiserver checks of the oidc-* flags before it serves: the issuer and
 // the client ID given together, no oidc-* flag beside an authentication-config
 // (validateOIDCOptions); then ToAuthenticationConfig turns them into a JWT authenticator and
-// validates it as an AuthenticationConfiguration's, beside the service account issuers.
+// validates it as an AuthenticationConfiguration's, beside the service account issuers, and
+// oidc.New its signing algorithms.
 func oidcOptions(fv *flagView) []violation {
 	first := -1
 	for i, a := range fv.list.Args {
@@ -38,9 +39,12 @@ func oidcOptions(fv *flagView) []violation {
 		return []violation{{index: first, msg: "oidc-issuer-url and oidc-client-id are not both set",
 			hint: "set both: once any oidc-* flag is given kube-apiserver requires them together, and exits at start"}}
 	}
+	// oidc.New, as the API server builds its authenticators at start, holds the signing
+	// algorithms to its allowlist.
+	algs := unknownNames(fv, "oidc-signing-algs", "oidc-signing-algs", "OIDC signing algorithm")
 	jwt, at, ok := oidcAuthenticator(fv, issuer, client)
 	if !ok {
-		return nil // a table without the claim's default: the authenticator would not be kube-apiserver's
+		return algs // a table without the claim's default: the authenticator would not be kube-apiserver's
 	}
 	var saIssuers []string
 	for _, e := range fv.entries("service-account-issuer") {
@@ -64,7 +68,7 @@ func oidcOptions(fv *flagView) []violation {
 		out = append(out, violation{index: index, msg: fmt.Sprintf("%s: %s", flag, what),
 			hint: fmt.Sprintf("correct %s, as kube-apiserver validates the oidc-* flags as a JWT authenticator and exits at start: %s", flag, e.Error())})
 	}
-	return out
+	return append(out, algs...)
 }
 
 // oidcAuthenticator builds the JWT authenticator kube-apiserver builds from the oidc-* flags

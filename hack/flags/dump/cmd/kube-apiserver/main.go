@@ -16,6 +16,7 @@ import (
 	"k8s.io/apiserver/pkg/storage/storagebackend"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	pluginlog "k8s.io/apiserver/plugin/pkg/audit/log"
+	"k8s.io/apiserver/plugin/pkg/authenticator/token/oidc"
 	_ "k8s.io/component-base/logs/json/register"
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"
 	_ "k8s.io/component-base/metrics/prometheus/version"
@@ -44,6 +45,7 @@ func main() {
 			Source: "k8s.io/kubernetes/pkg/api/legacyscheme.Scheme, k8s.io/apiextensions-apiserver/pkg/apiserver.Scheme, k8s.io/kube-aggregator/pkg/apiserver/scheme.Scheme"},
 		table.Set{Name: "admission-plugins-needing-config", Values: pluginsNeedingConfig(),
 			Source: "each plugin's factory in k8s.io/kubernetes/pkg/kubeapiserver/options.NewAdmissionOptions, given no configuration"},
+		table.Set{Name: "oidc-signing-algs", Values: oidc.AllValidSigningAlgorithms(), Source: "k8s.io/apiserver/plugin/pkg/authenticator/token/oidc.AllValidSigningAlgorithms"},
 		table.Set{Name: "storage-media-types", Values: storageMediaTypes(), Source: "k8s.io/apiserver/pkg/server/options.storageMediaTypes (through EtcdOptions.Validate)"},
 		// Nothing checks --kubelet-preferred-address-types; its default names every type a Node
 		// reports, in the API server's order of preference.
