@@ -2,10 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 )
 
 // flagRanges holds each numeric flag to the values the component's own check of its options
@@ -110,4 +113,35 @@ func storageLists(fv *flagView) []violation {
 		}
 	}
 	return out
+}
+
+// serviceNodePort is validateServiceNodePort: --kubernetes-service-node-port, when it makes the
+// kubernetes Service a NodePort, is a port of --service-node-port-range (the release's default
+// when not given).
+func serviceNodePort(fv *flagView) []violation {
+	v, at, ok := fv.get("kubernetes-service-node-port")
+	port, err := strconv.Atoi(strings.TrimSpace(v))
+	if !ok || at < 0 || err != nil || port == 0 {
+		return nil
+	}
+	ranged, _, set := fv.get("service-node-port-range")
+	if !set {
+		ranged = fv.rel.Component(fv.component).Fact("default/service-node-port-range")
+	}
+	var msg string
+	if r, err := utilnet.ParsePortRange(ranged); port < 0 || port > math.MaxUint16 {
+		msg = fmt.Sprintf("kubernetes-service-node-port %d is not a port", port)
+	} else if err == nil && !r.Contains(port) {
+		msg = fmt.Sprintf("kubernetes-service-node-port %d is outside service-node-port-range %s", port, r)
+	} else {
+		return nil
+	}
+	return []violation{{index: at, msg: msg,
+		hint: "give a port of service-node-port-range, or 0 to keep the kubernetes Service a ClusterIP; kube-apiserver exits at start"}}
+}
+
+// endpointReconciler is the API server's createEndpointReconciler, which exits on a type it
+// does not have.
+func endpointReconciler(fv *flagView) []violation {
+	return unknownNames(fv, "endpoint-reconciler-type", "endpoint-reconciler-types", "endpoint reconciler type")
 }

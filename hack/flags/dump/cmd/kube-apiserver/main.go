@@ -24,6 +24,7 @@ import (
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app/options"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
+	"k8s.io/kubernetes/pkg/controlplane/reconcilers"
 	"k8s.io/kubernetes/pkg/kubeapiserver/authorizer/modes"
 	kubeoptions "k8s.io/kubernetes/pkg/kubeapiserver/options"
 
@@ -45,6 +46,7 @@ func main() {
 			Source: "k8s.io/kubernetes/pkg/api/legacyscheme.Scheme, k8s.io/apiextensions-apiserver/pkg/apiserver.Scheme, k8s.io/kube-aggregator/pkg/apiserver/scheme.Scheme"},
 		table.Set{Name: "admission-plugins-needing-config", Values: pluginsNeedingConfig(),
 			Source: "each plugin's factory in k8s.io/kubernetes/pkg/kubeapiserver/options.NewAdmissionOptions, given no configuration"},
+		table.Set{Name: "endpoint-reconciler-types", Values: reconcilers.AllTypes.Names(), Source: "k8s.io/kubernetes/pkg/controlplane/reconcilers.AllTypes"},
 		table.Set{Name: "oidc-signing-algs", Values: oidc.AllValidSigningAlgorithms(), Source: "k8s.io/apiserver/plugin/pkg/authenticator/token/oidc.AllValidSigningAlgorithms"},
 		table.Set{Name: "storage-media-types", Values: storageMediaTypes(), Source: "k8s.io/apiserver/pkg/server/options.storageMediaTypes (through EtcdOptions.Validate)"},
 		// Nothing checks --kubelet-preferred-address-types; its default names every type a Node
