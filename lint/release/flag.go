@@ -17,7 +17,7 @@ func (f *Flag) CheckValue(v string) error {
 		}
 	}
 	if validate := validators[f.component+"/"+f.Name]; validate != nil {
-		return validate(v)
+		return validate(f, v)
 	}
 	return nil
 }

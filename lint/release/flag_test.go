@@ -48,6 +48,13 @@ func TestCheckValue(t *testing.T) {
 		"an etcd enum list":     {component: Etcd, flag: "v2-deprecation", value: "write-only", ok: true},
 		"a Go flag uint":        {component: Etcd, flag: "heartbeat-interval", value: "-1"},
 		"a tracker's inner one": {component: APIServer, flag: "anonymous-auth", value: "nope"},
+		"an emulated version":   {component: APIServer, flag: "emulated-version", value: "kube=1.36", ok: true},
+		"out of range is Validate's, not the registry's Set's": {component: Scheduler, flag: "emulated-version", value: "1.30", ok: true},
+		"no emulated version":        {component: ControllerManager, flag: "emulated-version", value: "", ok: true},
+		"a patch release":            {component: ControllerManager, flag: "emulated-version", value: "1.36.1"},
+		"a component not registered": {component: APIServer, flag: "min-compatibility-version", value: "1.35,wardle=1.2"},
+		"a component twice":          {component: APIServer, flag: "emulated-version", value: "1.36,kube=1.35"},
+		"not a version to emulate":   {component: Scheduler, flag: "min-compatibility-version", value: "kube=latest"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -81,7 +81,8 @@ type Flag struct {
 	Deprecated string
 
 	component  string
-	kubernetes string // the patch release the table comes from, which --version=vX must match
+	owner      *Component // whose facts some checks of a value need
+	kubernetes string     // the patch release the table comes from, which --version=vX must match
 }
 
 // Gate is one feature gate, as the component sees it at its own version.
@@ -274,7 +275,7 @@ func (r *Release) add(f []string) error {
 		}
 		c.facts[name] = f[3]
 	case "flag":
-		fl := &Flag{Name: name, Type: f[3], Impl: field(f, 4), Hidden: strings.Contains(field(f, 5), "h"), Deprecated: field(f, 7), component: comp, kubernetes: r.Kubernetes}
+		fl := &Flag{Name: name, Type: f[3], Impl: field(f, 4), Hidden: strings.Contains(field(f, 5), "h"), Deprecated: field(f, 7), component: comp, owner: c, kubernetes: r.Kubernetes}
 		if v := field(f, 6); v != "" {
 			fl.Values = strings.Split(v, ",")
 		}

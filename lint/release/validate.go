@@ -7,20 +7,25 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/version"
 	cliflag "k8s.io/component-base/cli/flag"
 	kubeletapis "k8s.io/kubelet/pkg/apis"
 )
 
 // validators check what a component refuses after its flags parse and before it does anything
 // else, by component and flag. Each mirrors the component's own check.
-var validators = map[string]func(string) error{
-	Kubelet + "/node-labels": validateNodeLabels,
-}
+var validators = func() map[string]func(*Flag, string) error {
+	m := map[string]func(*Flag, string) error{Kubelet + "/node-labels": validateNodeLabels}
+	for _, c := range []string{APIServer, ControllerManager, Scheduler} {
+		m[c+"/emulated-version"], m[c+"/min-compatibility-version"] = validateVersions, validateVersions
+	}
+	return m
+}()
 
 // validateNodeLabels is the kubelet's ValidateKubeletFlags (cmd/kubelet/app/options): labels
 // in the kubernetes.io and k8s.io namespaces are the kubelet's to set, except for a few, and
 // every label must be a valid one.
-func validateNodeLabels(value string) error {
+func validateNodeLabels(_ *Flag, value string) error {
 	labels := cliflag.ConfigurationMap{}
 	if err := labels.Set(value); err != nil {
 		return err
@@ -53,4 +58,39 @@ func isKubernetesLabel(key string) bool {
 		return false
 	}
 	return ns == "kubernetes.io" || strings.HasSuffix(ns, ".kubernetes.io") || ns == "k8s.io" || strings.HasSuffix(ns, ".k8s.io")
+}
+
+// validateVersions is the compatibility registry's Set (k8s.io/component-base/compatibility),
+// which each control-plane component runs right after its flags parse, on --emulated-version and
+// --min-compatibility-version: "COMPONENT=VERSION", or "VERSION" for kube, a version without a
+// patch, and a component the registry has, once. The components are those of the release's fact
+// "versions/FLAG"; which versions each takes is Validate's, judged by KL218.
+func validateVersions(f *Flag, value string) error {
+	known := f.owner.Fact("versions/" + f.Name)
+	if value == "" || known == "" {
+		return nil // pflag's stringSlice reads "" as no entries; a table without the fact
+	}
+	seen := map[string]string{}
+	for _, item := range strings.Split(value, ",") {
+		comp, v := "kube", item
+		if c, rest, ok := strings.Cut(item, "="); ok {
+			comp, v = strings.TrimSpace(c), strings.TrimSpace(rest)
+		}
+		ver, err := version.Parse(v)
+		switch {
+		case err != nil:
+			return err
+		case ver.Patch() != 0:
+			return fmt.Errorf("patch version not allowed, got: %s=%s", comp, ver)
+		case seen[comp] != "":
+			return fmt.Errorf("duplicate version flag, %s=%s and %s=%s", comp, seen[comp], comp, ver)
+		}
+		seen[comp] = ver.String()
+	}
+	for _, comp := range slices.Sorted(maps.Keys(seen)) {
+		if !strings.Contains(","+known, ","+comp+"=") {
+			return fmt.Errorf("component not registered: %s", comp)
+		}
+	}
+	return nil
 }

@@ -84,9 +84,9 @@ type optionCheck func(fv *flagView) []violation
 
 var optionChecks = map[string][]optionCheck{
 	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
-		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, hstsDirectives, storageLists, coordinatedLeadership, serviceNodePort, endpointReconciler},
-	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics, flagRanges},
-	release.Scheduler:         {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics},
+		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, hstsDirectives, storageLists, coordinatedLeadership, serviceNodePort, endpointReconciler, compatibilityVersions},
+	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, compatibilityVersions},
+	release.Scheduler:         {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics, compatibilityVersions},
 	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdLogging, etcdBootstrap, etcdCompactHashCheck},
 }
 
@@ -371,6 +371,12 @@ func leaderElectionTiming(fv *flagView) []violation {
 // or not the CoordinatedLeaderElection gate is on: its lease longer than its renew deadline,
 // and the deadline longer than its retry period.
 func coordinatedLeadership(fv *flagView) []violation {
+	_, _, l := fv.get("coordinated-leadership-lease-duration")
+	_, _, r := fv.get("coordinated-leadership-renew-deadline")
+	_, _, t := fv.get("coordinated-leadership-retry-period")
+	if !l && !r && !t {
+		return nil // the release's defaults are its own business
+	}
 	lease, renew, retry := fv.duration("coordinated-leadership-lease-duration", true), fv.duration("coordinated-leadership-renew-deadline", true), fv.duration("coordinated-leadership-retry-period", true)
 	hint := "keep lease duration > renew deadline > retry period, or remove them for the defaults; kube-apiserver exits at start"
 	return append(notLonger(lease, renew, 1, hint), notLonger(renew, retry, 1, hint)...)

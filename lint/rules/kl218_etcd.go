@@ -74,6 +74,9 @@ func etcdBootstrap(fv *flagView) []violation {
 		}
 	}
 	for i, a := range fv.list.Args {
+		if f := etcd.Flag(a.Name); f == nil || len(f.Values) == 0 {
+			continue // only a value the flag lists can be one etcd then refuses
+		}
 		if refused := etcd.Fact("refused/" + a.Name); refused != "" && slices.Contains(strings.Split(refused, ","), a.Value) {
 			out = append(out, violation{index: i, msg: fmt.Sprintf("%s %q is no longer taken by etcd %s", a.Name, a.Value, fv.release()),
 				hint: "remove it, or give another of the flag's values; etcd exits at start"})

@@ -26,9 +26,12 @@ func flagRanges(fv *flagView) []violation {
 			continue
 		}
 		seen[a.Name] = true
-		lo, hi, ranged := strings.Cut(comp.Fact("range/"+f.Name), "..")
 		parse, numeric := numberParsers[f.Type]
-		if !ranged || !numeric {
+		if !numeric {
+			continue
+		}
+		lo, hi, ranged := strings.Cut(comp.Fact("range/"+f.Name), "..")
+		if !ranged {
 			continue
 		}
 		last := fv.entries(a.Name)[0] // a numeric flag keeps its last value

@@ -44,6 +44,11 @@ func DumpCommand(component string, cmd *cobra.Command, gates Registry, validate 
 	for _, s := range sets {
 		w.Values(s)
 	}
+	for _, name := range []string{"emulated-version", "min-compatibility-version"} {
+		if f := cmd.Flags().Lookup(name); f != nil {
+			w.Fact("versions/"+name, versionRanges(f.Usage))
+		}
+	}
 	for _, name := range defaultsRead {
 		if f := cmd.Flags().Lookup(name); f != nil {
 			w.Fact("default/"+name, f.DefValue)
@@ -75,6 +80,22 @@ func loggingFormats(usage string) table.Set {
 }
 
 var quoted = regexp.MustCompile(`"([^"]+)"`)
+
+// versionRanges reads the versions each component of a compatibility registry takes, which
+// --emulated-version's and --min-compatibility-version's usage lists from the registry's
+// effective versions ("Options are: kube=1.34..1.37(default:1.37)"), as "kube=1.34..1.37".
+func versionRanges(usage string) string {
+	var out []string
+	for _, m := range versionRange.FindAllStringSubmatch(usage, -1) {
+		out = append(out, m[1])
+	}
+	if len(out) == 0 {
+		panic("the version flag's usage no longer lists its options: " + usage)
+	}
+	return strings.Join(out, ",")
+}
+
+var versionRange = regexp.MustCompile(`([\w-]+=\d+\.\d+\.\.\d+\.\d+)\(default:`)
 
 // TLSSets are the TLS versions and cipher suites a component's secure serving options parse
 // (SecureServingOptions.ApplyTo): every component that serves shares them.
