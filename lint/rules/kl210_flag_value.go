@@ -22,8 +22,10 @@ kubeadm passes each extraArgs entry as --name=value. The component parses it wit
 own type when it starts, and a value that does not parse stops it: "invalid argument "maybe"
 for "--profiling" flag". The linter parses the value with the same flag types (booleans,
 integers, durations, IP addresses and CIDRs, port ranges, lists and maps, etcd's URL lists and
-enumerations), so the component's own message is the finding's. Feature gates are parsed here
-and judged by KL211.`, `
+enumerations), so the component's own message is the finding's, and runs the checks a component
+makes right after its flags parse: the kubelet's --node-labels, and the compatibility
+registry's --emulated-version and --min-compatibility-version (MAJOR.MINOR, a component it has).
+Feature gates are parsed here and judged by KL211.`, `
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 apiServer:
