@@ -40,17 +40,28 @@ func flagRanges(fv *flagView) []violation {
 			continue
 		}
 		var msg string
-		if min, err := parse(lo); err == nil && v < min {
+		if least, err := parse(lo); err == nil && v < least {
 			msg = fmt.Sprintf("%s is %s, below %s", a.Name, last.value, lo)
-		} else if max, err := parse(hi); err == nil && v > max {
+		} else if most, err := parse(hi); err == nil && v > most {
 			msg = fmt.Sprintf("%s is %s, above %s", a.Name, last.value, hi)
 		}
 		if msg != "" {
 			out = append(out, violation{index: last.index, msg: msg,
-				hint: fmt.Sprintf("keep it within %s..%s, or remove it for the default; %s exits at start", lo, hi, fv.component)})
+				hint: fmt.Sprintf("give %s, or remove it for the default; %s exits at start", span(lo, hi), fv.component)})
 		}
 	}
 	return out
+}
+
+// span says which values a range "lo..hi" takes, either end open.
+func span(lo, hi string) string {
+	switch {
+	case hi == "":
+		return lo + " or more"
+	case lo == "":
+		return hi + " or less"
+	}
+	return "from " + lo + " to " + hi
 }
 
 // numberParsers read a numeric flag's value as pflag does, to compare: integers (in any base
