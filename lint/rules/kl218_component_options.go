@@ -84,7 +84,7 @@ type optionCheck func(fv *flagView) []violation
 
 var optionChecks = map[string][]optionCheck{
 	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
-		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, hstsDirectives, storageLists, coordinatedLeadership, serviceNodePort, endpointReconciler, compatibilityVersions},
+		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, hstsDirectives, storageLists, coordinatedLeadership, serviceNodePort, endpointReconciler, compatibilityVersions, peerProxy},
 	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, compatibilityVersions},
 	release.Scheduler:         {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics, compatibilityVersions},
 	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdLogging, etcdBootstrap, etcdCompactHashCheck},

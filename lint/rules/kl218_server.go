@@ -159,3 +159,26 @@ func serviceNodePort(fv *flagView) []violation {
 func endpointReconciler(fv *flagView) []violation {
 	return unknownNames(fv, "endpoint-reconciler-type", "endpoint-reconciler-types", "endpoint reconciler type")
 }
+
+// peerProxy is validateUnknownVersionInteroperabilityProxyFlags: the peer proxy's flags need its
+// feature gate, which is off by default in a release where it is alpha (v1.35).
+func peerProxy(fv *flagView) []violation {
+	gate := fv.rel.Component(fv.component).Gate("UnknownVersionInteroperabilityProxy")
+	if gate == nil {
+		return nil
+	}
+	on := gate.Default
+	for _, e := range fv.entries("feature-gates") {
+		if v, set := gateValue(e.value, gate.Name); set {
+			on = v
+		}
+	}
+	var out []violation
+	for _, flag := range []string{"peer-ca-file", "peer-advertise-ip", "peer-advertise-port"} {
+		if v, at, ok := fv.get(flag); ok && at >= 0 && v != "" && !on {
+			out = append(out, violation{index: at, msg: fmt.Sprintf("%s needs the %s feature gate, which is off", flag, gate.Name),
+				hint: fmt.Sprintf("set %s=true in feature-gates (%s in %s %s), or remove the flag; kube-apiserver exits at start", gate.Name, strings.ToLower(gate.Stage), fv.component, fv.release())})
+		}
+	}
+	return out
+}
