@@ -46,8 +46,10 @@ AuditOptions and ServerRunOptions Validate (limits, timeouts, HSTS directives), 
 lists, its OIDC and service account flags as BuiltInAuthenticationOptions checks them, the TLS
 settings of every component's secure serving, the controller-manager's --controllers and
 controller options (concurrency, endpoint slice sizes), client-go's leader election timing (the
-controller-manager and the scheduler; the API server's coordinated leader election), and etcd's parse and embed.Config.Validate (logging, raft
-timing, compaction mode, TLS, URLs). kubeadm copies extraArgs into the static Pod as they are and then
+controller-manager and the scheduler; the API server's coordinated leader election), every
+component's compatibility versions, and etcd's parse and embed.Config.Validate (logging,
+bootstrap, raft timing, compaction mode, TLS, URLs). kubeadm copies extraArgs into the static
+Pod as they are and then
 waits for a control plane that never comes up.
 
 The rule applies the checks that the component of the target release runs, to the command line
@@ -84,10 +86,12 @@ type optionCheck func(fv *flagView) []violation
 
 var optionChecks = map[string][]optionCheck{
 	release.APIServer: {admissionPlugins, authorizationModes, auditBackends, encryptionReload, storageMediaType, runtimeConfig,
-		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, hstsDirectives, storageLists, coordinatedLeadership, serviceNodePort, endpointReconciler, compatibilityVersions, peerProxy},
-	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat, hiddenMetrics, flagRanges, compatibilityVersions},
-	release.Scheduler:         {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics, compatibilityVersions},
-	release.Etcd:              {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdLogging, etcdBootstrap, etcdCompactHashCheck},
+		inflight, corsOrigins, oidcOptions, serviceAccountOptions, tlsOptions, loggingFormat, hiddenMetrics, flagRanges,
+		hstsDirectives, storageLists, coordinatedLeadership, serviceNodePort, endpointReconciler, compatibilityVersions, peerProxy},
+	release.ControllerManager: {controllerNames, leaderElectionLock, leaderElectionTiming, cloudProvider, tlsOptions, loggingFormat,
+		hiddenMetrics, flagRanges, compatibilityVersions},
+	release.Scheduler: {leaderElectionLock, leaderElectionTiming, tlsOptions, loggingFormat, hiddenMetrics, compatibilityVersions},
+	release.Etcd:      {etcdAutoCompaction, etcdElection, etcdTLS, etcdURLs, etcdLogFormat, etcdLogging, etcdBootstrap, etcdCompactHashCheck},
 }
 
 // unknownNames refuses each name of the user's entries of flag that the component's set lacks.
@@ -346,7 +350,8 @@ func leaderElectionTiming(fv *flagView) []violation {
 		return nil // a release whose table predates the fact
 	}
 	_, _, fromFile := fv.get("config")
-	lease, renew, retry := fv.duration("leader-elect-lease-duration", !fromFile), fv.duration("leader-elect-renew-deadline", !fromFile), fv.duration("leader-elect-retry-period", !fromFile)
+	lease, renew := fv.duration("leader-elect-lease-duration", !fromFile), fv.duration("leader-elect-renew-deadline", !fromFile)
+	retry := fv.duration("leader-elect-retry-period", !fromFile)
 	def := func(s durationFlag) string { return comp.Fact("default/" + s.flag) }
 	var out []violation
 	fails := fmt.Sprintf("%s exits at start", fv.component)
@@ -377,7 +382,8 @@ func coordinatedLeadership(fv *flagView) []violation {
 	if !l && !r && !t {
 		return nil // the release's defaults are its own business
 	}
-	lease, renew, retry := fv.duration("coordinated-leadership-lease-duration", true), fv.duration("coordinated-leadership-renew-deadline", true), fv.duration("coordinated-leadership-retry-period", true)
+	lease, renew := fv.duration("coordinated-leadership-lease-duration", true), fv.duration("coordinated-leadership-renew-deadline", true)
+	retry := fv.duration("coordinated-leadership-retry-period", true)
 	hint := "keep lease duration > renew deadline > retry period, or remove them for the defaults; kube-apiserver exits at start"
 	return append(notLonger(lease, renew, 1, hint), notLonger(renew, retry, 1, hint)...)
 }
