@@ -236,9 +236,44 @@ func auditBackends(fv *flagView) []violation {
 		if mode == "batch" {
 			out = append(out, intAtLeast(fv, prefix+"batch-buffer-size", 1)...)
 			out = append(out, intAtLeast(fv, prefix+"batch-max-size", 1)...)
+			if v, _, set := fv.get(prefix + "batch-throttle-enable"); set && v == "true" || !set && fv.rel.Component(fv.component).Fact("default/"+prefix+"batch-throttle-enable") == "true" {
+				out = append(out, intAtLeast(fv, prefix+"batch-throttle-burst", 1)...)
+				if v, at, ok := fv.get(prefix + "batch-throttle-qps"); ok && at >= 0 {
+					if qps, err := strconv.ParseFloat(strings.TrimSpace(v), 32); err == nil && qps <= 0 {
+						out = append(out, violation{index: at, msg: fmt.Sprintf("%sbatch-throttle-qps is %s, not above 0", prefix, v),
+							hint: fmt.Sprintf("give a positive rate, or set %sbatch-throttle-enable=false; kube-apiserver exits at start", prefix)})
+					}
+				}
+			}
 		}
+		out = append(out, auditTruncate(fv, prefix)...)
 	}
 	return out
+}
+
+// auditTruncate is AuditTruncateOptions.Validate, which runs while the backend is on whether or
+// not truncating is: an event size above 0 and a batch size no smaller, either side's default
+// the release's.
+func auditTruncate(fv *flagView, prefix string) []violation {
+	read := func(flag string) (int64, int, bool) {
+		v, at, set := fv.get(prefix + flag)
+		if !set {
+			v, at = fv.rel.Component(fv.component).Fact("default/"+prefix+flag), -1
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		return n, at, err == nil
+	}
+	event, eventAt, eventOK := read("truncate-max-event-size")
+	batch, batchAt, batchOK := read("truncate-max-batch-size")
+	switch {
+	case eventOK && eventAt >= 0 && event <= 0:
+		return []violation{{index: eventAt, msg: fmt.Sprintf("%struncate-max-event-size is %d, not above 0", prefix, event),
+			hint: "give a positive size in bytes, or remove it for the default; kube-apiserver exits at start"}}
+	case eventOK && batchOK && batch < event && max(eventAt, batchAt) >= 0:
+		return []violation{{index: max(eventAt, batchAt), msg: fmt.Sprintf("%struncate-max-batch-size %d is smaller than %struncate-max-event-size %d", prefix, batch, prefix, event),
+			hint: "make the batch at least as large as one event; kube-apiserver exits at start"}}
+	}
+	return nil
 }
 
 // intAtLeast refuses a user's integer value of flag below least.

@@ -63,7 +63,9 @@ func DumpCommand(component string, cmd *cobra.Command, gates Registry, validate 
 
 // defaultsRead are the flags whose defaults the linter's checks need, as facts "default/NAME".
 var defaultsRead = []string{"oidc-username-claim", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period",
-	"coordinated-leadership-lease-duration", "coordinated-leadership-renew-deadline", "coordinated-leadership-retry-period", "service-node-port-range"}
+	"coordinated-leadership-lease-duration", "coordinated-leadership-renew-deadline", "coordinated-leadership-retry-period", "service-node-port-range",
+	"audit-log-batch-throttle-enable", "audit-webhook-batch-throttle-enable", "audit-log-truncate-max-event-size",
+	"audit-log-truncate-max-batch-size", "audit-webhook-truncate-max-event-size", "audit-webhook-truncate-max-batch-size"}
 
 // loggingFormats reads the formats logsapi's registry holds, which it does not export, out of
 // the --logging-format usage it writes from them: Permitted formats: "json" (gated by ...), "text".
