@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/version"
 	cliflag "k8s.io/component-base/cli/flag"
 	kubeletapis "k8s.io/kubelet/pkg/apis"
 )
@@ -60,35 +59,21 @@ func isKubernetesLabel(key string) bool {
 	return ns == "kubernetes.io" || strings.HasSuffix(ns, ".kubernetes.io") || ns == "k8s.io" || strings.HasSuffix(ns, ".k8s.io")
 }
 
-// validateVersions is the compatibility registry's Set (k8s.io/component-base/compatibility),
-// which each control-plane component runs right after its flags parse, on --emulated-version and
-// --min-compatibility-version: "COMPONENT=VERSION", or "VERSION" for kube, a version without a
-// patch, and a component the registry has, once. The components are those of the release's fact
-// "versions/FLAG"; which versions each takes is Validate's, judged by KL218.
+// validateVersions is the compatibility registry's Set, which each control-plane component runs
+// right after its flags parse, on --emulated-version and --min-compatibility-version: entries
+// CompatibilityVersions parses, for components the registry has (those of the release's fact
+// "versions/FLAG"). Which versions each takes is Validate's, judged by KL218.
 func validateVersions(f *Flag, value string) error {
-	known := f.owner.Fact("versions/" + f.Name)
-	if value == "" || known == "" {
-		return nil // pflag's stringSlice reads "" as no entries; a table without the fact
+	ranges := f.owner.VersionRanges(f.Name)
+	if ranges == nil {
+		return nil // a table without the fact
 	}
-	seen := map[string]string{}
-	for _, item := range strings.Split(value, ",") {
-		comp, v := "kube", item
-		if c, rest, ok := strings.Cut(item, "="); ok {
-			comp, v = strings.TrimSpace(c), strings.TrimSpace(rest)
-		}
-		ver, err := version.Parse(v)
-		switch {
-		case err != nil:
-			return err
-		case ver.Patch() != 0:
-			return fmt.Errorf("patch version not allowed, got: %s=%s", comp, ver)
-		case seen[comp] != "":
-			return fmt.Errorf("duplicate version flag, %s=%s and %s=%s", comp, seen[comp], comp, ver)
-		}
-		seen[comp] = ver.String()
+	versions, err := CompatibilityVersions(value)
+	if err != nil {
+		return err
 	}
-	for _, comp := range slices.Sorted(maps.Keys(seen)) {
-		if !strings.Contains(","+known, ","+comp+"=") {
+	for _, comp := range slices.Sorted(maps.Keys(versions)) {
+		if _, ok := ranges[comp]; !ok {
 			return fmt.Errorf("component not registered: %s", comp)
 		}
 	}

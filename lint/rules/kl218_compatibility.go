@@ -2,9 +2,12 @@ package rules
 
 import (
 	"fmt"
-	"strings"
+	"maps"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/version"
+
+	"github.com/kubeadm-lint/kubeadm-lint/lint/release"
 )
 
 // compatibilityVersions is the compatibility registry's Validate, which every control-plane
@@ -20,18 +23,16 @@ func compatibilityVersions(fv *flagView) []violation {
 		if len(entries) == 0 {
 			continue
 		}
-		fact := fv.rel.Component(fv.component).Fact("versions/" + flag)
-		ranges := versionRanges(fact)
+		ranges := fv.rel.Component(fv.component).VersionRanges(flag)
 		for _, e := range entries {
-			for _, item := range strings.Split(e.value, ",") {
-				comp, v := "kube", item
-				if c, rest, ok := strings.Cut(item, "="); ok {
-					comp, v = strings.TrimSpace(c), strings.TrimSpace(rest)
-				}
-				ver, err := version.Parse(v)
-				r, known := ranges[comp]
-				if e.index < 0 || err != nil || !known {
-					continue
+			versions, err := release.CompatibilityVersions(e.value)
+			if e.index < 0 || err != nil {
+				continue
+			}
+			for _, comp := range slices.Sorted(maps.Keys(versions)) {
+				ver, r := versions[comp], ranges[comp]
+				if r[0] == nil {
+					continue // a component the registry lacks
 				}
 				hi := r[1]
 				if flag == "emulated-version" {
@@ -40,28 +41,9 @@ func compatibilityVersions(fv *flagView) []violation {
 					hi = emulated[comp]
 				}
 				if ver.LessThan(r[0]) || ver.GreaterThan(hi) {
-					out = append(out, violation{index: e.index, msg: fmt.Sprintf("%s %s is not between %s and %s", flag, v, r[0], hi),
-						hint: fmt.Sprintf("give a version %s %s takes (%s); it exits at start", fv.component, fv.release(), fact)})
+					out = append(out, violation{index: e.index, msg: fmt.Sprintf("%s %s is not between %s and %s", flag, ver, r[0], hi),
+						hint: fmt.Sprintf("give a version %s %s takes (%s); it exits at start", fv.component, fv.release(), fv.rel.Component(fv.component).Fact("versions/"+flag))})
 				}
-			}
-		}
-	}
-	return out
-}
-
-// versionRanges reads a "versions/FLAG" fact, "kube=1.34..1.37", as each component's lowest and
-// highest version; nil when the fact is absent.
-func versionRanges(fact string) map[string][2]*version.Version {
-	if fact == "" {
-		return nil
-	}
-	out := map[string][2]*version.Version{}
-	for _, part := range strings.Split(fact, ",") {
-		comp, span, _ := strings.Cut(part, "=")
-		lo, hi, _ := strings.Cut(span, "..")
-		if l, err := version.Parse(lo); err == nil {
-			if h, err := version.Parse(hi); err == nil {
-				out[comp] = [2]*version.Version{l, h}
 			}
 		}
 	}
