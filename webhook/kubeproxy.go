@@ -128,18 +128,17 @@ func (r kubeProxyReview) tolerationsPatch(obj map[string]json.RawMessage) ([]cor
 
 // tolerations decodes a toleration list, null as none, each item as the API server would.
 func tolerations(raw json.RawMessage) ([]corev1.Toleration, error) {
-	path := tolerationsField
 	var items []json.RawMessage
 	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, &items); err != nil {
-		return nil, fmt.Errorf("%s is not a list", path)
+		return nil, fmt.Errorf("%s is not a list", tolerationsField)
 	}
 	out := make([]corev1.Toleration, len(items))
 	for i, item := range items {
 		if !isJSONObject(item) {
-			return nil, fmt.Errorf("%s[%d] is not an object", path, i)
+			return nil, fmt.Errorf("%s[%d] is not an object", tolerationsField, i)
 		}
 		if err := kjson.UnmarshalCaseSensitivePreserveInts(item, &out[i]); err != nil {
-			return nil, fmt.Errorf("%s[%d]: %w", path, i, err)
+			return nil, fmt.Errorf("%s[%d]: %w", tolerationsField, i, err)
 		}
 	}
 	return out, nil

@@ -77,12 +77,12 @@ func New(cfg Config, logger *slog.Logger, reg prometheus.Registerer) (*Webhook, 
 		return logged{next: tolerant{next: wh}, logger: logger}
 	}
 	slots := newLintSlots()
-	// Unstructured objects keep every field of the request, so the computed patch holds only
-	// what a mutator changed, and an object that does not match its kind is no decode error.
 	kubeProxy, err := newKubeProxyReview(cfg.KubeProxy.tolerations())
 	if err != nil {
 		return nil, err
 	}
+	// Unstructured objects keep every field of the request, so the computed patch holds only
+	// what a mutator changed, and an object that does not match its kind is no decode error.
 	coreDNS, err := mutating.NewWebhook(mutating.WebhookConfig{ID: "coredns", Obj: &unstructured.Unstructured{},
 		Mutator: coreDNSMutator{enabled: cfg.CoreDNS.AllowPrivilegeEscalation}})
 	if err != nil {
